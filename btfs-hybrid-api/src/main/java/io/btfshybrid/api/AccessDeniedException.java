@@ -1,0 +1,17 @@
+package io.btfshybrid.api;
+
+/** The dataset's access policy refused this principal; no key was released. */
+public class AccessDeniedException extends HybridStorageException {
+  private static final long serialVersionUID = 1L;
+  private final String principal;
+
+  public AccessDeniedException(String principal, String detail) {
+    super("access denied for principal '" + principal + "': " + detail);
+    this.principal = principal;
+  }
+
+  /** The name of the refused principal. */
+  public String principal() {
+    return principal;
+  }
+}

@@ -1,0 +1,173 @@
+package io.btfshybrid.api;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The entry point of a release: what {@code datasetId@version} contains (shards with sizes and
+ * hashes), where copies were put (hints), who may read it and until when it is valid.
+ */
+public record DatasetManifest(
+    int schemaVersion,
+    String datasetId,
+    String version,
+    Instant createdAt,
+    Optional<Instant> expiresAt,
+    String owner,
+    String classification,
+    Map<String, String> tags,
+    List<ShardEntry> shards,
+    Optional<EncryptionInfo> encryption,
+    Optional<ManifestPolicy> policy) {
+  /** The schema version this library writes and reads. */
+  public static final int SCHEMA_VERSION = 1;
+
+  public DatasetManifest {
+    Objects.requireNonNull(datasetId, "datasetId");
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(classification, "classification");
+    Objects.requireNonNull(encryption, "encryption");
+    Objects.requireNonNull(policy, "policy");
+    tags = Map.copyOf(new TreeMap<>(tags));
+    shards = List.copyOf(shards);
+  }
+
+  /** The shard at {@code path}, if the release has one. */
+  public Optional<ShardEntry> shard(String path) {
+    return shards.stream().filter(s -> s.path().equals(path)).findFirst();
+  }
+
+  /** Total plaintext bytes in the release. */
+  public long totalSize() {
+    return shards.stream().mapToLong(ShardEntry::size).sum();
+  }
+
+  /** A builder for a new manifest. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder pre-filled with this manifest's fields. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.schemaVersion = schemaVersion;
+    b.datasetId = datasetId;
+    b.version = version;
+    b.createdAt = createdAt;
+    b.expiresAt = expiresAt.orElse(null);
+    b.owner = owner;
+    b.classification = classification;
+    b.tags.putAll(tags);
+    b.shards.addAll(shards);
+    b.encryption = encryption.orElse(null);
+    b.policy = policy.orElse(null);
+    return b;
+  }
+
+  /** Assembles a {@link DatasetManifest}. */
+  public static final class Builder {
+    private int schemaVersion = SCHEMA_VERSION;
+    private String datasetId;
+    private String version;
+    private Instant createdAt;
+    private Instant expiresAt;
+    private String owner = "";
+    private String classification = "unclassified";
+    private final Map<String, String> tags = new TreeMap<>();
+    private final List<ShardEntry> shards = new ArrayList<>();
+    private EncryptionInfo encryption;
+    private ManifestPolicy policy;
+
+    private Builder() {}
+
+    public Builder schemaVersion(int v) {
+      this.schemaVersion = v;
+      return this;
+    }
+
+    public Builder datasetId(String v) {
+      this.datasetId = v;
+      return this;
+    }
+
+    public Builder version(String v) {
+      this.version = v;
+      return this;
+    }
+
+    public Builder createdAt(Instant v) {
+      this.createdAt = v;
+      return this;
+    }
+
+    public Builder expiresAt(Instant v) {
+      this.expiresAt = v;
+      return this;
+    }
+
+    public Builder owner(String v) {
+      this.owner = v;
+      return this;
+    }
+
+    public Builder classification(String v) {
+      this.classification = v;
+      return this;
+    }
+
+    public Builder tag(String key, String value) {
+      this.tags.put(key, value);
+      return this;
+    }
+
+    public Builder tags(Map<String, String> v) {
+      this.tags.clear();
+      this.tags.putAll(v);
+      return this;
+    }
+
+    public Builder shard(ShardEntry v) {
+      this.shards.add(v);
+      return this;
+    }
+
+    public Builder shards(List<ShardEntry> v) {
+      this.shards.clear();
+      this.shards.addAll(v);
+      return this;
+    }
+
+    public Builder encryption(EncryptionInfo v) {
+      this.encryption = v;
+      return this;
+    }
+
+    public Builder policy(ManifestPolicy v) {
+      this.policy = v;
+      return this;
+    }
+
+    public DatasetManifest build() {
+      return new DatasetManifest(
+          schemaVersion,
+          datasetId,
+          version,
+          createdAt == null ? Instant.now() : createdAt,
+          Optional.ofNullable(expiresAt),
+          owner,
+          classification,
+          tags,
+          shards,
+          Optional.ofNullable(encryption),
+          Optional.ofNullable(policy));
+    }
+  }
+}

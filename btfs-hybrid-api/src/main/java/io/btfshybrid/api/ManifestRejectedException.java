@@ -1,0 +1,38 @@
+package io.btfshybrid.api;
+
+/** A manifest (or latest pointer, or trust root) was refused; {@link #reason()} says why. */
+public class ManifestRejectedException extends HybridStorageException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why a manifest was refused. */
+  public enum Reason {
+    MALFORMED,
+    UNSIGNED,
+    UNKNOWN_KEY,
+    BAD_SIGNATURE,
+    THRESHOLD_NOT_MET,
+    UNSAFE_PATH,
+    HASH_MISMATCH,
+    EXPIRED,
+    ROLLBACK,
+    TOO_LARGE,
+    NOT_FOUND
+  }
+
+  private final Reason reason;
+
+  public ManifestRejectedException(Reason reason, String detail) {
+    super("manifest rejected (" + reason.name().toLowerCase().replace('_', ' ') + "): " + detail);
+    this.reason = reason;
+  }
+
+  public ManifestRejectedException(Reason reason, String detail, Throwable cause) {
+    this(reason, detail);
+    initCause(cause);
+  }
+
+  /** The category of the refusal. */
+  public Reason reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,37 @@
+package io.btfshybrid.api;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A tier described as data (from a configuration file): id, type ({@code file}, {@code s3},
+ * {@code btfs}), kind, optional region and type-specific settings such as {@code root},
+ * {@code endpoint}, {@code bucket} or {@code api}.
+ */
+public record TierSpec(
+    String id, String type, TierKind kind, Optional<String> region, Map<String, String> settings) {
+  public TierSpec {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(region, "region");
+    settings = Map.copyOf(new TreeMap<>(settings));
+  }
+
+  /** The setting {@code name}, or an error naming the tier and the missing setting. */
+  public String require(String name) {
+    String value = settings.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(
+          "tier '" + id + "' (type " + type + ") needs the setting '" + name + "'");
+    }
+    return value;
+  }
+
+  /** The setting {@code name}, or {@code fallback} when it is absent. */
+  public String get(String name, String fallback) {
+    return settings.getOrDefault(name, fallback);
+  }
+}
