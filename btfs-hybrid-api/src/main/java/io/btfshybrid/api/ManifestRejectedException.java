@@ -15,8 +15,7 @@ public class ManifestRejectedException extends HybridStorageException {
     HASH_MISMATCH,
     EXPIRED,
     ROLLBACK,
-    TOO_LARGE,
-    NOT_FOUND
+    TOO_LARGE
   }
 
   private final Reason reason;

@@ -1,0 +1,383 @@
+package io.btfshybrid.core;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.btfshybrid.api.DatasetManifest;
+import io.btfshybrid.api.EncryptionInfo;
+import io.btfshybrid.api.LocationHint;
+import io.btfshybrid.api.ManifestPolicy;
+import io.btfshybrid.api.ManifestRejectedException;
+import io.btfshybrid.api.ManifestRejectedException.Reason;
+import io.btfshybrid.api.ShardEntry;
+import io.btfshybrid.api.TierKind;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Canonical JSON for manifests: sorted keys, no insignificant white space, so one release always
+ * yields the same bytes and the same manifest hash. Parsing is strict: unknown or missing fields,
+ * wrong types, unsafe paths, inconsistent sizes and non-canonical input are refused with
+ * {@link ManifestRejectedException} naming the field.
+ */
+public final class ManifestCodec {
+  /** Upper bound on a manifest document, against endless-data attacks. */
+  public static final int MAX_MANIFEST_BYTES = 64 << 20;
+
+  static final int MAX_SHARDS = 1_000_000;
+  private static final int MAX_STRING = 4096;
+
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .build();
+
+  private static final Set<String> MANIFEST_FIELDS =
+      Set.of(
+          "schemaVersion", "datasetId", "version", "createdAt", "expiresAt", "owner",
+          "classification", "tags", "shards", "encryption", "policy");
+  private static final Set<String> SHARD_FIELDS =
+      Set.of(
+          "path", "size", "sha256", "storedSize", "storedSha256", "chunkSize", "chunks",
+          "locations");
+
+  private ManifestCodec() {}
+
+  /** The canonical bytes of {@code manifest}. */
+  public static byte[] toCanonicalJson(DatasetManifest manifest) {
+    try {
+      return JSON.writeValueAsBytes(sorted(toTree(manifest)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise manifest", e);
+    }
+  }
+
+  /** Parses canonical manifest bytes, refusing anything malformed, unsafe or not canonical. */
+  public static DatasetManifest parse(byte[] json) throws ManifestRejectedException {
+    if (json.length > MAX_MANIFEST_BYTES) {
+      throw new ManifestRejectedException(
+          Reason.TOO_LARGE, "manifest of " + json.length + " bytes exceeds " + MAX_MANIFEST_BYTES);
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new ManifestRejectedException(
+          Reason.MALFORMED, "not valid JSON: " + e.getMessage(), e);
+    }
+    DatasetManifest manifest = fromTree(root);
+    if (!Arrays.equals(json, toCanonicalJson(manifest))) {
+      throw new ManifestRejectedException(
+          Reason.MALFORMED, "manifest bytes are not in canonical form");
+    }
+    return manifest;
+  }
+
+  private static ObjectNode toTree(DatasetManifest m) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode root = f.objectNode();
+    root.put("schemaVersion", m.schemaVersion());
+    root.put("datasetId", m.datasetId());
+    root.put("version", m.version());
+    root.put("createdAt", m.createdAt().toString());
+    m.expiresAt().ifPresent(e -> root.put("expiresAt", e.toString()));
+    root.put("owner", m.owner());
+    root.put("classification", m.classification());
+    ObjectNode tags = root.putObject("tags");
+    m.tags().forEach(tags::put);
+    m.encryption()
+        .ifPresent(
+            e -> {
+              ObjectNode enc = root.putObject("encryption");
+              enc.put("scheme", e.scheme());
+              enc.put("segmentSize", e.segmentSize());
+              enc.put("kekId", e.kekId());
+              enc.put("wrappedKey", e.wrappedKey());
+            });
+    m.policy()
+        .ifPresent(
+            p -> {
+              ObjectNode pol = root.putObject("policy");
+              p.principals().forEach(pol.putArray("principals")::add);
+              p.groups().forEach(pol.putArray("groups")::add);
+            });
+    ArrayNode shards = root.putArray("shards");
+    for (ShardEntry s : m.shards()) {
+      ObjectNode n = shards.addObject();
+      n.put("path", s.path());
+      n.put("size", s.size());
+      n.put("sha256", s.sha256());
+      n.put("storedSize", s.storedSize());
+      n.put("storedSha256", s.storedSha256());
+      n.put("chunkSize", s.chunkSize());
+      s.chunkHashes().forEach(n.putArray("chunks")::add);
+      ArrayNode locs = n.putArray("locations");
+      for (LocationHint h : s.locations()) {
+        ObjectNode l = locs.addObject();
+        l.put("tier", h.tierId());
+        l.put("kind", h.kind().name());
+        h.region().ifPresent(r -> l.put("region", r));
+        l.put("uri", h.uri().toString());
+      }
+    }
+    return root;
+  }
+
+  /** A deep copy of {@code node} with every object's fields in key order. */
+  static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      Map<String, JsonNode> fields = new TreeMap<>();
+      node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+      fields.forEach((k, v) -> copy.set(k, sorted(v)));
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+      node.forEach(child -> copy.add(sorted(child)));
+      return copy;
+    }
+    return node;
+  }
+
+  private static DatasetManifest fromTree(JsonNode root) throws ManifestRejectedException {
+    Fields m = new Fields(root, "manifest", MANIFEST_FIELDS);
+    int schema = (int) m.number("schemaVersion", 1, Integer.MAX_VALUE);
+    if (schema != DatasetManifest.SCHEMA_VERSION) {
+      throw malformed(
+          "unsupported schemaVersion " + schema + " (this library reads "
+              + DatasetManifest.SCHEMA_VERSION + ")");
+    }
+    DatasetManifest.Builder b =
+        DatasetManifest.builder()
+            .schemaVersion(schema)
+            .datasetId(m.text("datasetId"))
+            .version(m.text("version"))
+            .createdAt(m.instant("createdAt"))
+            .owner(m.text("owner"))
+            .classification(m.text("classification"));
+    if (m.has("expiresAt")) {
+      b.expiresAt(m.instant("expiresAt"));
+    }
+    JsonNode tags = m.object("tags");
+    Iterator<Map.Entry<String, JsonNode>> it = tags.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isTextual()) {
+        throw malformed("tag '" + e.getKey() + "' must be a string");
+      }
+      b.tag(e.getKey(), e.getValue().asText());
+    }
+    if (m.has("encryption")) {
+      Fields e =
+          new Fields(m.object("encryption"), "encryption",
+              Set.of("scheme", "segmentSize", "kekId", "wrappedKey"));
+      b.encryption(
+          new EncryptionInfo(
+              e.text("scheme"),
+              (int) e.number("segmentSize", 1, ShardEntry.MAX_CHUNK_SIZE),
+              e.text("kekId"),
+              e.text("wrappedKey")));
+    }
+    if (m.has("policy")) {
+      Fields p = new Fields(m.object("policy"), "policy", Set.of("principals", "groups"));
+      b.policy(new ManifestPolicy(p.strings("principals"), p.strings("groups")));
+    }
+    JsonNode shards = m.array("shards");
+    if (shards.size() > MAX_SHARDS) {
+      throw new ManifestRejectedException(
+          Reason.TOO_LARGE, shards.size() + " shards exceed the limit of " + MAX_SHARDS);
+    }
+    Set<String> paths = new HashSet<>();
+    for (JsonNode node : shards) {
+      ShardEntry shard = shard(node);
+      if (!paths.add(shard.path())) {
+        throw malformed("shard path '" + shard.path() + "' appears twice");
+      }
+      b.shard(shard);
+    }
+    try {
+      ShardPaths.checkName("datasetId", root.get("datasetId").asText());
+      ShardPaths.checkName("version", root.get("version").asText());
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw malformed(e.getMessage());
+    }
+  }
+
+  private static ShardEntry shard(JsonNode node) throws ManifestRejectedException {
+    Fields s = new Fields(node, "shard", SHARD_FIELDS);
+    String path = s.text("path");
+    Optional<String> unsafe = ShardPaths.problem(path);
+    if (unsafe.isPresent()) {
+      throw new ManifestRejectedException(Reason.UNSAFE_PATH, unsafe.get());
+    }
+    Fields named = new Fields(node, "shard '" + path + "'", SHARD_FIELDS);
+    long size = named.number("size", 0, Long.MAX_VALUE);
+    long storedSize = named.number("storedSize", 0, Long.MAX_VALUE);
+    int chunkSize = (int) named.number("chunkSize", 1, ShardEntry.MAX_CHUNK_SIZE);
+    String sha = named.hash("sha256");
+    String storedSha = named.hash("storedSha256");
+    List<String> chunks = named.strings("chunks");
+    for (String c : chunks) {
+      if (!Digests.isSha256Hex(c)) {
+        throw malformed("shard '" + path + "' has a chunk hash that is not SHA-256 hex: '" + c + "'");
+      }
+    }
+    List<LocationHint> hints = new ArrayList<>();
+    for (JsonNode l : named.array("locations")) {
+      Fields h = new Fields(l, "location of '" + path + "'", Set.of("tier", "kind", "region", "uri"));
+      TierKind kind;
+      try {
+        kind = TierKind.parse(h.text("kind"));
+      } catch (IllegalArgumentException e) {
+        throw malformed(e.getMessage());
+      }
+      hints.add(
+          new LocationHint(
+              h.text("tier"),
+              kind,
+              h.has("region") ? Optional.of(h.text("region")) : Optional.empty(),
+              h.uri("uri")));
+    }
+    try {
+      return new ShardEntry(path, size, sha, storedSize, storedSha, chunkSize, chunks, hints);
+    } catch (IllegalArgumentException e) {
+      throw malformed(e.getMessage());
+    }
+  }
+
+  private static ManifestRejectedException malformed(String detail) {
+    return new ManifestRejectedException(Reason.MALFORMED, detail);
+  }
+
+  /** Typed, bounded access to the fields of one JSON object, naming what is wrong. */
+  private static final class Fields {
+    private final JsonNode node;
+    private final String where;
+
+    Fields(JsonNode node, String where, Set<String> allowed) throws ManifestRejectedException {
+      if (node == null || !node.isObject()) {
+        throw malformed(where + " must be a JSON object");
+      }
+      Iterator<String> names = node.fieldNames();
+      while (names.hasNext()) {
+        String name = names.next();
+        if (!allowed.contains(name)) {
+          throw malformed(where + " has an unknown field '" + name + "'");
+        }
+      }
+      this.node = node;
+      this.where = where;
+    }
+
+    boolean has(String name) {
+      return node.has(name);
+    }
+
+    private JsonNode get(String name) throws ManifestRejectedException {
+      JsonNode v = node.get(name);
+      if (v == null || v.isNull()) {
+        throw malformed(where + " lacks the field '" + name + "'");
+      }
+      return v;
+    }
+
+    String text(String name) throws ManifestRejectedException {
+      JsonNode v = get(name);
+      if (!v.isTextual()) {
+        throw malformed(where + " field '" + name + "' must be a string");
+      }
+      if (v.asText().length() > MAX_STRING) {
+        throw new ManifestRejectedException(
+            Reason.TOO_LARGE, where + " field '" + name + "' is longer than " + MAX_STRING);
+      }
+      return v.asText();
+    }
+
+    long number(String name, long min, long max) throws ManifestRejectedException {
+      JsonNode v = get(name);
+      if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+        throw malformed(where + " field '" + name + "' must be an integer");
+      }
+      long n = v.asLong();
+      if (n < min || n > max) {
+        throw malformed(where + " field '" + name + "' = " + n + " is outside " + min + ".." + max);
+      }
+      return n;
+    }
+
+    String hash(String name) throws ManifestRejectedException {
+      String h = text(name);
+      if (!Digests.isSha256Hex(h)) {
+        throw malformed(where + " field '" + name + "' is not lowercase SHA-256 hex: '" + h + "'");
+      }
+      return h;
+    }
+
+    Instant instant(String name) throws ManifestRejectedException {
+      String t = text(name);
+      try {
+        return Instant.parse(t);
+      } catch (DateTimeParseException e) {
+        throw malformed(where + " field '" + name + "' is not an ISO-8601 instant: '" + t + "'");
+      }
+    }
+
+    URI uri(String name) throws ManifestRejectedException {
+      String t = text(name);
+      try {
+        return new URI(t);
+      } catch (URISyntaxException e) {
+        throw malformed(where + " field '" + name + "' is not a URI: '" + t + "'");
+      }
+    }
+
+    JsonNode object(String name) throws ManifestRejectedException {
+      JsonNode v = get(name);
+      if (!v.isObject()) {
+        throw malformed(where + " field '" + name + "' must be an object");
+      }
+      return v;
+    }
+
+    JsonNode array(String name) throws ManifestRejectedException {
+      JsonNode v = get(name);
+      if (!v.isArray()) {
+        throw malformed(where + " field '" + name + "' must be an array");
+      }
+      return v;
+    }
+
+    List<String> strings(String name) throws ManifestRejectedException {
+      List<String> out = new ArrayList<>();
+      for (JsonNode item : array(name)) {
+        if (!item.isTextual()) {
+          throw malformed(where + " field '" + name + "' must hold only strings");
+        }
+        out.add(item.asText());
+      }
+      return out;
+    }
+  }
+
+}
