@@ -1,0 +1,358 @@
+package io.btfshybrid.s3;
+
+import com.google.common.io.ByteStreams;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.btfshybrid.api.HybridStorageException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends signed S3 requests over a pooled Apache HttpClient 5 (classic API) and retries the ones
+ * worth retrying. Each call has a connect timeout, a socket (idle read) timeout and an overall
+ * limit covering every attempt and wait; for {@link #open} the overall limit runs until the
+ * response headers arrive, for {@link #call} until the body has been read.
+ */
+final class S3Http implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(S3Http.class);
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+
+  /** How the client waits between attempts; tests record instead of sleeping. */
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** Reads a successful answer while the attempt is still running (so its failures retry). */
+  interface ResponseReader<T> {
+    T read(OpenResponse response) throws IOException;
+  }
+
+  /** Connection and time limits of the client. */
+  record Limits(
+      Duration connectTimeout, Duration socketTimeout, Duration callTimeout, int maxConnections) {}
+
+  private final S3Addressing addressing;
+  private final SigV4Signer signer;
+  private final RetryPolicy retryPolicy;
+  private final Limits limits;
+  private final Sleeper sleeper;
+  private final Clock clock;
+  private final CloseableHttpClient client;
+  private final ScheduledThreadPoolExecutor deadlines;
+
+  S3Http(
+      S3Addressing addressing,
+      SigV4Signer signer,
+      RetryPolicy retryPolicy,
+      Limits limits,
+      Sleeper sleeper,
+      Clock clock) {
+    this.addressing = addressing;
+    this.signer = signer;
+    this.retryPolicy = retryPolicy;
+    this.limits = limits;
+    this.sleeper = sleeper;
+    this.clock = clock;
+    this.client = newClient(limits);
+    this.deadlines =
+        new ScheduledThreadPoolExecutor(
+            1, new ThreadFactoryBuilder().setDaemon(true).setNameFormat("s3-deadline-%d").build());
+    this.deadlines.setRemoveOnCancelPolicy(true);
+  }
+
+  S3Addressing addressing() {
+    return addressing;
+  }
+
+  /** Runs {@code request} with retries; {@code reader} consumes the 2xx answer. */
+  <T> T call(S3Request request, ResponseReader<T> reader) throws IOException {
+    return withRetries(
+        request,
+        (http, response) -> {
+          try (OpenResponse open = new OpenResponse(http, response)) {
+            return reader.read(open);
+          }
+        },
+        true);
+  }
+
+  /** Runs {@code request} with retries until a 2xx answer arrives, and hands it over open. */
+  OpenResponse open(S3Request request) throws IOException {
+    return withRetries(request, OpenResponse::new, false);
+  }
+
+  private interface Attempt<T> {
+    T run(HttpUriRequestBase http, ClassicHttpResponse response) throws IOException;
+  }
+
+  private <T> T withRetries(S3Request request, Attempt<T> attempt, boolean deadlineCoversBody)
+      throws IOException {
+    long deadline = System.nanoTime() + limits.callTimeout().toNanos();
+    String payloadHash = request.payloadHash();
+    String target = addressing.describe(request.key());
+    for (int attemptNumber = 1; ; attemptNumber++) {
+      try {
+        return attemptOnce(request, payloadHash, target, deadline, attempt, deadlineCoversBody);
+      } catch (IOException failure) {
+        long now = System.nanoTime();
+        if (now - deadline >= 0) {
+          throw new HybridStorageException(
+              "S3 "
+                  + request.method()
+                  + " "
+                  + target
+                  + " did not complete within "
+                  + limits.callTimeout()
+                  + " ("
+                  + attemptNumber
+                  + " attempt(s)); last error: "
+                  + failure.getMessage(),
+              failure);
+        }
+        if (attemptNumber >= retryPolicy.maxAttempts() || !retryPolicy.isRetryable(failure)) {
+          throw finalFailure(request, target, failure, attemptNumber);
+        }
+        Optional<Duration> retryAfter =
+            failure instanceof S3ServiceException service ? service.retryAfter() : Optional.empty();
+        Duration wait = retryPolicy.backoff(attemptNumber, retryAfter);
+        if (now + wait.toNanos() - deadline >= 0) {
+          throw finalFailure(request, target, failure, attemptNumber);
+        }
+        LOG.debug(
+            "S3 {} {} attempt {} failed ({}); retrying in {} ms",
+            request.method(),
+            target,
+            attemptNumber,
+            failure.toString(),
+            wait.toMillis());
+        try {
+          sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          InterruptedIOException interrupted =
+              new InterruptedIOException("interrupted while waiting to retry S3 " + target);
+          interrupted.initCause(failure);
+          throw interrupted;
+        }
+      }
+    }
+  }
+
+  private <T> T attemptOnce(
+      S3Request request,
+      String payloadHash,
+      String target,
+      long deadline,
+      Attempt<T> attempt,
+      boolean deadlineCoversBody)
+      throws IOException {
+    HttpUriRequestBase http = newHttpRequest(request, payloadHash);
+    ScheduledFuture<?> timer =
+        deadlines.schedule(http::cancel, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    ClassicHttpResponse response = null;
+    boolean handedOver = false;
+    try {
+      response = client.executeOpen(addressing.host(), http, null);
+      int status = response.getCode();
+      if (status >= 300) {
+        throw S3ErrorParser.toException(
+            request.method(),
+            target,
+            status,
+            readErrorBody(response.getEntity()),
+            header(response, "x-amz-request-id"),
+            header(response, "Retry-After"),
+            clock.instant());
+      }
+      if (!deadlineCoversBody) {
+        timer.cancel(false);
+      }
+      T result = attempt.run(http, response);
+      handedOver = true;
+      return result;
+    } finally {
+      timer.cancel(false);
+      if (!handedOver && response != null) {
+        http.cancel();
+        closeQuietly(response);
+      }
+    }
+  }
+
+  private HttpUriRequestBase newHttpRequest(S3Request request, String payloadHash) {
+    HttpUriRequestBase http =
+        new HttpUriRequestBase(request.method(), addressing.uri(request.key(), request.query()));
+    Map<String, String> signed =
+        signer.sign(
+            request.method(),
+            addressing.hostHeader(),
+            addressing.path(request.key()),
+            S3Addressing.query(request.query()),
+            request.headers(),
+            payloadHash,
+            clock.instant());
+    request.headers().forEach(http::setHeader);
+    signed.forEach(http::setHeader);
+    if (request.body() != null) {
+      http.setEntity(
+          new ByteArrayEntity(
+              request.body(),
+              request.bodyOffset(),
+              request.bodyLength(),
+              ContentType.APPLICATION_OCTET_STREAM));
+    } else if (request.method().equals("POST") || request.method().equals("PUT")) {
+      http.setEntity(new ByteArrayEntity(new byte[0], ContentType.APPLICATION_OCTET_STREAM));
+    }
+    return http;
+  }
+
+  private static IOException finalFailure(
+      S3Request request, String target, IOException failure, int attempts) {
+    if (failure instanceof HybridStorageException) {
+      return failure;
+    }
+    return new HybridStorageException(
+        "S3 "
+            + request.method()
+            + " "
+            + target
+            + " failed after "
+            + attempts
+            + " attempt(s): "
+            + failure,
+        failure);
+  }
+
+  static Optional<String> header(ClassicHttpResponse response, String name) {
+    Header header = response.getFirstHeader(name);
+    return header == null ? Optional.empty() : Optional.of(header.getValue());
+  }
+
+  /** Reads a whole (small) answer body: XML documents and part bodies. */
+  static byte[] readBody(HttpEntity entity, long maxBytes) throws IOException {
+    if (entity == null) {
+      return new byte[0];
+    }
+    try (InputStream in = entity.getContent()) {
+      return ByteStreams.toByteArray(ByteStreams.limit(in, maxBytes));
+    }
+  }
+
+  private static byte[] readErrorBody(HttpEntity entity) {
+    try {
+      return readBody(entity, MAX_ERROR_BODY);
+    } catch (IOException unreadable) {
+      return new byte[0];
+    }
+  }
+
+  private static void closeQuietly(ClassicHttpResponse response) {
+    try {
+      response.close();
+    } catch (IOException ignored) {
+      // the connection is being discarded anyway
+    }
+  }
+
+  private static CloseableHttpClient newClient(Limits limits) {
+    Timeout connect = Timeout.of(limits.connectTimeout());
+    Timeout socket = Timeout.of(limits.socketTimeout());
+    PoolingHttpClientConnectionManager connections =
+        PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(limits.maxConnections())
+            .setMaxConnPerRoute(limits.maxConnections())
+            .setDefaultSocketConfig(
+                SocketConfig.custom().setSoTimeout(socket).setTcpNoDelay(true).build())
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom()
+                    .setConnectTimeout(connect)
+                    .setSocketTimeout(socket)
+                    .build())
+            .build();
+    return HttpClients.custom()
+        .setConnectionManager(connections)
+        .disableAutomaticRetries()
+        .disableRedirectHandling()
+        .disableContentCompression()
+        .disableCookieManagement()
+        .disableAuthCaching()
+        .setUserAgent("btfs-hybrid-s3")
+        .setDefaultRequestConfig(
+            RequestConfig.custom()
+                .setResponseTimeout(socket)
+                .setConnectionRequestTimeout(Timeout.of(limits.callTimeout()))
+                .setExpectContinueEnabled(false)
+                .build())
+        .build();
+  }
+
+  @Override
+  public void close() {
+    deadlines.shutdownNow();
+    client.close(CloseMode.GRACEFUL);
+  }
+
+  /** A 2xx answer whose body has not been read yet; closing it before the end aborts it. */
+  static final class OpenResponse implements Closeable {
+    private final HttpUriRequestBase request;
+    private final ClassicHttpResponse response;
+
+    OpenResponse(HttpUriRequestBase request, ClassicHttpResponse response) {
+      this.request = request;
+      this.response = response;
+    }
+
+    int status() {
+      return response.getCode();
+    }
+
+    Optional<String> header(String name) {
+      return S3Http.header(response, name);
+    }
+
+    HttpEntity entity() {
+      return response.getEntity();
+    }
+
+    InputStream content() throws IOException {
+      HttpEntity entity = response.getEntity();
+      return entity == null ? InputStream.nullInputStream() : entity.getContent();
+    }
+
+    /** Drops the connection without reading the rest of the body. */
+    void abort() {
+      request.cancel();
+      closeQuietly(response);
+    }
+
+    @Override
+    public void close() {
+      closeQuietly(response);
+    }
+  }
+}
