@@ -18,12 +18,14 @@ final class ResponseBodyStream extends InputStream {
   private final long startOffset;
   private final boolean serverSendsMore;
   private long delivered;
+  private boolean endOfBody;
   private boolean closed;
 
   /**
    * @param content the body, already positioned at {@code startOffset} of the object
-   * @param expected how many bytes must come
-   * @param serverSendsMore whether the server sends more than {@code expected} (it ignored the
+   * @param expected how many bytes must come, or -1 when the server did not say (then the end
+   *     of the body is the end of the data)
+   * @param serverSendsMore whether the server may send more than we deliver (it ignored the
    *     range), so closing must drop the connection even after the last wanted byte
    */
   ResponseBodyStream(
@@ -56,10 +58,11 @@ final class ResponseBodyStream extends InputStream {
     if (length == 0) {
       return 0;
     }
-    if (delivered >= expected) {
+    long limit = expected < 0 ? Long.MAX_VALUE : expected;
+    if (delivered >= limit || endOfBody) {
       return -1;
     }
-    int wanted = (int) Math.min(length, expected - delivered);
+    int wanted = (int) Math.min(length, limit - delivered);
     int n;
     try {
       n = content.read(buffer, offset, wanted);
@@ -76,6 +79,10 @@ final class ResponseBodyStream extends InputStream {
               + " bytes: "
               + broken,
           broken);
+    }
+    if (n == -1 && expected < 0) {
+      endOfBody = true;
+      return -1;
     }
     if (n == -1) {
       throw new HybridStorageException(
@@ -95,7 +102,8 @@ final class ResponseBodyStream extends InputStream {
 
   @Override
   public int available() throws IOException {
-    return closed ? 0 : (int) Math.min(content.available(), expected - delivered);
+    long limit = expected < 0 ? Long.MAX_VALUE : expected;
+    return closed ? 0 : (int) Math.min(content.available(), limit - delivered);
   }
 
   @Override
@@ -104,10 +112,12 @@ final class ResponseBodyStream extends InputStream {
       return;
     }
     closed = true;
-    if (delivered < expected || serverSendsMore) {
-      response.abort();
-    } else {
+    boolean wholeBodyRead =
+        !serverSendsMore && (endOfBody || (expected >= 0 && delivered == expected));
+    if (wholeBodyRead) {
       response.close();
+    } else {
+      response.abort();
     }
   }
 }

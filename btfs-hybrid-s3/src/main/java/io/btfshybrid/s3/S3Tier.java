@@ -222,7 +222,12 @@ public final class S3Tier implements StorageTier {
       throw new HybridStorageException(
           "offset " + offset + " is beyond the end of " + target, shorter);
     }
-    long available = contentLength >= 0 ? contentLength - offset : Long.MAX_VALUE;
+    if (contentLength < 0) {
+      // No length announced: the end of the body is the end of the object.
+      InputStream rest = length >= 0 ? ByteStreams.limit(content, length) : content;
+      return new ResponseBodyStream(response, rest, -1, target, offset, length >= 0);
+    }
+    long available = contentLength - offset;
     long expected = length >= 0 ? Math.min(length, available) : available;
     return new ResponseBodyStream(
         response, content, expected, target, offset, expected < available);
