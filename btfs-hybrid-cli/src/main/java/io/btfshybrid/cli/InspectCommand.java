@@ -1,0 +1,55 @@
+package io.btfshybrid.cli;
+
+import io.btfshybrid.api.DatasetManifest;
+import io.btfshybrid.api.ShardEntry;
+import io.btfshybrid.core.Dataset;
+import io.btfshybrid.core.DatasetClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** Shows a verified manifest. */
+@Command(name = "inspect", description = "Verify MANIFEST and show what it contains.")
+final class InspectCommand extends ConfiguredCommand {
+  @Parameters(index = "0", paramLabel = "MANIFEST", description = "release address, tier URI or manifest file")
+  String manifest;
+
+  @Override
+  public Integer call() throws Exception {
+    try (DatasetClient client = client(); Dataset ds = client.open(manifestUri(manifest))) {
+      DatasetManifest m = ds.manifest();
+      if (json()) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("dataset", m.datasetId());
+        doc.put("version", m.version());
+        doc.put("manifestHash", ds.manifestHash());
+        doc.put("owner", m.owner());
+        doc.put("classification", m.classification());
+        doc.put("createdAt", m.createdAt().toString());
+        doc.put("expiresAt", m.expiresAt().map(Object::toString).orElse(null));
+        doc.put("encrypted", m.encryption().isPresent());
+        List<Map<String, Object>> shards = new ArrayList<>();
+        for (ShardEntry s : m.shards()) {
+          shards.add(Map.of("path", s.path(), "size", s.size(), "sha256", s.sha256(), "chunks", s.chunkCount()));
+        }
+        doc.put("shards", shards);
+        Json.print(out(), doc);
+      } else {
+        out().printf("%s@%s  manifest %s%n", m.datasetId(), m.version(), ds.manifestHash());
+        out().printf("owner %s, classification %s, created %s, expires %s, %s%n", m.owner(), m.classification(),
+            m.createdAt(), m.expiresAt().map(Object::toString).orElse("never"),
+            m.encryption().isPresent() ? "encrypted" : "not encrypted");
+        out().printf("%d shards, %s%n", m.shards().size(), Human.bytes(m.totalSize()));
+        for (ShardEntry s : m.shards()) {
+          out().printf("  %12d  %s  %s%n", s.size(), s.sha256().substring(0, 16), s.path());
+        }
+      }
+      return ExitCodes.OK;
+    } finally {
+      closeTiers();
+    }
+  }
+}
