@@ -332,6 +332,29 @@ public final class S3Tier implements StorageTier {
   }
 
   /**
+   * Creates this tier's bucket in its region; a bucket that already exists and is ours is fine.
+   * Useful for tests and first-time setup; production buckets are usually made elsewhere.
+   */
+  public void createBucket() throws IOException {
+    S3Request put = S3Request.of("PUT", null);
+    if (!region.equals("us-east-1")) {
+      byte[] body =
+          ("<CreateBucketConfiguration><LocationConstraint>"
+                  + region
+                  + "</LocationConstraint></CreateBucketConfiguration>")
+              .getBytes(StandardCharsets.UTF_8);
+      put = put.withBody(body, 0, body.length, true);
+    }
+    try {
+      http.call(put, response -> null);
+    } catch (S3ServiceException e) {
+      if (e.statusCode() != 409 || !e.errorCode().orElse("").equals("BucketAlreadyOwnedByYou")) {
+        throw e;
+      }
+    }
+  }
+
+  /**
    * Every object whose key starts with this tier's prefix followed by {@code keyPrefix}, in key
    * order, following continuation tokens across pages.
    */

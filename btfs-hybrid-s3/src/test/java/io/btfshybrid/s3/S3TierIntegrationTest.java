@@ -173,6 +173,16 @@ class S3TierIntegrationTest {
   }
 
   @Test
+  void createBucketMakesAUsableBucketAndToleratesAnExistingOne() throws IOException {
+    try (S3Tier fresh = server.tier("fresh", "fresh-bucket").build()) {
+      fresh.createBucket();
+      fresh.createBucket();
+      Locator where = fresh.write("k", new ByteArrayInputStream(new byte[] {9}), 1);
+      assertEquals(1, fresh.stat(where).orElseThrow().size());
+    }
+  }
+
+  @Test
   void deleteRemovesAndDeletingAgainIsANoOp() throws IOException {
     Locator where = tier.write("blobs/doomed", new ByteArrayInputStream(new byte[5]), 5);
     tier.delete(where);
