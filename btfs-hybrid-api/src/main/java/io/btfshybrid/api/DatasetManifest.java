@@ -23,9 +23,17 @@ public record DatasetManifest(
     Map<String, String> tags,
     List<ShardEntry> shards,
     Optional<EncryptionInfo> encryption,
-    Optional<ManifestPolicy> policy) {
+    Optional<ManifestPolicy> policy,
+    int revision) {
   /** The schema version this library writes and reads. */
   public static final int SCHEMA_VERSION = 1;
+
+  /**
+   * The revision of a release's first manifest. A later revision of the same
+   * {@code datasetId@version} (e.g. after a key rotation) lists exactly the same shards and only
+   * re-wraps the data key or renews the expiry; its shards are never rewritten.
+   */
+  public static final int FIRST_REVISION = 1;
 
   public DatasetManifest {
     Objects.requireNonNull(datasetId, "datasetId");
@@ -38,6 +46,26 @@ public record DatasetManifest(
     Objects.requireNonNull(policy, "policy");
     tags = Map.copyOf(new TreeMap<>(tags));
     shards = List.copyOf(shards);
+    if (revision < FIRST_REVISION) {
+      throw new IllegalArgumentException("revision must be >= 1, was " + revision);
+    }
+  }
+
+  /** A first-revision manifest (the constructor before revisions existed). */
+  public DatasetManifest(
+      int schemaVersion,
+      String datasetId,
+      String version,
+      Instant createdAt,
+      Optional<Instant> expiresAt,
+      String owner,
+      String classification,
+      Map<String, String> tags,
+      List<ShardEntry> shards,
+      Optional<EncryptionInfo> encryption,
+      Optional<ManifestPolicy> policy) {
+    this(schemaVersion, datasetId, version, createdAt, expiresAt, owner, classification, tags,
+        shards, encryption, policy, FIRST_REVISION);
   }
 
   /** The shard at {@code path}, if the release has one. */
@@ -69,6 +97,7 @@ public record DatasetManifest(
     b.shards.addAll(shards);
     b.encryption = encryption.orElse(null);
     b.policy = policy.orElse(null);
+    b.revision = revision;
     return b;
   }
 
@@ -85,6 +114,7 @@ public record DatasetManifest(
     private final List<ShardEntry> shards = new ArrayList<>();
     private EncryptionInfo encryption;
     private ManifestPolicy policy;
+    private int revision = FIRST_REVISION;
 
     private Builder() {}
 
@@ -155,6 +185,12 @@ public record DatasetManifest(
       return this;
     }
 
+    /** The manifest revision of this release (default 1). */
+    public Builder revision(int v) {
+      this.revision = v;
+      return this;
+    }
+
     public DatasetManifest build() {
       return new DatasetManifest(
           schemaVersion,
@@ -167,7 +203,8 @@ public record DatasetManifest(
           tags,
           shards,
           Optional.ofNullable(encryption),
-          Optional.ofNullable(policy));
+          Optional.ofNullable(policy),
+          revision);
     }
   }
 }

@@ -1,23 +1,34 @@
 package io.btfshybrid.core;
 
 import com.google.common.base.Preconditions;
+import com.google.common.io.ByteStreams;
+import com.google.crypto.tink.StreamingAead;
 import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.HybridStorageException;
+import io.btfshybrid.api.IntegrityException;
+import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ShardEntry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** An opened, verified release: its shards, read as verified streams or random-access channels. */
+/**
+ * An opened, verified release: its shards, read as verified streams or random-access channels.
+ * For an encrypted release, the stored ciphertext is verified chunk by chunk first and only
+ * verified segments are decrypted; sizes and offsets are those of the plaintext.
+ */
 public final class Dataset implements Closeable {
   private final DatasetClient client;
   private final DatasetClient.LoadedManifest loaded;
   private volatile boolean closed;
+  private StreamingAead aead;
 
   Dataset(DatasetClient client, DatasetClient.LoadedManifest loaded) {
     this.client = client;
@@ -61,7 +72,16 @@ public final class Dataset implements Closeable {
   public InputStream openShard(String path) throws IOException {
     ShardEntry shard = shard(path);
     ensureOpen();
-    requireUnencrypted();
+    if (isEncrypted()) {
+      StreamingAead decrypt = aead(shard);
+      InputStream ciphertext = verifier(shard, true).openStream();
+      try {
+        return decrypt.newDecryptingStream(ciphertext, ShardEncryption.shardAad(path));
+      } catch (GeneralSecurityException e) {
+        ciphertext.close();
+        throw new HybridStorageException("cannot decrypt shard '" + path + "': " + e.getMessage(), e);
+      }
+    }
     return verifier(shard, true).openStream();
   }
 
@@ -69,11 +89,15 @@ public final class Dataset implements Closeable {
   public InputStream openShard(String path, long offset, long length) throws IOException {
     ShardEntry shard = shard(path);
     ensureOpen();
-    requireUnencrypted();
     Preconditions.checkArgument(
         offset >= 0 && offset <= shard.size(),
         "offset %s is outside shard '%s' of %s bytes", offset, path, shard.size());
     long end = length < 0 ? shard.size() : Math.min(shard.size(), offset + length);
+    if (isEncrypted()) {
+      SeekableByteChannel channel = decryptingChannel(shard);
+      channel.position(offset);
+      return ByteStreams.limit(Channels.newInputStream(channel), end - offset);
+    }
     return verifier(shard, false).openStream(offset, end);
   }
 
@@ -81,14 +105,57 @@ public final class Dataset implements Closeable {
   public SeekableByteChannel openChannel(String path) throws IOException {
     ShardEntry shard = shard(path);
     ensureOpen();
-    requireUnencrypted();
+    if (isEncrypted()) {
+      return decryptingChannel(shard);
+    }
     return verifier(shard, false).openChannel();
+  }
+
+  /** Whether the shards are stored encrypted (reads then need the release's data key). */
+  public boolean isEncrypted() {
+    return manifest().encryption().isPresent();
+  }
+
+  /** Plaintext random access over verified ciphertext: each segment is one verified chunk. */
+  private SeekableByteChannel decryptingChannel(ShardEntry shard) throws IOException {
+    StreamingAead decrypt = aead(shard);
+    SeekableByteChannel ciphertext = verifier(shard, false).openChannel();
+    try {
+      SeekableByteChannel plain =
+          decrypt.newSeekableDecryptingChannel(ciphertext, ShardEncryption.shardAad(shard.path()));
+      if (plain.size() != shard.size()) {
+        plain.close();
+        throw new IntegrityException(
+            shard.path(), 0, null, "stored size " + shard.storedSize() + " decrypts to "
+                + plain.size() + " bytes, the manifest says " + shard.size());
+      }
+      return plain;
+    } catch (GeneralSecurityException e) {
+      ciphertext.close();
+      throw new HybridStorageException(
+          "cannot decrypt shard '" + shard.path() + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The release's streaming AEAD, unwrapped once per dataset after the policy check. */
+  private synchronized StreamingAead aead(ShardEntry shard) throws IOException {
+    int segment = manifest().encryption().orElseThrow().segmentSize();
+    if (shard.chunkSize() != segment) {
+      throw new ManifestRejectedException(
+          ManifestRejectedException.Reason.MALFORMED,
+          "shard '" + shard.path() + "' has chunk size " + shard.chunkSize()
+              + " but the release's ciphertext segments are " + segment + " bytes");
+    }
+    if (aead == null) {
+      aead = client.releaseKey(manifest());
+    }
+    return aead;
   }
 
   private StreamingVerifier verifier(ShardEntry shard, boolean fillCache) throws IOException {
     List<ChunkSource> tierSources = new ArrayList<>();
     client.resolver().plan(shard).forEach(p -> tierSources.add(ChunkSource.of(p)));
-    HealthTracker listener = client.health();
+    VerifiedReadListener listener = client.listenerFor(manifest(), shard.path());
     Optional<DiskCache> cache = client.cache().filter(c -> c.accepts(shard.storedSize()));
     if (cache.isEmpty()) {
       return new StreamingVerifier(shard, tierSources, listener);
@@ -109,14 +176,6 @@ public final class Dataset implements Closeable {
     return new StreamingVerifier(shard, withCache, listener);
   }
 
-  private void requireUnencrypted() throws HybridStorageException {
-    if (manifest().encryption().isPresent()) {
-      throw new HybridStorageException(
-          manifest().datasetId() + "@" + manifest().version()
-              + " is encrypted and this client has no key management configured");
-    }
-  }
-
   private void ensureOpen() throws IOException {
     if (closed) {
       throw new IOException("dataset " + manifest().datasetId() + " is closed");
@@ -124,7 +183,8 @@ public final class Dataset implements Closeable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     closed = true;
+    aead = null;
   }
 }

@@ -3,8 +3,13 @@ package io.btfshybrid.core;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.common.base.Preconditions;
+import com.google.crypto.tink.StreamingAead;
+import io.btfshybrid.api.AccessDeniedException;
 import io.btfshybrid.api.DatasetManifest;
+import io.btfshybrid.api.EncryptionInfo;
 import io.btfshybrid.api.HybridStorageException;
+import io.btfshybrid.api.KeyManagementService;
+import io.btfshybrid.api.KeyUnavailableException;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ManifestRejectedException.Reason;
@@ -16,8 +21,13 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +39,16 @@ import org.slf4j.LoggerFactory;
  * Opens signed releases and reads their shards verified, from the healthiest tier that has good
  * bytes, through an optional byte-bounded disk cache. Thread-safe; share one per application. The
  * tiers stay owned by the caller: closing the client does not close them.
+ *
+ * <p>Security checks on open: signatures against the {@link TrustRoot} (k of n), the pin of a
+ * pinned address, that a manifest read from {@code manifests/<dataset>/<version>…} really is that
+ * release and revision, expiry (unless {@code allowExpired}), the access policy for the
+ * configured {@link Principal} (restricted releases are refused to principals outside the
+ * policy whether encrypted or not), and for a latest pointer its signature, expiry and sequence
+ * (never older than one seen before: ROLLBACK). An encrypted release's data key is unwrapped on
+ * the first read, after the policy allowed the principal. Opening a specific immutable manifest
+ * address stays allowed after a newer pointer was seen. With an {@link AuditLog}, opens, key
+ * releases, refusals, integrity failures and fallbacks are recorded.
  */
 public final class DatasetClient implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetClient.class);
@@ -41,6 +61,10 @@ public final class DatasetClient implements Closeable {
   private final ManifestResolver resolver;
   private final DiskCache cache;
   private final Cache<String, LoadedManifest> manifests;
+  private final Principal principal;
+  private final KeyManagementService kms;
+  private final TrustState trustState;
+  private final AuditLog audit;
 
   private DatasetClient(Builder b) throws IOException {
     Preconditions.checkArgument(b.trust != null, "DatasetClient needs a TrustRoot (trust(..))");
@@ -56,6 +80,10 @@ public final class DatasetClient implements Closeable {
     this.resolver = new ManifestResolver(tiers, Optional.ofNullable(b.region), health);
     this.cache = b.cacheDirectory == null ? null : new DiskCache(b.cacheDirectory, b.cacheMaxBytes);
     this.manifests = Caffeine.newBuilder().maximumSize(b.manifestCacheSize).build();
+    this.principal = b.principal;
+    this.kms = b.kms;
+    this.trustState = new TrustState(Optional.ofNullable(b.trustStateDirectory));
+    this.audit = b.audit;
   }
 
   /** A builder: tiers, region, trust root and an optional cache. */
@@ -65,11 +93,133 @@ public final class DatasetClient implements Closeable {
 
   /**
    * Opens a release: a {@code btfs-hybrid://manifests/…} address (optionally pinned with
-   * {@code ?sha256=}), a tier URI such as {@code s3://bucket/key} or {@code btfs://<cid>}, or a
-   * local {@code file:} manifest. The manifest's signature, pin and expiry are checked first.
+   * {@code ?sha256=}), a dataset's latest pointer {@code btfs-hybrid://manifests/<dataset>/latest.json},
+   * a tier URI such as {@code s3://bucket/key} or {@code btfs://<cid>}, or a local {@code file:}
+   * manifest. Signatures, pins, expiry, rollback and the access policy are checked first.
    */
   public Dataset open(URI manifestUri) throws IOException {
-    return new Dataset(this, loadManifest(manifestUri));
+    LoadedManifest loaded;
+    try {
+      loaded = resolve(manifestUri);
+    } catch (ManifestRejectedException e) {
+      audit(AuditEvent.MANIFEST_REJECTED, null,
+          Map.of("uri", manifestUri.toString(), "reason", e.reason().name(), "detail", e.getMessage()));
+      throw e;
+    }
+    authorize(loaded.manifest());
+    audit(AuditEvent.OPEN, loaded.manifest(), Map.of("uri", manifestUri.toString(), "manifest", loaded.hash()));
+    return new Dataset(this, loaded);
+  }
+
+  /** A manifest address, or a latest pointer followed to the manifest it names; verified. */
+  LoadedManifest resolve(URI uri) throws IOException {
+    if (ManifestUris.isLogical(uri)) {
+      Optional<String> dataset = ManifestUris.latestDataset(ManifestUris.keyOf(uri));
+      if (dataset.isPresent()) {
+        return followLatest(dataset.get(), uri);
+      }
+    }
+    return loadManifest(uri);
+  }
+
+  private LoadedManifest followLatest(String datasetId, URI uri) throws IOException {
+    List<IOException> failures = new ArrayList<>();
+    Optional<LatestPointers.Found> found =
+        LatestPointers.newest(resolver.orderedTiers(), datasetId, trust, failures);
+    if (found.isEmpty()) {
+      IOException thrown =
+          failures.stream().filter(f -> f instanceof ManifestRejectedException).findFirst()
+              .orElse(new ShardUnavailableException(uri.toString(), "no tier holds a latest pointer"));
+      failures.stream().filter(f -> f != thrown).forEach(thrown::addSuppressed);
+      throw thrown;
+    }
+    LatestPointer pointer = found.get().pointer();
+    String where = found.get().where();
+    if (!allowExpired && clock.instant().isAfter(pointer.expiresAt())) {
+      throw new ManifestRejectedException(
+          Reason.EXPIRED, where + " (sequence " + pointer.sequence() + ") expired at "
+              + pointer.expiresAt() + "; the publisher must refresh it");
+    }
+    trustState.check(pointer, where);
+    LoadedManifest loaded =
+        loadManifest(ManifestUris.uriOf(pointer.manifestKey(), pointer.manifestSha256()));
+    trustState.record(pointer, where);
+    return loaded;
+  }
+
+  /** Refuses a restricted release to a principal outside its policy (audited). */
+  void authorize(DatasetManifest manifest) throws IOException {
+    if (manifest.policy().isEmpty()) {
+      return;
+    }
+    AccessPolicy policy = AccessPolicy.of(manifest.policy().get());
+    if (!policy.allows(principal)) {
+      String who = principal == null ? "<none>" : principal.name();
+      String detail =
+          principal == null
+              ? manifest.datasetId() + "@" + manifest.version() + " is restricted and no principal was configured"
+              : manifest.datasetId() + "@" + manifest.version() + " allows principals "
+                  + policy.principals() + " and groups " + policy.groups() + ", not " + principal;
+      audit(AuditEvent.ACCESS_DENIED, manifest, Map.of("detail", detail));
+      throw new AccessDeniedException(who, detail);
+    }
+  }
+
+  /**
+   * The streaming AEAD of an encrypted release: the policy is checked again, then the data key is
+   * unwrapped by the configured key management (audited as a key release).
+   */
+  StreamingAead releaseKey(DatasetManifest manifest) throws IOException {
+    EncryptionInfo enc = manifest.encryption().orElseThrow();
+    String release = manifest.datasetId() + "@" + manifest.version();
+    ShardEncryption.check(enc, release);
+    authorize(manifest);
+    if (kms == null) {
+      throw new KeyUnavailableException(
+          enc.kekId(), release + " is encrypted and this client has no key management (keyManagement(..))");
+    }
+    byte[] wrapped;
+    try {
+      wrapped = Base64.getDecoder().decode(enc.wrappedKey());
+    } catch (IllegalArgumentException e) {
+      throw new ManifestRejectedException(Reason.MALFORMED, release + " wrapped key is not base64", e);
+    }
+    byte[] dataKey =
+        kms.unwrap(enc.kekId(), wrapped, ShardEncryption.keyContext(manifest.datasetId(), manifest.version()));
+    try {
+      StreamingAead aead = ShardEncryption.streamingAead(dataKey, enc.segmentSize());
+      audit(AuditEvent.KEY_RELEASE, manifest, Map.of("kek", enc.kekId()));
+      return aead;
+    } catch (GeneralSecurityException e) {
+      throw new KeyUnavailableException(enc.kekId(), "the unwrapped data key is unusable: " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(dataKey, (byte) 0);
+    }
+  }
+
+  /** The listener of verified reads of one shard: health scores, and audit when configured. */
+  VerifiedReadListener listenerFor(DatasetManifest manifest, String shardPath) {
+    return audit == null ? health : new AuditedReads(health, audit, fields(manifest), shardPath);
+  }
+
+  private Map<String, String> fields(DatasetManifest manifest) {
+    Map<String, String> f = new TreeMap<>();
+    f.put("principal", principal == null ? "" : principal.name());
+    if (manifest != null) {
+      f.put("dataset", manifest.datasetId());
+      f.put("version", manifest.version());
+      f.put("revision", Integer.toString(manifest.revision()));
+    }
+    return f;
+  }
+
+  private void audit(AuditEvent event, DatasetManifest manifest, Map<String, String> extra)
+      throws IOException {
+    if (audit != null) {
+      Map<String, String> f = fields(manifest);
+      f.putAll(extra);
+      audit.append(event, f);
+    }
   }
 
   /** Bytes served, failures and cache use so far. */
@@ -96,6 +246,7 @@ public final class DatasetClient implements Closeable {
     if (pin.isPresent()) {
       LoadedManifest known = manifests.getIfPresent(pin.get());
       if (known != null) {
+        checkAddress(known.manifest(), uri);
         checkExpiry(known.manifest(), uri);
         return known;
       }
@@ -134,8 +285,27 @@ public final class DatasetClient implements Closeable {
     }
     trust.verify(envelope, "manifest '" + uri + "'");
     DatasetManifest manifest = ManifestCodec.parse(envelope.payload());
+    checkAddress(manifest, uri);
     checkExpiry(manifest, uri);
     return new LoadedManifest(manifest, hash, envelopeBytes);
+  }
+
+  /**
+   * A manifest read from a release address must be that release and revision: a validly signed
+   * manifest of another version served under this key (a freeze or mix-and-match) is refused.
+   */
+  private static void checkAddress(DatasetManifest manifest, URI uri) throws ManifestRejectedException {
+    if (!ManifestUris.isLogical(uri)) {
+      return;
+    }
+    String key = ManifestUris.keyOf(uri);
+    String expected = ManifestUris.manifestKey(manifest);
+    if (!key.equals(expected)) {
+      throw new ManifestRejectedException(
+          Reason.MALFORMED,
+          "'" + uri + "' served the manifest of " + manifest.datasetId() + "@" + manifest.version()
+              + " revision " + manifest.revision() + ", whose address is '" + expected + "'");
+    }
   }
 
   private void checkExpiry(DatasetManifest manifest, URI uri) throws ManifestRejectedException {
@@ -206,6 +376,10 @@ public final class DatasetClient implements Closeable {
     private int manifestCacheSize = 256;
     private Clock clock = Clock.systemUTC();
     private boolean allowExpired;
+    private Principal principal;
+    private KeyManagementService kms;
+    private Path trustStateDirectory;
+    private AuditLog audit;
 
     private Builder() {}
 
@@ -257,6 +431,33 @@ public final class DatasetClient implements Closeable {
     /** Opt-in for forensic reads of expired manifests; off by default. */
     public Builder allowExpired(boolean allow) {
       this.allowExpired = allow;
+      return this;
+    }
+
+    /** Who is reading: checked against each release's access policy. */
+    public Builder principal(Principal principal) {
+      this.principal = principal;
+      return this;
+    }
+
+    /** Unwraps the data keys of encrypted releases (after the policy allowed the principal). */
+    public Builder keyManagement(KeyManagementService kms) {
+      this.kms = kms;
+      return this;
+    }
+
+    /**
+     * Remembers the highest latest-pointer sequence seen per dataset in {@code dir}, so
+     * rollback protection survives restarts (without it, it lasts for this client's life).
+     */
+    public Builder trustStateDirectory(Path dir) {
+      this.trustStateDirectory = dir;
+      return this;
+    }
+
+    /** Records opens, key releases, refusals, integrity failures and fallbacks. */
+    public Builder auditLog(AuditLog log) {
+      this.audit = log;
       return this;
     }
 

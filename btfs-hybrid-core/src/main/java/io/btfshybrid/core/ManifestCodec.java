@@ -44,6 +44,8 @@ public final class ManifestCodec {
 
   static final int MAX_SHARDS = 1_000_000;
   private static final int MAX_STRING = 4096;
+  static final int MAX_TAGS = 1024;
+  static final int MAX_LOCATIONS_PER_SHARD = 64;
 
   static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -54,7 +56,7 @@ public final class ManifestCodec {
   private static final Set<String> MANIFEST_FIELDS =
       Set.of(
           "schemaVersion", "datasetId", "version", "createdAt", "expiresAt", "owner",
-          "classification", "tags", "shards", "encryption", "policy");
+          "classification", "tags", "shards", "encryption", "policy", "revision");
   private static final Set<String> SHARD_FIELDS =
       Set.of(
           "path", "size", "sha256", "storedSize", "storedSha256", "chunkSize", "chunks",
@@ -98,6 +100,9 @@ public final class ManifestCodec {
     root.put("schemaVersion", m.schemaVersion());
     root.put("datasetId", m.datasetId());
     root.put("version", m.version());
+    if (m.revision() != DatasetManifest.FIRST_REVISION) {
+      root.put("revision", m.revision());
+    }
     root.put("createdAt", m.createdAt().toString());
     m.expiresAt().ifPresent(e -> root.put("expiresAt", e.toString()));
     root.put("owner", m.owner());
@@ -178,7 +183,14 @@ public final class ManifestCodec {
     if (m.has("expiresAt")) {
       b.expiresAt(m.instant("expiresAt"));
     }
+    if (m.has("revision")) {
+      b.revision((int) m.number("revision", DatasetManifest.FIRST_REVISION + 1, Integer.MAX_VALUE));
+    }
     JsonNode tags = m.object("tags");
+    if (tags.size() > MAX_TAGS) {
+      throw new ManifestRejectedException(
+          Reason.TOO_LARGE, tags.size() + " tags exceed the limit of " + MAX_TAGS);
+    }
     Iterator<Map.Entry<String, JsonNode>> it = tags.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -200,7 +212,14 @@ public final class ManifestCodec {
     }
     if (m.has("policy")) {
       Fields p = new Fields(m.object("policy"), "policy", Set.of("principals", "groups"));
-      b.policy(new ManifestPolicy(p.strings("principals"), p.strings("groups")));
+      List<String> principals = p.strings("principals");
+      List<String> groups = p.strings("groups");
+      if (principals.size() + groups.size() > AccessPolicy.MAX_ENTRIES) {
+        throw new ManifestRejectedException(
+            Reason.TOO_LARGE, "policy lists " + (principals.size() + groups.size())
+                + " principals and groups, more than " + AccessPolicy.MAX_ENTRIES);
+      }
+      b.policy(new ManifestPolicy(principals, groups));
     }
     JsonNode shards = m.array("shards");
     if (shards.size() > MAX_SHARDS) {
@@ -244,7 +263,13 @@ public final class ManifestCodec {
       }
     }
     List<LocationHint> hints = new ArrayList<>();
-    for (JsonNode l : named.array("locations")) {
+    JsonNode locations = named.array("locations");
+    if (locations.size() > MAX_LOCATIONS_PER_SHARD) {
+      throw new ManifestRejectedException(
+          Reason.TOO_LARGE, "shard '" + path + "' lists " + locations.size()
+              + " locations, more than " + MAX_LOCATIONS_PER_SHARD);
+    }
+    for (JsonNode l : locations) {
       Fields h = new Fields(l, "location of '" + path + "'", Set.of("tier", "kind", "region", "uri"));
       TierKind kind;
       try {

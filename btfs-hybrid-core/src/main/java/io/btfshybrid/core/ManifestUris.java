@@ -1,17 +1,32 @@
 package io.btfshybrid.core;
 
+import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ManifestRejectedException.Reason;
 import java.net.URI;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Tier-independent release addresses: {@code btfs-hybrid://manifests/<dataset>/<version>.json},
- * optionally pinned to a manifest hash with {@code ?sha256=<hex>}. The client looks the key up on
- * every tier that can find objects by key, so no single tier is needed to open a release.
+ * Tier-independent addresses, looked up on every tier that can find objects by key, so no single
+ * tier is needed to open a release:
+ *
+ * <ul>
+ *   <li>{@code btfs-hybrid://manifests/<dataset>/<version>.json}: revision 1 of a release;
+ *   <li>{@code btfs-hybrid://manifests/<dataset>/<version>/r<n>.json}: revision n ≥ 2 (same
+ *       shards, e.g. the data key re-wrapped by a key rotation);
+ *   <li>{@code btfs-hybrid://manifests/<dataset>/latest.json}: the dataset's signed latest
+ *       pointer ({@code latest} is therefore not a valid version).
+ * </ul>
+ *
+ * Every document at these keys is write-once except the latest pointer. A manifest address may be
+ * pinned to a manifest hash with {@code ?sha256=<hex>}.
  */
 final class ManifestUris {
   static final String SCHEME = "btfs-hybrid";
+  static final String LATEST = "latest";
+  private static final Pattern LATEST_KEY = Pattern.compile("manifests/([^/]+)/latest\\.json");
 
   private ManifestUris() {}
 
@@ -19,8 +34,37 @@ final class ManifestUris {
     return "manifests/" + datasetId + "/" + version + ".json";
   }
 
+  /** The storage key of a manifest revision (revision 1 keeps the original key). */
+  static String manifestKey(String datasetId, String version, int revision) {
+    return revision <= DatasetManifest.FIRST_REVISION
+        ? manifestKey(datasetId, version)
+        : "manifests/" + datasetId + "/" + version + "/r" + revision + ".json";
+  }
+
+  static String manifestKey(DatasetManifest m) {
+    return manifestKey(m.datasetId(), m.version(), m.revision());
+  }
+
+  static String latestKey(String datasetId) {
+    return "manifests/" + datasetId + "/" + LATEST + ".json";
+  }
+
+  static URI latestUri(String datasetId) {
+    return URI.create(SCHEME + "://" + latestKey(datasetId));
+  }
+
+  /** The dataset whose latest pointer {@code key} names, if it names one. */
+  static Optional<String> latestDataset(String key) {
+    Matcher m = LATEST_KEY.matcher(key);
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
   static URI releaseUri(String datasetId, String version, String sha256) {
-    return URI.create(SCHEME + "://" + manifestKey(datasetId, version) + "?sha256=" + sha256);
+    return uriOf(manifestKey(datasetId, version), sha256);
+  }
+
+  static URI uriOf(String key, String sha256) {
+    return URI.create(SCHEME + "://" + key + "?sha256=" + sha256);
   }
 
   static boolean isLogical(URI uri) {

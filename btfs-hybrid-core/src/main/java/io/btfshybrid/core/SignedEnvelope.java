@@ -18,6 +18,10 @@ import java.util.List;
  */
 record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signatures) {
   static final String MANIFEST_TYPE = "application/vnd.btfs-hybrid.manifest.v1+json";
+  static final String LATEST_TYPE = "application/vnd.btfs-hybrid.latest.v1+json";
+  static final String TRUST_ROOT_TYPE = "application/vnd.btfs-hybrid.trust-root.v1+json";
+  /** Most signatures a document may carry. */
+  static final int MAX_SIGNATURES = 64;
 
   /** One signature: the signing key's id and the raw signature bytes. */
   record Signature(String keyId, byte[] bytes) {}
@@ -35,6 +39,18 @@ record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signat
     System.arraycopy(head, 0, out, 0, head.length);
     System.arraycopy(payload, 0, out, head.length, payload.length);
     return out;
+  }
+
+  /** Signs {@code payload} with every signer (distinct keys) into one envelope. */
+  static SignedEnvelope sign(String payloadType, byte[] payload, List<ManifestSigner> signers) {
+    List<Signature> sigs = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (ManifestSigner signer : signers) {
+      if (seen.add(signer.keyId())) {
+        sigs.add(signer.sign(payloadType, payload));
+      }
+    }
+    return new SignedEnvelope(payloadType, payload, sigs);
   }
 
   byte[] signedBytes() {
@@ -61,7 +77,13 @@ record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signat
   }
 
   static SignedEnvelope parse(byte[] json, String expectedType) throws ManifestRejectedException {
-    if (json.length > ManifestCodec.MAX_MANIFEST_BYTES * 2L) {
+    return parse(json, expectedType, ManifestCodec.MAX_MANIFEST_BYTES * 2L);
+  }
+
+  /** Parses a signed document of at most {@code maxBytes}, refusing anything malformed. */
+  static SignedEnvelope parse(byte[] json, String expectedType, long maxBytes)
+      throws ManifestRejectedException {
+    if (json.length > maxBytes) {
       throw new ManifestRejectedException(
           Reason.TOO_LARGE, "signed document of " + json.length + " bytes is too large");
     }
@@ -92,6 +114,10 @@ record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signat
     if (!list.isMissingNode() && !list.isArray()) {
       throw new ManifestRejectedException(Reason.MALFORMED, "signatures must be an array");
     }
+    if (list.size() > MAX_SIGNATURES) {
+      throw new ManifestRejectedException(
+          Reason.TOO_LARGE, list.size() + " signatures exceed " + MAX_SIGNATURES);
+    }
     for (JsonNode s : list) {
       if (!s.path("keyid").isTextual() || !s.path("sig").isTextual()) {
         throw new ManifestRejectedException(Reason.MALFORMED, "signature lacks keyid or sig");
@@ -102,8 +128,9 @@ record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signat
         throw new ManifestRejectedException(Reason.MALFORMED, "signature is not base64", e);
       }
     }
-    if (sigs.size() > 64) {
-      throw new ManifestRejectedException(Reason.TOO_LARGE, sigs.size() + " signatures exceed 64");
+    if (sigs.size() > MAX_SIGNATURES) {
+      throw new ManifestRejectedException(
+          Reason.TOO_LARGE, sigs.size() + " signatures exceed " + MAX_SIGNATURES);
     }
     return new SignedEnvelope(type, payload, sigs);
   }

@@ -1,0 +1,170 @@
+package io.btfshybrid.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.base.Preconditions;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadParameters;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.btfshybrid.api.KeyManagementService;
+import io.btfshybrid.api.KeyUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Key-encryption keys (Tink AES-256-GCM keysets) kept in a local file, one per KEK id. The file
+ * is secret: it is written owner-only and whoever reads it can unwrap every data key wrapped by
+ * its KEKs. Suited to tests, single hosts and air-gapped setups; use
+ * {@link KmsClientKeyManagementService} for AWS KMS, GCP KMS or Vault.
+ */
+public final class LocalKeyManagementService implements KeyManagementService {
+  static final String FORMAT = "btfs-hybrid.kek-keyset.v1";
+  private static final int MAX_FILE_BYTES = 1 << 20;
+  private static final int MAX_KEKS = 1000;
+  private static final AeadParameters KEK_PARAMETERS = PredefinedAeadParameters.AES256_GCM;
+
+  private final Path file;
+  private final Map<String, Aead> keks;
+
+  private LocalKeyManagementService(Path file, Map<String, Aead> keks) {
+    this.file = file;
+    this.keks = Collections.unmodifiableMap(keks);
+  }
+
+  /**
+   * Creates {@code keysetFile} holding a fresh AES-256-GCM KEK for each id; refuses to overwrite
+   * an existing file (losing a KEK loses every release it wraps).
+   */
+  public static LocalKeyManagementService generate(Path keysetFile, String... kekIds)
+      throws IOException {
+    Preconditions.checkArgument(kekIds.length > 0, "generate needs at least one KEK id");
+    Preconditions.checkArgument(
+        kekIds.length <= MAX_KEKS, "%s KEK ids exceed the limit of %s", kekIds.length, MAX_KEKS);
+    if (Files.exists(keysetFile)) {
+      throw new FileAlreadyExistsException(
+          keysetFile.toString(), null, "refusing to overwrite an existing KEK keyset");
+    }
+    Crypto.init();
+    ObjectNode keksNode = JsonNodeFactory.instance.objectNode();
+    Map<String, Aead> keks = new LinkedHashMap<>();
+    try {
+      for (String id : kekIds) {
+        ShardPaths.checkName("KEK id", id);
+        Preconditions.checkArgument(!keks.containsKey(id), "KEK id '%s' is listed twice", id);
+        KeysetHandle handle = KeysetHandle.generateNew(KEK_PARAMETERS);
+        keksNode.put(id, TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
+        keks.put(id, handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate an AES-256-GCM key", e);
+    }
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("format", FORMAT);
+    root.set("keks", ManifestCodec.sorted(keksNode));
+    AtomicFiles.write(
+        keysetFile, ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), true);
+    return new LocalKeyManagementService(keysetFile, keks);
+  }
+
+  /** Loads a file written by {@link #generate}; anything else is refused naming the file. */
+  public static LocalKeyManagementService load(Path keysetFile) throws IOException {
+    Crypto.init();
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(keysetFile)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    } catch (NoSuchFileException e) {
+      throw new InvalidKeysetException(keysetFile, "no such file", e);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new InvalidKeysetException(keysetFile, "larger than " + MAX_FILE_BYTES + " bytes", null);
+    }
+    try {
+      JsonNode root = ManifestCodec.JSON.readTree(bytes);
+      if (root == null || !FORMAT.equals(root.path("format").asText())) {
+        throw new IllegalArgumentException("the field 'format' is not '" + FORMAT + "'");
+      }
+      JsonNode list = root.path("keks");
+      if (!list.isObject() || list.isEmpty() || list.size() > MAX_KEKS) {
+        throw new IllegalArgumentException("'keks' must map 1.." + MAX_KEKS + " KEK ids to keysets");
+      }
+      Map<String, Aead> keks = new TreeMap<>();
+      Iterator<Map.Entry<String, JsonNode>> it = list.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        ShardPaths.checkName("KEK id", e.getKey());
+        KeysetHandle handle =
+            TinkJsonProtoKeysetFormat.parseKeyset(e.getValue().asText(), InsecureSecretKeyAccess.get());
+        if (!(handle.getPrimary().getKey().getParameters() instanceof AeadParameters)) {
+          throw new IllegalArgumentException("KEK '" + e.getKey() + "' is not an AEAD key");
+        }
+        keks.put(e.getKey(), handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
+      }
+      return new LocalKeyManagementService(keysetFile, keks);
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      throw new InvalidKeysetException(keysetFile, String.valueOf(e.getMessage()), e);
+    }
+  }
+
+  /** The file the KEKs came from. */
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public Set<String> keyIds() {
+    return keks.keySet();
+  }
+
+  @Override
+  public byte[] wrap(String kekId, byte[] dataKey, byte[] context) throws IOException {
+    try {
+      return kek(kekId).encrypt(dataKey, context);
+    } catch (GeneralSecurityException e) {
+      throw new KeyUnavailableException(kekId, "wrapping failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public byte[] unwrap(String kekId, byte[] wrappedKey, byte[] context) throws IOException {
+    try {
+      return kek(kekId).decrypt(wrappedKey, context);
+    } catch (GeneralSecurityException e) {
+      throw new KeyUnavailableException(
+          kekId,
+          "the KEK in '" + file + "' does not open this wrapped data key (another key under the"
+              + " same id, or a wrapped key or release identity that was altered)",
+          e);
+    }
+  }
+
+  private Aead kek(String kekId) throws KeyUnavailableException {
+    Aead aead = keks.get(kekId);
+    if (aead == null) {
+      throw new KeyUnavailableException(
+          kekId, "not in key file '" + file + "', which holds " + keks.keySet());
+    }
+    return aead;
+  }
+
+  @Override
+  public String toString() {
+    return "LocalKeyManagementService[" + file + ", " + keks.keySet() + "]";
+  }
+}
