@@ -158,7 +158,7 @@ public final class S3Tier implements StorageTier {
     }
     try {
       return response.status() == 206
-          ? partialContent(response, where, key, offset, length)
+          ? partialContent(response, key, offset, length)
           : wholeObjectSkipping(response, key, offset, length);
     } catch (IOException | RuntimeException e) {
       response.abort();
@@ -167,8 +167,7 @@ public final class S3Tier implements StorageTier {
   }
 
   private InputStream partialContent(
-      S3Http.OpenResponse response, Locator where, String key, long offset, long length)
-      throws IOException {
+      S3Http.OpenResponse response, String key, long offset, long length) throws IOException {
     String target = http.addressing().describe(key);
     ContentRange range =
         response
@@ -188,16 +187,16 @@ public final class S3Tier implements StorageTier {
               + range.first());
     }
     long segmentEnd = range.last() + 1;
-    InputStream first =
-        new ResponseBodyStream(response, response.content(), segmentEnd - offset, target, offset, false);
-    if (range.total().isEmpty()) {
-      return first;
-    }
-    long objectSize = range.total().get();
-    long end = length >= 0 ? Math.min(objectSize, offset + length) : objectSize;
+    long wantedEnd = length >= 0 ? offset + length : Long.MAX_VALUE;
+    long end = Math.min(wantedEnd, range.total().orElse(segmentEnd));
     if (end <= segmentEnd) {
-      return first;
+      // Everything wanted is in this answer (which may hold more than we asked for).
+      return new ResponseBodyStream(
+          response, response.content(), end - offset, target, offset, segmentEnd > end);
     }
+    InputStream first =
+        new ResponseBodyStream(
+            response, response.content(), segmentEnd - offset, target, offset, false);
     Optional<String> etag = response.header("ETag");
     return new ParallelRangedReader(
         first,
