@@ -301,20 +301,23 @@ final class BtfsSimHttpServer implements Closeable {
     }
   }
 
+  /** A request body, read in blocks; single bytes go through the block read. */
+  private abstract static class Body extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+  }
+
   /** A request body of known length. */
-  private static final class SizedBody extends InputStream {
+  private static final class SizedBody extends Body {
     private final InputStream in;
     private long left;
 
     SizedBody(InputStream in, long length) {
       this.in = in;
       this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override
@@ -332,19 +335,13 @@ final class BtfsSimHttpServer implements Closeable {
   }
 
   /** A chunked request body (trailers read and ignored). */
-  private static final class ChunkedBody extends InputStream {
+  private static final class ChunkedBody extends Body {
     private final InputStream in;
     private long chunkLeft;
     private boolean done;
 
     ChunkedBody(InputStream in) {
       this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override

@@ -1,0 +1,129 @@
+package io.btfshybrid.btfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.StorageTier;
+import io.btfshybrid.api.StorageTierFactory;
+import io.btfshybrid.api.TierKind;
+import io.btfshybrid.api.TierSpec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Building tiers from code and from configuration; locators; the bad values named in errors. */
+class BtfsTierConfigurationTest {
+  private static TierSpec spec(Map<String, String> settings) {
+    return new TierSpec("btfs", "btfs", TierKind.BTFS, Optional.empty(), settings);
+  }
+
+  @Test
+  void theFactoryIsFoundByTypeAndScheme() {
+    assertInstanceOf(BtfsTierFactory.class, StorageTierFactory.forType("btfs"));
+    assertInstanceOf(BtfsTierFactory.class, StorageTierFactory.forScheme("btfs").orElseThrow());
+  }
+
+  @Test
+  void theFactoryReadsEverySetting() throws Exception {
+    try (StorageTier tier =
+        new BtfsTierFactory()
+            .create(
+                spec(
+                    Map.of(
+                        "api", "http://127.0.0.1:5001",
+                        "gateway", "http://127.0.0.1:8080",
+                        "apiPrefix", "/api/v0",
+                        "timeout", "1500ms",
+                        "trustless", "true")))) {
+      BtfsTier btfs = (BtfsTier) tier;
+      assertEquals("btfs", btfs.id());
+      assertEquals(TierKind.BTFS, btfs.kind());
+      assertTrue(btfs.trustless());
+      assertEquals(Optional.empty(), btfs.locate("blobs/abc"), "content-addressed: no key locators");
+    }
+  }
+
+  @Test
+  void theFactoryNamesBadSettings() {
+    IllegalArgumentException noApi =
+        assertThrows(IllegalArgumentException.class, () -> new BtfsTierFactory().create(spec(Map.of())));
+    assertTrue(noApi.getMessage().contains("'api'"), noApi.getMessage());
+    IllegalArgumentException badTimeout =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BtfsTierFactory().create(spec(Map.of("api", "http://h:1", "timeout", "soon"))));
+    assertTrue(badTimeout.getMessage().contains("'soon'"), badTimeout.getMessage());
+    IllegalArgumentException badApi =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new BtfsTierFactory().create(spec(Map.of("api", "ftp://h:1"))));
+    assertTrue(badApi.getMessage().contains("ftp://h:1"), badApi.getMessage());
+    IllegalArgumentException wrongKind =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new BtfsTierFactory()
+                    .create(new TierSpec("x", "btfs", TierKind.CLOUD, Optional.empty(), Map.of("api", "http://h:1"))));
+    assertTrue(wrongKind.getMessage().contains("CLOUD"), wrongKind.getMessage());
+  }
+
+  @Test
+  void durationsInGoIsoOrSeconds() {
+    TierSpec s = spec(Map.of());
+    assertEquals(Duration.ofSeconds(30), BtfsTierFactory.duration(s, "timeout", "30s"));
+    assertEquals(Duration.ofMillis(1500), BtfsTierFactory.duration(s, "timeout", "1500ms"));
+    assertEquals(Duration.ofMinutes(2), BtfsTierFactory.duration(s, "timeout", "PT2M"));
+    assertEquals(Duration.ofSeconds(7), BtfsTierFactory.duration(s, "timeout", "7"));
+    assertEquals("30s", GoDuration.format(Duration.ofSeconds(30)));
+    assertEquals("1500ms", GoDuration.format(Duration.ofMillis(1500)));
+  }
+
+  @Test
+  void theBuilderNamesWhatIsMissingOrWrong() {
+    assertThrows(IllegalArgumentException.class, () -> BtfsTier.builder().apiUrl(URI.create("http://h:1")).build());
+    IllegalArgumentException noApi =
+        assertThrows(IllegalArgumentException.class, () -> BtfsTier.builder().id("b").build());
+    assertTrue(noApi.getMessage().contains("apiUrl"), noApi.getMessage());
+    IllegalArgumentException zero =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> BtfsTier.builder().id("b").apiUrl(URI.create("http://h:1")).requestTimeout(Duration.ZERO).build());
+    assertTrue(zero.getMessage().contains("PT0S"), zero.getMessage());
+  }
+
+  @Test
+  void locatorsNameContentByCid() {
+    try (BtfsTier tier = BtfsTier.builder().id("b").apiUrl(URI.create("http://127.0.0.1:1")).build()) {
+      Cid cid = Cid.parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e");
+      Locator where = tier.locator(cid);
+      assertEquals(URI.create("btfs://" + cid), where.uri());
+      assertEquals(cid, BtfsTier.cidOf(where));
+      IllegalArgumentException s3 =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> BtfsTier.cidOf(new Locator("b", URI.create("s3://bucket/key"))));
+      assertTrue(s3.getMessage().contains("s3://bucket/key"), s3.getMessage());
+      IllegalArgumentException notCid =
+          assertThrows(IllegalArgumentException.class, () -> BtfsTier.cidOf(new Locator("b", URI.create("btfs://xyz"))));
+      assertTrue(notCid.getMessage().contains("'xyz'"), notCid.getMessage());
+    }
+  }
+
+  @Test
+  void theUserAgentIsNeverGoBtfs() {
+    assertFalse(BtfsRpc.USER_AGENT.contains("/go-btfs/"));
+  }
+
+  @Test
+  void addFileNamesAreSafe() {
+    assertEquals("shard-0001.bin", MultipartAddEntity.safeFileName("blobs/x/shard-0001.bin"));
+    assertEquals("a_b_c", MultipartAddEntity.safeFileName("a\"b\r\nc".replace("\r\n", "_")));
+    assertEquals("object", MultipartAddEntity.safeFileName("dir/"));
+  }
+}
