@@ -52,6 +52,42 @@ final class Releases {
     }
   }
 
+  /** Flips every bit of the byte at {@code offset} of {@code file}. */
+  static void flipByte(Path file, long offset) throws IOException {
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(offset);
+      int b = raf.read();
+      raf.seek(offset);
+      raf.write(b ^ 0xFF);
+    }
+  }
+
+  /** Every regular file under {@code root} (relative path) with its bytes and modification time. */
+  static java.util.Map<String, String> snapshot(Path root) throws IOException {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+        out.put(root.relativize(p).toString(),
+            Digests.sha256Hex(Files.readAllBytes(p)) + "@" + Files.getLastModifiedTime(p).toMillis());
+      }
+    }
+    return out;
+  }
+
+  /** Whether {@code needle} occurs anywhere in {@code haystack}. */
+  static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
   /** The file behind a FileTier location hint for a shard. */
   static Path blobFile(FileTier tier, io.btfshybrid.api.ShardEntry shard) {
     return tier.root().resolve(ManifestResolver.blobKey(shard));
