@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the benchmark jar offline and runs the end-to-end benchmark (a printed table);
+# with --jmh, also the JMH benchmarks with short settings (-f 1 -wi 2 -i 3).
+#
+#   btfs-hybrid-bench/run.sh [--jmh] [--no-build | --full-build] [EndToEndBenchmark options…]
+#     --no-build     use target/btfs-hybrid-bench.jar as it is
+#     --full-build   build api, core, s3, btfs and testkit from this tree too (mvn -am), for a
+#                    checkout where nothing is installed in ~/.m2 yet
+#   EndToEndBenchmark options: --size-mib 512 --shards 8 --chunk-mib 1,4 --runs 5 --heap-gib 2
+#     --heap-shards 8 --heap-chunk-mib 4 --heap-xmx 64m --dir DIR --keep
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+jar="$here/target/btfs-hybrid-bench.jar"
+build=installed
+jmh=false
+args=()
+for a in "$@"; do
+  case "$a" in
+    --jmh) jmh=true ;;
+    --no-build) build=none ;;
+    --full-build) build=reactor ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+cd "$root"
+case "$build" in
+  installed)
+    # api, core, s3 and btfs come from ~/.m2; testkit is installed from this tree
+    mvn -B -o -q -pl btfs-hybrid-testkit install -DskipTests
+    mvn -B -o -q -pl btfs-hybrid-bench package -DskipTests ;;
+  reactor)
+    mvn -B -o -q -pl btfs-hybrid-bench -am package -DskipTests ;;
+esac
+[[ -f "$jar" ]] || { echo "run.sh: $jar is missing; build without --no-build" >&2; exit 2; }
+
+logging=(-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+java "${logging[@]}" -cp "$jar" io.btfshybrid.bench.EndToEndBenchmark "${args[@]+"${args[@]}"}"
+
+if $jmh; then
+  java "${logging[@]}" -jar "$jar" -f 1 -wi 2 -i 3 -w 1s -r 2s \
+    'io\.btfshybrid\.bench\.(VerifiedStream|ChannelRead)Jmh'
+fi

@@ -1,0 +1,120 @@
+package io.btfshybrid.bench;
+
+import io.btfshybrid.api.ShardEntry;
+import io.btfshybrid.core.Dataset;
+import io.btfshybrid.core.DatasetClient;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Random-access reads of one whole chunk at a random chunk index through a verified channel,
+ * against a plain positional FileChannel read of the same chunk plus MessageDigest.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
+    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+public class ChannelReadJmh {
+  @Param({"1", "4"})
+  public int chunkMiB;
+
+  @Param({"64"})
+  public int shardMiB;
+
+  private BenchSupport.LocalRelease release;
+  private DatasetClient client;
+  private Dataset dataset;
+  private ShardEntry shard;
+  private SeekableByteChannel verified;
+  private FileChannel plain;
+  private ByteBuffer chunk;
+  private final MessageDigest md = BenchSupport.sha256();
+  private final SplittableRandom random = new SplittableRandom(7);
+  private int last = -1;
+
+  @Setup(Level.Trial)
+  public void publish() throws IOException {
+    Path dir = Files.createTempDirectory("btfs-hybrid-jmh-channel-");
+    release = BenchSupport.publish(dir, 1, (long) shardMiB << 20, chunkMiB << 20, 2, false);
+    client = release.client();
+    dataset = client.open(release.published().manifestUri());
+    shard = release.shards().get(0);
+    verified = dataset.openChannel(shard.path());
+    plain = FileChannel.open(release.blobFile(shard), StandardOpenOption.READ);
+    chunk = ByteBuffer.allocate(chunkMiB << 20);
+  }
+
+  @TearDown(Level.Trial)
+  public void cleanUp() throws IOException {
+    verified.close();
+    plain.close();
+    dataset.close();
+    client.close();
+    BenchSupport.deleteRecursively(release.dir());
+  }
+
+  /** Another chunk than the last one, so every read fetches and verifies. */
+  private long nextChunkStart() {
+    int index;
+    do {
+      index = random.nextInt(shard.chunkCount());
+    } while (index == last);
+    last = index;
+    return (long) index * shard.chunkSize();
+  }
+
+  /** btfs-hybrid: position a verified channel and read one whole chunk. */
+  @Benchmark
+  public int verifiedChannelChunk() throws IOException {
+    verified.position(nextChunkStart());
+    chunk.clear();
+    while (chunk.hasRemaining() && verified.read(chunk) > 0) {}
+    return chunk.position();
+  }
+
+  /** btfs-hybrid: open a channel, read one chunk, close (the one-off lookup). */
+  @Benchmark
+  public int openChannelReadChunk() throws IOException {
+    try (SeekableByteChannel ch = dataset.openChannel(shard.path())) {
+      ch.position(nextChunkStart());
+      chunk.clear();
+      while (chunk.hasRemaining() && ch.read(chunk) > 0) {}
+      return chunk.position();
+    }
+  }
+
+  /** Baseline: positional FileChannel read of the same chunk plus MessageDigest over it. */
+  @Benchmark
+  public byte[] plainChannelChunkAndDigest() throws IOException {
+    long start = nextChunkStart();
+    chunk.clear();
+    while (chunk.hasRemaining() && plain.read(chunk, start + chunk.position()) > 0) {}
+    md.reset();
+    md.update(chunk.array(), 0, chunk.position());
+    return md.digest();
+  }
+}

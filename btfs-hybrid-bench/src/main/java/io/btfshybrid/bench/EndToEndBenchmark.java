@@ -1,0 +1,351 @@
+package io.btfshybrid.bench;
+
+import io.btfshybrid.api.ShardEntry;
+import io.btfshybrid.core.Dataset;
+import io.btfshybrid.core.DatasetClient;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One-run end-to-end benchmark printing two tables: (1) verified streaming from a warm local
+ * FileTier as MB/s and as ratios to plain MessageDigest SHA-256 over the same files with the same
+ * buffers (target >= 0.8), to the PEERS.md hardware figures and to peers measured in the same run
+ * (sha256sum, openssl dgst, a hand-rolled unverified loader); (2) the heap high-water mark of a
+ * child JVM with a small -Xmx streaming a large release and checking every shard's SHA-256.
+ *
+ * <p>Options (defaults in brackets): --dir DIR [temp], --size-mib N [512], --shards N [8],
+ * --chunk-mib 1,4 [1,4], --runs N [5], --heap-gib N [2; 0 skips], --heap-shards N [8],
+ * --heap-chunk-mib N [4], --heap-xmx SIZE [64m], --keep (leave the data behind).
+ */
+public final class EndToEndBenchmark {
+  /** PEERS.md: JDK 17 MessageDigest SHA-256, 1 MiB updates, one core (MB/s, 10^6 B). */
+  static final double PEERS_MESSAGE_DIGEST_MBPS = 1810;
+  /** PEERS.md: openssl speed -evp sha256, 16 KiB blocks, one core. */
+  static final double PEERS_OPENSSL_MBPS = 2040;
+  static final double TARGET_RATIO = 0.8;
+
+  private EndToEndBenchmark() {}
+
+  public static void main(String[] argv) throws Exception {
+    quietLogging();
+    Options o = Options.parse(argv);
+    Path dir = o.dir != null ? Files.createDirectories(o.dir) : Files.createTempDirectory("btfs-hybrid-e2e-");
+    System.out.printf("btfs-hybrid end-to-end benchmark  %s  java %s  %d CPUs  loadavg at start: %s%n",
+        Instant.now(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), loadAverage());
+    System.out.printf("data in %s; MB = 10^6 bytes; best and median of %d runs, methods interleaved per run%n%n", dir, o.runs);
+    boolean belowTarget = false;
+    try {
+      for (int chunkMiB : o.chunkMiB) {
+        belowTarget |= streamingTable(dir.resolve("stream-" + chunkMiB + "m"), o, chunkMiB);
+      }
+      if (o.heapGiB > 0) {
+        heapTable(dir.resolve("heap"), o);
+      }
+    } finally {
+      if (!o.keep) {
+        BenchSupport.deleteRecursively(dir);
+      }
+    }
+    System.out.printf("loadavg at end: %s%n", loadAverage());
+    if (belowTarget) {
+      System.out.println("NOTE: verified streaming below " + TARGET_RATIO + " x MessageDigest on this run");
+    }
+  }
+
+  // ---- (1) streaming throughput ------------------------------------------------------------
+
+  private static boolean streamingTable(Path dir, Options o, int chunkMiB) throws Exception {
+    int chunk = chunkMiB << 20;
+    long began = System.nanoTime();
+    BenchSupport.LocalRelease release = BenchSupport.publish(dir, o.shards, (long) o.sizeMiB << 20, chunk, 1, false);
+    double publishSeconds = (System.nanoTime() - began) / 1e9;
+    long total = release.totalBytes();
+    List<Path> files = release.blobFiles();
+    byte[] buf = new byte[chunk];
+    byte[] memory = BenchSupport.readAll(files.get(0));
+    MessageDigest md = BenchSupport.sha256();
+
+    Map<String, Method> methods = new LinkedHashMap<>();
+    try (DatasetClient client = release.client(); Dataset ds = client.open(release.published().manifestUri())) {
+      methods.put("btfs-hybrid verified stream (Dataset.openShard)", () -> {
+        long n = 0;
+        for (ShardEntry s : release.shards()) {
+          n += BenchSupport.drain(ds.openShard(s.path()), buf);
+        }
+        return n;
+      });
+      methods.put("MessageDigest SHA-256, same files, same buffer", () -> {
+        for (Path f : files) {
+          BenchSupport.digestFile(f, buf, md);
+        }
+        return total;
+      });
+      methods.put("MessageDigest SHA-256, bytes already in memory", () -> {
+        long done = 0;
+        md.reset();
+        while (done < total) {
+          for (int off = 0; off < memory.length && done < total; off += chunk) {
+            int n = (int) Math.min(Math.min(chunk, memory.length - off), total - done);
+            md.update(memory, off, n);
+            done += n;
+          }
+        }
+        md.digest();
+        return done;
+      });
+      methods.put("hand-rolled loader: FileInputStream copy, no verification", () -> {
+        long n = 0;
+        for (Path f : files) {
+          n += BenchSupport.drain(new FileInputStream(f.toFile()), buf);
+        }
+        return n;
+      });
+      if (onPath("sha256sum")) {
+        methods.put("sha256sum (coreutils, no SHA-NI) over the same files", () -> external(files, total, "sha256sum"));
+      }
+      if (onPath("openssl")) {
+        methods.put("openssl dgst -sha256 over the same files", () -> external(files, total, "openssl", "dgst", "-sha256"));
+      }
+      // warm the page cache and the JIT
+      for (int i = 0; i < 2; i++) {
+        for (Method m : methods.values()) {
+          check(m.run(), total);
+        }
+      }
+      Map<String, double[]> mbps = new LinkedHashMap<>();
+      methods.keySet().forEach(k -> mbps.put(k, new double[o.runs]));
+      for (int r = 0; r < o.runs; r++) {
+        for (var e : methods.entrySet()) {
+          long t0 = System.nanoTime();
+          check(e.getValue().run(), total);
+          mbps.get(e.getKey())[r] = total / 1e6 / ((System.nanoTime() - t0) / 1e9);
+        }
+      }
+      return printStreaming(chunkMiB, o, total, publishSeconds, mbps);
+    } finally {
+      BenchSupport.deleteRecursively(dir);
+    }
+  }
+
+  private static boolean printStreaming(int chunkMiB, Options o, long total, double publishSeconds,
+      Map<String, double[]> mbps) {
+    String verified = mbps.keySet().iterator().next();
+    double mdBest = best(mbps.get("MessageDigest SHA-256, same files, same buffer"));
+    double mdMedian = median(mbps.get("MessageDigest SHA-256, same files, same buffer"));
+    System.out.printf("(1) verified streaming, warm local FileTier: %d shards, %.1f MB, chunk %d MiB, read buffer %d MiB"
+        + " (publish took %.1f s)%n", o.shards, total / 1e6, chunkMiB, chunkMiB, publishSeconds);
+    System.out.printf("  %-58s %9s %9s %10s %10s %10s%n", "method", "best MB/s", "median", "x MD(best)",
+        "x MD(med)", "x HW 1810");
+    for (var e : mbps.entrySet()) {
+      double b = best(e.getValue());
+      double m = median(e.getValue());
+      System.out.printf("  %-58s %9.0f %9.0f %10.2f %10.2f %10.2f%n", e.getKey(), b, m, b / mdBest, m / mdMedian,
+          b / PEERS_MESSAGE_DIGEST_MBPS);
+    }
+    System.out.printf("  %-58s %9.0f %9s %10.2f %10s %10.2f%n", "PEERS.md hardware: MessageDigest, 1 MiB updates",
+        PEERS_MESSAGE_DIGEST_MBPS, "-", PEERS_MESSAGE_DIGEST_MBPS / mdBest, "-", 1.0);
+    System.out.printf("  %-58s %9.0f %9s %10.2f %10s %10.2f%n", "PEERS.md hardware: openssl speed -evp sha256",
+        PEERS_OPENSSL_MBPS, "-", PEERS_OPENSSL_MBPS / mdBest, "-", PEERS_OPENSSL_MBPS / PEERS_MESSAGE_DIGEST_MBPS);
+    double ratioBest = best(mbps.get(verified)) / mdBest;
+    double ratioMedian = median(mbps.get(verified)) / mdMedian;
+    System.out.printf("  => verified / MessageDigest = %.2f (best) %.2f (median); target >= %.1f: %s%n%n",
+        ratioBest, ratioMedian, TARGET_RATIO, ratioBest >= TARGET_RATIO ? "MET" : "NOT MET");
+    return ratioBest < TARGET_RATIO;
+  }
+
+  private static long external(List<Path> files, long total, String... command) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(Arrays.asList(command));
+    files.forEach(f -> cmd.add(f.toString()));
+    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    if (p.waitFor() != 0) {
+      throw new IOException(String.join(" ", command) + " exited with " + p.exitValue());
+    }
+    return total;
+  }
+
+  private static boolean onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- (2) heap high-water mark --------------------------------------------------------------
+
+  private static void heapTable(Path dir, Options o) throws Exception {
+    long bytes = (long) o.heapGiB << 30;
+    long began = System.nanoTime();
+    BenchSupport.LocalRelease release =
+        BenchSupport.publish(dir, o.heapShards, bytes, o.heapChunkMiB << 20, 3, false);
+    double publishSeconds = (System.nanoTime() - began) / 1e9;
+    Path keyset = dir.resolve("signer.json");
+    release.signer().save(keyset);
+    Path gcLog = dir.resolve("gc.log");
+    List<String> cmd = List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + o.heapXmx, "-Xlog:gc:file=" + gcLog,
+        "-cp", System.getProperty("java.class.path"), EndToEndHeapProbe.class.getName(),
+        release.tier().root().toString(), keyset.toString(), release.published().manifestUri().toString(),
+        Integer.toString(64 * 1024));
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = child.waitFor();
+    Map<String, String> result = parseResult(out);
+    System.out.printf("(2) heap while streaming %d GiB (%d shards, chunk %d MiB, 64 KiB reads) in a child JVM"
+        + " with -Xmx%s (publish took %.1f s)%n", o.heapGiB, o.heapShards, o.heapChunkMiB, o.heapXmx, publishSeconds);
+    if (exit != 0 || result.isEmpty()) {
+      System.out.println("  child FAILED (exit " + exit + "):\n" + out.indent(4));
+      return;
+    }
+    double mib = 1 << 20;
+    long[] gcLogPeak = gcLogPeaksMiB(gcLog);
+    System.out.printf("  completed: %s of %s shards with the exact SHA-256, %.1f MB in %s s = %.0f MB/s (verify + whole-shard SHA)%n",
+        result.get("exact"), result.get("shards"), Long.parseLong(result.get("bytes")) / 1e6, result.get("seconds"),
+        Long.parseLong(result.get("bytes")) / 1e6 / Double.parseDouble(result.get("seconds")));
+    System.out.printf("  heap high-water (used before GC, GC notifications): %6.1f MiB%n", Long.parseLong(result.get("gcPeakUsed")) / mib);
+    System.out.printf("  heap high-water (-Xlog:gc, before GC):              %6d MiB%n", gcLogPeak[0]);
+    System.out.printf("  heap high-water (2 ms sampler):                     %6.1f MiB%n", Long.parseLong(result.get("sampledPeakUsed")) / mib);
+    System.out.printf("  sum of heap pools' peaks (upper bound):             %6.1f MiB%n", Long.parseLong(result.get("poolPeakSum")) / mib);
+    System.out.printf("  live heap after GC, max (GC notifications / -Xlog): %6.1f MiB / %d MiB%n",
+        Long.parseLong(result.get("gcPeakAfter")) / mib, gcLogPeak[1]);
+    System.out.printf("  max committed %.1f MiB of max heap %.1f MiB; %s GCs%n%n",
+        Long.parseLong(result.get("maxCommitted")) / mib, Long.parseLong(result.get("maxHeap")) / mib, result.get("gcCount"));
+    BenchSupport.deleteRecursively(dir);
+  }
+
+  private static Map<String, String> parseResult(String out) {
+    Map<String, String> kv = new LinkedHashMap<>();
+    for (String line : out.split("\n")) {
+      if (line.startsWith("RESULT ")) {
+        for (String pair : line.substring(7).trim().split(" ")) {
+          String[] p = pair.split("=", 2);
+          kv.put(p[0], p[1]);
+        }
+      }
+    }
+    return kv;
+  }
+
+  /** The largest "before" and "after" figures of -Xlog:gc lines such as "Pause Young ... 24M->3M(64M)". */
+  private static long[] gcLogPeaksMiB(Path gcLog) throws IOException {
+    Pattern p = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    long[] max = {-1, -1};
+    for (String line : Files.readAllLines(gcLog)) {
+      Matcher m = p.matcher(line);
+      if (m.find()) {
+        max[0] = Math.max(max[0], Long.parseLong(m.group(1)));
+        max[1] = Math.max(max[1], Long.parseLong(m.group(2)));
+      }
+    }
+    return max;
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  /** The shaded jar carries both logback (via S3Proxy) and slf4j-simple: pick simple, at WARN. */
+  static void quietLogging() {
+    System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+  }
+
+  @FunctionalInterface
+  private interface Method {
+    long run() throws Exception;
+  }
+
+  private static void check(long bytes, long expected) {
+    if (bytes != expected) {
+      throw new IllegalStateException("a method read " + bytes + " bytes, expected " + expected);
+    }
+  }
+
+  private static double best(double[] v) {
+    return Arrays.stream(v).max().orElse(0);
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "n/a";
+    }
+  }
+
+  /** Command-line options; sizes are configurable so a full run fits the time at hand. */
+  static final class Options {
+    Path dir;
+    int sizeMiB = 512;
+    int shards = 8;
+    int[] chunkMiB = {1, 4};
+    int runs = 5;
+    int heapGiB = 2;
+    int heapShards = 8;
+    int heapChunkMiB = 4;
+    String heapXmx = "64m";
+    boolean keep;
+
+    static Options parse(String[] args) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if (a.equals("--keep")) {
+          o.keep = true;
+          continue;
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("option '" + a + "' needs a value");
+        }
+        String v = args[++i];
+        switch (a) {
+          case "--dir" -> o.dir = Path.of(v);
+          case "--size-mib" -> o.sizeMiB = positive(a, v);
+          case "--shards" -> o.shards = positive(a, v);
+          case "--chunk-mib" -> o.chunkMiB = Arrays.stream(v.split(",")).mapToInt(s -> positive(a, s.trim())).toArray();
+          case "--runs" -> o.runs = positive(a, v);
+          case "--heap-gib" -> o.heapGiB = Integer.parseInt(v);
+          case "--heap-shards" -> o.heapShards = positive(a, v);
+          case "--heap-chunk-mib" -> o.heapChunkMiB = positive(a, v);
+          case "--heap-xmx" -> o.heapXmx = v;
+          default -> throw new IllegalArgumentException(
+              "unknown option '" + a + "'; expected --dir, --size-mib, --shards, --chunk-mib, --runs, --heap-gib,"
+                  + " --heap-shards, --heap-chunk-mib, --heap-xmx or --keep");
+        }
+      }
+      return o;
+    }
+
+    private static int positive(String option, String value) {
+      int n;
+      try {
+        n = Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " '" + value + "' is not a number");
+      }
+      if (n <= 0) {
+        throw new IllegalArgumentException(option + " must be positive, was " + value);
+      }
+      return n;
+    }
+  }
+}
