@@ -1,38 +1,35 @@
 package io.btfshybrid.s3;
 
-import com.google.common.base.Throwables;
-import io.btfshybrid.api.HybridStorageException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A large S3 read as one {@link InputStream}: the first segment streams from an already open
- * GET while the following parts are fetched as ranged GETs in parallel and handed out in order.
- * Memory stays bounded: at most {@code maxPartsInFlight} parts are being fetched or waiting.
+ * GET while the following parts are fetched as ranged GETs in parallel and handed out in order,
+ * each as soon as its first bytes arrive. Memory stays bounded: at most {@code maxPartsInFlight}
+ * part buffers exist at a time.
  */
 final class ParallelRangedReader extends InputStream {
-  /** Fetches exactly {@code length} bytes of the object from {@code offset}, retrying as needed. */
+  /** Fills {@code part} with the object's bytes from {@code offset}, retrying as needed. */
   interface PartFetcher {
-    byte[] fetch(long offset, int length) throws IOException;
+    void fetch(long offset, PartBuffer part) throws IOException;
   }
 
   private final PartFetcher fetcher;
-  private final ExecutorService executor;
+  private final Executor executor;
   private final int partSize;
   private final int maxPartsInFlight;
   private final long end;
   private final String target;
-  private final Deque<Future<byte[]>> window = new ArrayDeque<>();
+  private final Deque<PartBuffer> window = new ArrayDeque<>();
   private long nextPartOffset;
-  private InputStream current;
+  private InputStream firstSegment;
+  private PartBuffer current;
+  private int positionInCurrent;
   private boolean closed;
 
   /**
@@ -47,9 +44,9 @@ final class ParallelRangedReader extends InputStream {
       int partSize,
       int maxPartsInFlight,
       PartFetcher fetcher,
-      ExecutorService executor,
+      Executor executor,
       String target) {
-    this.current = firstSegment;
+    this.firstSegment = firstSegment;
     this.nextPartOffset = firstSegmentEnd;
     this.end = end;
     this.partSize = partSize;
@@ -75,47 +72,58 @@ final class ParallelRangedReader extends InputStream {
     if (length == 0) {
       return 0;
     }
-    while (true) {
-      if (current != null) {
-        int n = current.read(buffer, offset, length);
+    try {
+      if (firstSegment != null) {
+        int n = firstSegment.read(buffer, offset, length);
         if (n > 0) {
           return n;
         }
-        current.close();
+        firstSegment.close();
+        firstSegment = null;
+      }
+      while (true) {
+        if (current == null) {
+          current = window.poll();
+          positionInCurrent = 0;
+          if (current == null) {
+            return -1;
+          }
+        }
+        int n = current.read(positionInCurrent, buffer, offset, length);
+        if (n > 0) {
+          positionInCurrent += n;
+          return n;
+        }
         current = null;
+        fillWindow();
       }
-      Future<byte[]> next = window.poll();
-      if (next == null) {
-        return -1;
-      }
-      current = new ByteArrayInputStream(await(next));
-      fillWindow();
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
     }
   }
 
   private void fillWindow() {
-    while (window.size() < maxPartsInFlight && nextPartOffset < end) {
+    while (window.size() + (current == null ? 0 : 1) < maxPartsInFlight && nextPartOffset < end) {
       long partOffset = nextPartOffset;
-      int partLength = (int) Math.min(partSize, end - partOffset);
-      window.add(executor.submit(() -> fetcher.fetch(partOffset, partLength)));
-      nextPartOffset += partLength;
+      PartBuffer part = new PartBuffer((int) Math.min(partSize, end - partOffset));
+      window.add(part);
+      nextPartOffset += part.length();
+      try {
+        executor.execute(() -> fetchInto(partOffset, part));
+      } catch (RejectedExecutionException e) {
+        part.fail(new IOException("cannot read " + target + ": " + e.getMessage(), e));
+      }
     }
   }
 
-  private byte[] await(Future<byte[]> part) throws IOException {
+  private void fetchInto(long partOffset, PartBuffer part) {
     try {
-      return part.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
-      throw new InterruptedIOException("interrupted while reading " + target);
-    } catch (CancellationException e) {
-      throw new HybridStorageException("a part of " + target + " was cancelled", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      close();
-      Throwables.throwIfInstanceOf(cause, IOException.class);
-      throw new HybridStorageException("reading a part of " + target + " failed: " + cause, cause);
+      fetcher.fetch(partOffset, part);
+    } catch (IOException e) {
+      part.fail(e);
+    } catch (RuntimeException e) {
+      part.fail(new IOException("reading a part of " + target + " failed: " + e, e));
     }
   }
 
@@ -125,13 +133,15 @@ final class ParallelRangedReader extends InputStream {
       return;
     }
     closed = true;
-    for (Future<byte[]> pending : window) {
-      pending.cancel(true);
-    }
-    window.clear();
     if (current != null) {
-      current.close();
+      current.cancel();
       current = null;
+    }
+    window.forEach(PartBuffer::cancel);
+    window.clear();
+    if (firstSegment != null) {
+      firstSegment.close();
+      firstSegment = null;
     }
   }
 }

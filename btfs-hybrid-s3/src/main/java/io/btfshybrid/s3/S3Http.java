@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -91,8 +92,16 @@ final class S3Http implements Closeable {
 
   /** Runs {@code request} with retries; {@code reader} consumes the 2xx answer. */
   <T> T call(S3Request request, ResponseReader<T> reader) throws IOException {
+    return call(() -> request, reader);
+  }
+
+  /**
+   * Like {@link #call(S3Request, ResponseReader)}, but each attempt asks {@code requests} for
+   * the request to send, so that a retry can resume where the previous attempt stopped.
+   */
+  <T> T call(Supplier<S3Request> requests, ResponseReader<T> reader) throws IOException {
     return withRetries(
-        request,
+        requests,
         (http, response) -> {
           try (OpenResponse open = new OpenResponse(http, response)) {
             return reader.read(open);
@@ -103,19 +112,26 @@ final class S3Http implements Closeable {
 
   /** Runs {@code request} with retries until a 2xx answer arrives, and hands it over open. */
   OpenResponse open(S3Request request) throws IOException {
-    return withRetries(request, OpenResponse::new, false);
+    return withRetries(() -> request, OpenResponse::new, false);
   }
 
   private interface Attempt<T> {
     T run(HttpUriRequestBase http, ClassicHttpResponse response) throws IOException;
   }
 
-  private <T> T withRetries(S3Request request, Attempt<T> attempt, boolean deadlineCoversBody)
+  private <T> T withRetries(
+      Supplier<S3Request> requests, Attempt<T> attempt, boolean deadlineCoversBody)
       throws IOException {
     long deadline = System.nanoTime() + limits.callTimeout().toNanos();
-    String payloadHash = request.payloadHash();
-    String target = addressing.describe(request.key());
+    S3Request request = null;
+    String payloadHash = null;
     for (int attemptNumber = 1; ; attemptNumber++) {
+      S3Request next = requests.get();
+      if (next != request) {
+        request = next;
+        payloadHash = request.payloadHash();
+      }
+      String target = addressing.describe(request.key());
       try {
         return attemptOnce(request, payloadHash, target, deadline, attempt, deadlineCoversBody);
       } catch (IOException failure) {

@@ -14,6 +14,7 @@ import io.btfshybrid.api.TierKind;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -91,7 +93,7 @@ public final class S3Tier implements StorageTier {
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(8 * parallelism),
             new ThreadFactoryBuilder().setDaemon(true).setNameFormat("s3tier-" + id + "-%d").build(),
-            new ThreadPoolExecutor.CallerRunsPolicy());
+            S3Tier::runInCallerUnlessShutDown);
     this.transfers.allowCoreThreadTimeOut(true);
     this.uploader = new MultipartUploader(http, transfers, partSize, parallelism + 1);
   }
@@ -204,7 +206,7 @@ public final class S3Tier implements StorageTier {
         end,
         partSize,
         parallelism,
-        (partOffset, partLength) -> fetchPart(key, etag, partOffset, partLength),
+        (partOffset, part) -> fetchPart(key, etag, partOffset, part),
         transfers,
         target);
   }
@@ -241,33 +243,51 @@ public final class S3Tier implements StorageTier {
         "offset " + offset + " is beyond the end of " + where + " (" + info.size() + " bytes)");
   }
 
-  private byte[] fetchPart(String key, Optional<String> etag, long offset, int length)
+  /** Fills {@code part} from {@code partOffset}; a retry resumes after the bytes already there. */
+  private void fetchPart(String key, Optional<String> etag, long partOffset, PartBuffer part)
       throws IOException {
-    S3Request get = S3Request.of("GET", key).withHeader("Range", range(offset, length));
-    if (etag.isPresent()) {
-      get = get.withHeader("If-Match", etag.get());
-    }
-    return http.call(
-        get,
+    String target = http.addressing().describe(key);
+    long partEnd = partOffset + part.length();
+    http.call(
+        () -> {
+          S3Request get =
+              S3Request.of("GET", key)
+                  .withHeader("Range", range(partOffset + part.filled(), partEnd - partOffset - part.filled()));
+          return etag.isPresent() ? get.withHeader("If-Match", etag.get()) : get;
+        },
         response -> {
+          long from = partOffset + part.filled();
           InputStream content = response.content();
-          if (response.status() != 206) {
-            ByteStreams.skipFully(content, offset);
-          } else {
+          if (response.status() == 206) {
             long first =
                 response.header("Content-Range").flatMap(ContentRange::parse).map(ContentRange::first).orElse(-1L);
-            if (first != offset) {
+            if (first != from) {
               throw new HybridStorageException(
-                  "S3 answered a range read of " + http.addressing().describe(key) + " from offset "
-                      + offset + " with bytes from " + first);
+                  "S3 answered a range read of " + target + " from offset " + from
+                      + " with bytes from " + first);
             }
+          } else {
+            ByteStreams.skipFully(content, from);
           }
-          byte[] part = new byte[length];
-          ByteStreams.readFully(content, part);
+          byte[] bytes = part.array();
+          while (part.filled() < part.length()) {
+            if (part.isCancelled()) {
+              response.abort();
+              throw new InterruptedIOException("the read of " + target + " was closed");
+            }
+            int position = part.filled();
+            int n = content.read(bytes, position, part.length() - position);
+            if (n < 0) {
+              throw new EOFException(
+                  "S3 read of " + target + " ended at offset " + (partOffset + position)
+                      + ", before the end of the part at " + partEnd);
+            }
+            part.advance(n);
+          }
           if (response.status() != 206) {
             response.abort();
           }
-          return part;
+          return null;
         });
   }
 
@@ -439,6 +459,14 @@ public final class S3Tier implements StorageTier {
     checkArgument(
         path != null && path.length() > 1, "locator %s names no key in bucket %s", where, bucket);
     return path.substring(1);
+  }
+
+  /** Saturated pool: the caller does the transfer itself; a closed tier refuses. */
+  private static void runInCallerUnlessShutDown(Runnable task, ThreadPoolExecutor pool) {
+    if (pool.isShutdown()) {
+      throw new RejectedExecutionException("the S3 tier is closed");
+    }
+    task.run();
   }
 
   private static ObjectNotFoundException notFound(Locator where, S3ServiceException cause) {

@@ -314,6 +314,31 @@ class S3TierFaultTest {
   }
 
   @Test
+  void parallelPartCutMidBodyResumesFromTheLastByteItGot() throws IOException {
+    byte[] body = bytes(300);
+    tier = threePartTierWithTwoGoodParts(body);
+    wireMock.stubFor(
+        get(urlEqualTo(OBJECT_PATH))
+            .withHeader("Range", equalTo("bytes=200-299"))
+            .willReturn(
+                aResponse()
+                    .withStatus(206)
+                    .withHeader("Content-Range", "bytes 200-299/300")
+                    .withHeader("Content-Length", "100")
+                    .withBody(Arrays.copyOfRange(body, 200, 240))));
+    stubRange(body, 240, 299);
+
+    byte[] read;
+    try (InputStream in = tier.read(object(), 0, -1)) {
+      read = in.readAllBytes();
+    }
+
+    assertArrayEquals(body, read);
+    wireMock.verify(1, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=200-299")));
+    wireMock.verify(1, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=240-299")));
+  }
+
+  @Test
   void parallelPartThatNeverArrivesFailsTheReadAfterTheGoodBytes() throws IOException {
     byte[] body = bytes(300);
     tier = threePartTierWithTwoGoodParts(body);
