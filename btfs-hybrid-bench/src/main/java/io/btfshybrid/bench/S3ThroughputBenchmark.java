@@ -2,24 +2,19 @@ package io.btfshybrid.bench;
 
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.s3.S3Tier;
+import io.btfshybrid.testkit.S3TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -30,8 +25,8 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * S3Tier throughput against the AWS SDK for Java v2 on one in-process S3Proxy (filesystem store
- * in a temporary directory), on the same objects: GET of one 256 MiB object (S3Tier with its
+ * S3Tier throughput against the AWS SDK for Java v2 on one in-process S3Proxy ({@link
+ * S3TestServer} with its filesystem store in a temporary directory), on the same objects: GET of one 256 MiB object (S3Tier with its
  * parallel ranged reads, and with one stream like the SDK), GET of 64 objects of 4 MiB (one after
  * the other), and a 256 MiB multipart PUT (8 MiB parts, 4 in parallel for both clients). Prints MB/s (10^6 bytes per second, best of the measured runs) and S3Tier/SDK ratios.
  *
@@ -45,8 +40,6 @@ public final class S3ThroughputBenchmark {
   private static final int PART = 8 * MIB;
   private static final int PARALLELISM = 4;
   private static final String BUCKET = "bench";
-  private static final String ACCESS_KEY = "bench-access";
-  private static final String SECRET_KEY = "bench-secret";
 
   private final S3Tier tier;
   private final S3Tier singleStreamTier;
@@ -67,48 +60,26 @@ public final class S3ThroughputBenchmark {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     PrintStream out = System.out;
     Path storeDir = Files.createTempDirectory("s3bench");
-    Properties properties = new Properties();
-    properties.setProperty("jclouds.filesystem.basedir", storeDir.toString());
-    BlobStore store = BlobStores.create("filesystem", properties);
-    store.createContainer(BUCKET);
-    S3Proxy proxy =
-        S3Proxy.builder()
-            .blobStore(store)
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
-            .build();
-    proxy.start();
-    while (!"STARTED".equals(proxy.getState())) {
-      Thread.sleep(10);
-    }
-    URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-    try (S3Tier tier = tierBuilder(endpoint).build();
-        S3Tier singleStreamTier = tierBuilder(endpoint).parallelReadThreshold(1024L * MIB).build();
+    try (S3TestServer server = S3TestServer.startOnDisk(BUCKET, storeDir);
+        S3Tier tier = tierBuilder(server).build();
+        S3Tier singleStreamTier = tierBuilder(server).parallelReadThreshold(1024L * MIB).build();
         S3Client sdk =
             S3Client.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
+                .endpointOverride(server.endpoint())
+                .region(Region.of(server.region()))
                 .forcePathStyle(true)
                 .credentialsProvider(
                     StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                        AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
                 .build()) {
       new S3ThroughputBenchmark(tier, singleStreamTier, sdk).run(runs, out);
     } finally {
-      proxy.stop();
       deleteRecursively(storeDir);
     }
   }
 
-  private static S3Tier.Builder tierBuilder(URI endpoint) {
-    return S3Tier.builder()
-        .id("bench")
-        .endpoint(endpoint)
-        .bucket(BUCKET)
-        .pathStyle(true)
-        .credentials(ACCESS_KEY, SECRET_KEY)
-        .partSize(PART)
-        .parallelism(PARALLELISM);
+  private static S3Tier.Builder tierBuilder(S3TestServer server) {
+    return server.tierBuilder("bench").partSize(PART).parallelism(PARALLELISM);
   }
 
   private void run(int runs, PrintStream out) throws Exception {

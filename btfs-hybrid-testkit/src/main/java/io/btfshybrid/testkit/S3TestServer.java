@@ -3,6 +3,8 @@ package io.btfshybrid.testkit;
 import io.btfshybrid.s3.S3Tier;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
@@ -14,7 +16,8 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 
 /**
  * A real S3 server for integration tests, in-process: S3Proxy 4.1.0 on a random loopback port
- * with an in-memory store, SigV4 authentication, fresh credentials and one bucket ready.
+ * with an in-memory (or on-disk) store, SigV4 authentication, fresh credentials and one bucket
+ * ready.
  *
  * <pre>{@code
  * try (S3TestServer s3 = S3TestServer.start(); S3Tier cloud = s3.newTier("cloud")) { … }
@@ -46,12 +49,27 @@ public final class S3TestServer implements AutoCloseable {
     return start(DEFAULT_BUCKET);
   }
 
-  /** Starts a server with {@code bucket} created. */
+  /** Starts a server with {@code bucket} created, keeping objects in memory. */
   public static S3TestServer start(String bucket) throws IOException {
+    return start(bucket, BlobStores.create("transient", new Properties()));
+  }
+
+  /**
+   * Starts a server with {@code bucket} created, keeping objects as plain files under {@code
+   * directory} (for objects too large for the heap); the caller removes the directory.
+   */
+  public static S3TestServer startOnDisk(String bucket, Path directory) throws IOException {
+    Objects.requireNonNull(directory, "directory");
+    Files.createDirectories(directory);
+    Properties properties = new Properties();
+    properties.setProperty("jclouds.filesystem.basedir", directory.toString());
+    return start(bucket, BlobStores.create("filesystem", properties));
+  }
+
+  private static S3TestServer start(String bucket, BlobStore store) throws IOException {
     Objects.requireNonNull(bucket, "bucket");
     String accessKey = "AK" + randomToken().substring(0, 18).toUpperCase(Locale.ROOT);
     String secretKey = randomToken() + randomToken();
-    BlobStore store = BlobStores.create("transient", new Properties());
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(store)

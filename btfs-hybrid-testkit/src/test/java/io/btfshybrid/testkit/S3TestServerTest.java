@@ -15,7 +15,10 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -79,6 +82,17 @@ class S3TestServerTest {
     s3.close();
 
     assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+  }
+
+  @Test
+  void onDiskServerKeepsObjectsAsPlainFiles(@TempDir Path dir) throws IOException {
+    byte[] bytes = "on disk".getBytes(StandardCharsets.UTF_8);
+    try (S3TestServer s3 = S3TestServer.startOnDisk("disk-bucket", dir);
+        S3Tier tier = s3.newTier("cloud")) {
+      tier.write("nested/object.txt", new ByteArrayInputStream(bytes), bytes.length);
+
+      assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("disk-bucket/nested/object.txt")));
+    }
   }
 
   @Test
