@@ -8,7 +8,7 @@
 //
 // Content is produced by a seeded xorshift32 generator that CidVectorsTest reproduces byte for
 // byte: state = seed; per byte: state ^= state << 13; state ^= state >>> 17; state ^= state << 5
-// (all on unsigned 32-bit); byte = state & 0xff.
+// (all on unsigned 32-bit); byte = state & 0xff. Seed 0 (a fixed point of xorshift) is all zeros.
 import { importer } from 'ipfs-unixfs-importer'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { balanced } from 'ipfs-unixfs-importer/layout'
@@ -37,9 +37,15 @@ const cases = [
   ['175 chunks + 12345', (LINKS + 1) * CHUNK + 12345],
   ['348 chunks + 1', 2 * LINKS * CHUNK + 1]
 ].map(([name, size], i) => ({ name, size, seed: (0x9e3779b9 ^ (i * 0x01000193)) >>> 0 || 1 }))
+// The first tree of height 3 (a root over 174-link nodes over 174-link nodes): zeros, to be quick.
+cases.push({ name: '174^2 chunks + 1 (zeros)', size: LINKS * LINKS * CHUNK + 1, seed: 0, content: 'zeros' })
 
-/** Yields the seeded content in pieces of at most 1 MiB. */
+/** Yields the content in pieces of at most 1 MiB: seeded xorshift32 bytes, or zeros if seed is 0. */
 function * content (size, seed) {
+  if (seed === 0) {
+    for (let left = size; left > 0; left -= Math.min(left, 1 << 20)) yield new Uint8Array(Math.min(left, 1 << 20))
+    return
+  }
   let state = seed >>> 0
   let left = size
   while (left > 0) {

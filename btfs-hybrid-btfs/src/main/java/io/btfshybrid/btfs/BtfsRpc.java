@@ -35,7 +35,7 @@ import org.apache.hc.core5.util.Timeout;
  * plain GETs to the gateway. One pooled HttpClient 5 per tier.
  */
 final class BtfsRpc implements Closeable {
-  /** Never containing {@code /go-btfs/}: nodes treat such agents as their own CLI. */
+  /** Never contains {@code /go-btfs/} (a rule for clients of BTFS nodes, see PEERS.md). */
   static final String USER_AGENT = "btfs-hybrid-java/0.1";
 
   private static final int MAX_ERROR_BODY = 64 * 1024;
