@@ -1,5 +1,6 @@
 package io.btfshybrid.s3;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
@@ -76,7 +77,11 @@ final class LocalS3Server implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    proxy.stop();
+  public void close() throws IOException {
+    try {
+      proxy.stop();
+    } catch (Exception e) {
+      throw new IOException("could not stop S3Proxy: " + e, e);
+    }
   }
 }
