@@ -25,10 +25,12 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * S3Tier throughput against the AWS SDK for Java v2 on one in-process S3Proxy ({@link
- * S3TestServer} with its filesystem store in a temporary directory), on the same objects: GET of one 256 MiB object (S3Tier with its
- * parallel ranged reads, and with one stream like the SDK), GET of 64 objects of 4 MiB (one after
- * the other), and a 256 MiB multipart PUT (8 MiB parts, 4 in parallel for both clients). Prints MB/s (10^6 bytes per second, best of the measured runs) and S3Tier/SDK ratios.
+ * S3Tier throughput against the AWS SDK for Java v2 on one in-process S3Proxy ({@link S3TestServer}
+ * with its filesystem store in a temporary directory), on the same objects: GET of one 256 MiB
+ * object (S3Tier with its parallel ranged reads, and with one stream like the SDK), GET of 64
+ * objects of 4 MiB (one after the other), and a 256 MiB multipart PUT (8 MiB parts, 4 in parallel
+ * for both clients). Prints MB/s (10^6 bytes per second, best of the measured runs) and S3Tier/SDK
+ * ratios.
  *
  * <p>Run: {@code java -Xmx3g -cp … io.btfshybrid.bench.S3ThroughputBenchmark [runs]}.
  */
@@ -93,8 +95,7 @@ public final class S3ThroughputBenchmark {
       sdk.putObject(b -> b.bucket(BUCKET).key("small/" + index), RequestBody.fromBytes(small));
     }
     List<String[]> rows = new ArrayList<>();
-    rows.add(
-        compare("GET 1 x 256 MiB", BIG, runs, this::tierGetBig, this::sdkGetBig));
+    rows.add(compare("GET 1 x 256 MiB", BIG, runs, this::tierGetBig, this::sdkGetBig));
     rows.add(
         compare(
             "GET 256 MiB, 1 stream",
@@ -109,8 +110,7 @@ public final class S3ThroughputBenchmark {
             runs,
             this::tierGetSmall,
             this::sdkGetSmall));
-    rows.add(
-        compare("PUT 256 MiB multipart", BIG, runs, this::tierPutBig, this::sdkPutBig));
+    rows.add(compare("PUT 256 MiB multipart", BIG, runs, this::tierPutBig, this::sdkPutBig));
     out.printf("%-24s %14s %14s %8s%n", "operation", "S3Tier MB/s", "SDK v2 MB/s", "ratio");
     for (String[] row : rows) {
       out.printf("%-24s %14s %14s %8s%n", (Object[]) row);

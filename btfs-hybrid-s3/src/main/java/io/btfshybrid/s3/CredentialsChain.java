@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The usual AWS credential lookup: the {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY}
- * / {@code AWS_SESSION_TOKEN} variables, then the {@code AWS_PROFILE} (default {@code default})
+ * The usual AWS credential lookup: the {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY} /
+ * {@code AWS_SESSION_TOKEN} variables, then the {@code AWS_PROFILE} (default {@code default})
  * section of {@code ~/.aws/credentials} or of {@code AWS_SHARED_CREDENTIALS_FILE}.
  */
 final class CredentialsChain {
@@ -62,8 +62,7 @@ final class CredentialsChain {
         .orElse(userHome.resolve(".aws").resolve("credentials"));
   }
 
-  private static Optional<S3Credentials> fromProfile(Path file, String profile)
-      throws IOException {
+  private static Optional<S3Credentials> fromProfile(Path file, String profile) throws IOException {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }

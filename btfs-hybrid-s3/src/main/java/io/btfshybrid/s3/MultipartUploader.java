@@ -144,7 +144,9 @@ final class MultipartUploader {
     xml.append("</CompleteMultipartUpload>");
     byte[] body = xml.toString().getBytes(StandardCharsets.UTF_8);
     S3Request request =
-        S3Request.of("POST", key).withQuery("uploadId", uploadId).withBody(body, 0, body.length, true);
+        S3Request.of("POST", key)
+            .withQuery("uploadId", uploadId)
+            .withBody(body, 0, body.length, true);
     http.call(
         request,
         response -> {
@@ -166,8 +168,7 @@ final class MultipartUploader {
 
   private void abort(String key, String uploadId, Throwable cause) {
     try {
-      http.call(
-          S3Request.of("DELETE", key).withQuery("uploadId", uploadId), response -> null);
+      http.call(S3Request.of("DELETE", key).withQuery("uploadId", uploadId), response -> null);
       LOG.debug("aborted multipart upload {} of {}", uploadId, key);
     } catch (IOException | RuntimeException abortFailure) {
       cause.addSuppressed(abortFailure);

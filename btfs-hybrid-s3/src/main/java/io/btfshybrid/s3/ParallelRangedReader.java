@@ -8,10 +8,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * A large S3 read as one {@link InputStream}: the first segment streams from an already open
- * GET while the following parts are fetched as ranged GETs in parallel and handed out in order,
- * each as soon as its first bytes arrive. Memory stays bounded: at most {@code maxPartsInFlight}
- * part buffers exist at a time.
+ * A large S3 read as one {@link InputStream}: the first segment streams from an already open GET
+ * while the following parts are fetched as ranged GETs in parallel and handed out in order, each as
+ * soon as its first bytes arrive. Memory stays bounded: at most {@code maxPartsInFlight} part
+ * buffers exist at a time.
  */
 final class ParallelRangedReader extends InputStream {
   /** Fills {@code part} with the object's bytes from {@code offset}, retrying as needed. */

@@ -55,8 +55,8 @@ final class PartBuffer {
   }
 
   /**
-   * Copies up to {@code length} bytes from {@code position}, waiting until some are there;
-   * -1 at the end of the part.
+   * Copies up to {@code length} bytes from {@code position}, waiting until some are there; -1 at
+   * the end of the part.
    */
   int read(int position, byte[] target, int offset, int length) throws IOException {
     int available;

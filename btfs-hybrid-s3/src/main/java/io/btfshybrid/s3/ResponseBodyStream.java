@@ -23,10 +23,10 @@ final class ResponseBodyStream extends InputStream {
 
   /**
    * @param content the body, already positioned at {@code startOffset} of the object
-   * @param expected how many bytes must come, or -1 when the server did not say (then the end
-   *     of the body is the end of the data)
-   * @param serverSendsMore whether the server may send more than we deliver (it ignored the
-   *     range), so closing must drop the connection even after the last wanted byte
+   * @param expected how many bytes must come, or -1 when the server did not say (then the end of
+   *     the body is the end of the data)
+   * @param serverSendsMore whether the server may send more than we deliver (it ignored the range),
+   *     so closing must drop the connection even after the last wanted byte
    */
   ResponseBodyStream(
       S3Http.OpenResponse response,

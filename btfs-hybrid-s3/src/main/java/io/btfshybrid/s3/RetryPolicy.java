@@ -4,8 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.Throwables;
 import com.google.common.collect.ImmutableSet;
-import java.io.IOException;
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -20,10 +20,10 @@ import org.apache.hc.core5.http.MalformedChunkCodingException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
- * When to try an S3 call again and how long to wait: exponential backoff with full jitter
- * (a uniform wait between zero and {@code base * 2^(attempt-1)}, capped), never shorter than what
- * a {@code Retry-After} header asked for. Throttling, 5xx and broken connections are retried;
- * 4xx answers (bad request, access denied, not found) are not, except {@code RequestTimeout}.
+ * When to try an S3 call again and how long to wait: exponential backoff with full jitter (a
+ * uniform wait between zero and {@code base * 2^(attempt-1)}, capped), never shorter than what a
+ * {@code Retry-After} header asked for. Throttling, 5xx and broken connections are retried; 4xx
+ * answers (bad request, access denied, not found) are not, except {@code RequestTimeout}.
  */
 final class RetryPolicy {
   private static final Set<Integer> RETRYABLE_STATUS = ImmutableSet.of(429, 500, 502, 503, 504);
@@ -87,8 +87,8 @@ final class RetryPolicy {
   }
 
   /**
-   * How long to wait after the {@code failedAttempts}-th failure: full jitter over the
-   * exponential window, but at least the server's {@code Retry-After}.
+   * How long to wait after the {@code failedAttempts}-th failure: full jitter over the exponential
+   * window, but at least the server's {@code Retry-After}.
    */
   Duration backoff(int failedAttempts, Optional<Duration> retryAfter) {
     int exponent = Math.min(Math.max(failedAttempts - 1, 0), 30);

@@ -11,9 +11,9 @@ import java.util.Optional;
 import org.w3c.dom.Element;
 
 /**
- * Turns an S3 error answer into an exception whose message names the call, the bucket and key,
- * the HTTP status and the S3 error code and message; an unreadable body still gives a clear
- * message quoting the start of what came back.
+ * Turns an S3 error answer into an exception whose message names the call, the bucket and key, the
+ * HTTP status and the S3 error code and message; an unreadable body still gives a clear message
+ * quoting the start of what came back.
  */
 final class S3ErrorParser {
   private static final int QUOTED_BODY_CHARS = 200;
@@ -74,7 +74,8 @@ final class S3ErrorParser {
     if (requestId != null) {
       message.append(" (request id ").append(requestId).append(')');
     }
-    Duration retryAfter = retryAfterHeader.flatMap(value -> parseRetryAfter(value, now)).orElse(null);
+    Duration retryAfter =
+        retryAfterHeader.flatMap(value -> parseRetryAfter(value, now)).orElse(null);
     return status == 403
         ? new S3AccessDeniedException(message.toString(), status, code, requestId, retryAfter)
         : new S3ServiceException(message.toString(), status, code, requestId, retryAfter);

@@ -96,8 +96,8 @@ final class S3Http implements Closeable {
   }
 
   /**
-   * Like {@link #call(S3Request, ResponseReader)}, but each attempt asks {@code requests} for
-   * the request to send, so that a retry can resume where the previous attempt stopped.
+   * Like {@link #call(S3Request, ResponseReader)}, but each attempt asks {@code requests} for the
+   * request to send, so that a retry can resume where the previous attempt stopped.
    */
   <T> T call(Supplier<S3Request> requests, ResponseReader<T> reader) throws IOException {
     return withRetries(

@@ -5,9 +5,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * One S3 call before signing: method, key (null for bucket-level calls), query parameters,
- * headers to sign and an optional in-memory body, which makes every request repeatable for
- * retries.
+ * One S3 call before signing: method, key (null for bucket-level calls), query parameters, headers
+ * to sign and an optional in-memory body, which makes every request repeatable for retries.
  */
 record S3Request(
     String method,

@@ -39,6 +39,7 @@ import org.w3c.dom.Element;
 /** The cloud tier: objects in an S3 bucket (AWS or any S3-compatible server), under a prefix. */
 public final class S3Tier implements StorageTier {
   private static final long MIB = 1024 * 1024;
+
   /** The smallest multipart part this SDK uploads (S3 itself allows 5 MiB). */
   public static final long MIN_PART_SIZE = 8 * MIB;
 
@@ -92,7 +93,10 @@ public final class S3Tier implements StorageTier {
             30,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(8 * parallelism),
-            new ThreadFactoryBuilder().setDaemon(true).setNameFormat("s3tier-" + id + "-%d").build(),
+            new ThreadFactoryBuilder()
+                .setDaemon(true)
+                .setNameFormat("s3tier-" + id + "-%d")
+                .build(),
             S3Tier::runInCallerUnlessShutDown);
     this.transfers.allowCoreThreadTimeOut(true);
     this.uploader = new MultipartUploader(http, transfers, partSize, parallelism + 1);
@@ -144,7 +148,8 @@ public final class S3Tier implements StorageTier {
       }
       return InputStream.nullInputStream();
     }
-    long firstSpan = length >= 0 && length <= parallelReadThreshold ? length : parallelReadThreshold;
+    long firstSpan =
+        length >= 0 && length <= parallelReadThreshold ? length : parallelReadThreshold;
     S3Request get = S3Request.of("GET", key).withHeader("Range", range(offset, firstSpan));
     S3Http.OpenResponse response;
     try {
@@ -178,7 +183,9 @@ public final class S3Tier implements StorageTier {
             .orElseThrow(
                 () ->
                     new HybridStorageException(
-                        "S3 answered a range read of " + target + " without a usable Content-Range"));
+                        "S3 answered a range read of "
+                            + target
+                            + " without a usable Content-Range"));
     if (range.first() != offset) {
       throw new HybridStorageException(
           "S3 answered a range read of "
@@ -252,7 +259,9 @@ public final class S3Tier implements StorageTier {
         () -> {
           S3Request get =
               S3Request.of("GET", key)
-                  .withHeader("Range", range(partOffset + part.filled(), partEnd - partOffset - part.filled()));
+                  .withHeader(
+                      "Range",
+                      range(partOffset + part.filled(), partEnd - partOffset - part.filled()));
           return etag.isPresent() ? get.withHeader("If-Match", etag.get()) : get;
         },
         response -> {
@@ -260,11 +269,19 @@ public final class S3Tier implements StorageTier {
           InputStream content = response.content();
           if (response.status() == 206) {
             long first =
-                response.header("Content-Range").flatMap(ContentRange::parse).map(ContentRange::first).orElse(-1L);
+                response
+                    .header("Content-Range")
+                    .flatMap(ContentRange::parse)
+                    .map(ContentRange::first)
+                    .orElse(-1L);
             if (first != from) {
               throw new HybridStorageException(
-                  "S3 answered a range read of " + target + " from offset " + from
-                      + " with bytes from " + first);
+                  "S3 answered a range read of "
+                      + target
+                      + " from offset "
+                      + from
+                      + " with bytes from "
+                      + first);
             }
           } else {
             ByteStreams.skipFully(content, from);
@@ -279,8 +296,12 @@ public final class S3Tier implements StorageTier {
             int n = content.read(bytes, position, part.length() - position);
             if (n < 0) {
               throw new EOFException(
-                  "S3 read of " + target + " ended at offset " + (partOffset + position)
-                      + ", before the end of the part at " + partEnd);
+                  "S3 read of "
+                      + target
+                      + " ended at offset "
+                      + (partOffset + position)
+                      + ", before the end of the part at "
+                      + partEnd);
             }
             part.advance(n);
           }
@@ -304,7 +325,8 @@ public final class S3Tier implements StorageTier {
         throw new HybridStorageException(
             "the stream for s3 key '" + fullKey + "' ended before " + size + " bytes", early);
       }
-      http.call(S3Request.of("PUT", fullKey).withBody(body, 0, body.length, true), response -> null);
+      http.call(
+          S3Request.of("PUT", fullKey).withBody(body, 0, body.length, true), response -> null);
     } else {
       uploader.upload(fullKey, bytes, size);
     }
@@ -392,15 +414,18 @@ public final class S3Tier implements StorageTier {
         request = request.withQuery("continuation-token", token.get());
       }
       Element page =
-          http.call(request, response -> S3Xml.parse(S3Http.readBody(response.entity(), MAX_XML_BYTES)));
+          http.call(
+              request, response -> S3Xml.parse(S3Http.readBody(response.entity(), MAX_XML_BYTES)));
       for (Element contents : S3Xml.children(page, "Contents")) {
         objects.add(toObjectInfo(contents));
       }
-      boolean truncated = S3Xml.childText(page, "IsTruncated").map(Boolean::parseBoolean).orElse(false);
+      boolean truncated =
+          S3Xml.childText(page, "IsTruncated").map(Boolean::parseBoolean).orElse(false);
       token = truncated ? S3Xml.childText(page, "NextContinuationToken") : Optional.empty();
       if (truncated && token.isEmpty()) {
         throw new HybridStorageException(
-            "S3 listing of " + http.addressing().describe(fullPrefix)
+            "S3 listing of "
+                + http.addressing().describe(fullPrefix)
                 + " is truncated but carries no NextContinuationToken");
       }
     } while (token.isPresent());
@@ -411,7 +436,8 @@ public final class S3Tier implements StorageTier {
     String key =
         S3Xml.childText(contents, "Key")
             .orElseThrow(() -> new HybridStorageException("S3 listing entry without a Key"));
-    long size = S3Xml.childText(contents, "Size").map(String::strip).map(Long::parseLong).orElse(0L);
+    long size =
+        S3Xml.childText(contents, "Size").map(String::strip).map(Long::parseLong).orElse(0L);
     Optional<Instant> modified =
         S3Xml.childText(contents, "LastModified").flatMap(S3Tier::parseIsoInstant);
     return new ObjectInfo(locatorFor(key), size, modified);
@@ -481,7 +507,8 @@ public final class S3Tier implements StorageTier {
 
   private static Optional<Instant> parseHttpDate(String value) {
     try {
-      return Optional.of(ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      return Optional.of(
+          ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
@@ -513,14 +540,18 @@ public final class S3Tier implements StorageTier {
         String total = value.substring(slash + 1).strip();
         return Optional.of(
             new ContentRange(
-                first, last, total.equals("*") ? Optional.empty() : Optional.of(Long.parseLong(total))));
+                first,
+                last,
+                total.equals("*") ? Optional.empty() : Optional.of(Long.parseLong(total))));
       } catch (NumberFormatException e) {
         return Optional.empty();
       }
     }
   }
 
-  /** Configures an {@link S3Tier}; every setting but {@code id} and {@code bucket} has a default. */
+  /**
+   * Configures an {@link S3Tier}; every setting but {@code id} and {@code bucket} has a default.
+   */
   public static final class Builder {
     private String id;
     private TierKind kind = TierKind.CLOUD;
@@ -604,7 +635,9 @@ public final class S3Tier implements StorageTier {
       return this;
     }
 
-    /** Path-style ({@code host/bucket/key}, needed by most S3-compatible servers) or virtual-hosted. */
+    /**
+     * Path-style ({@code host/bucket/key}, needed by most S3-compatible servers) or virtual-hosted.
+     */
     public Builder pathStyle(boolean pathStyle) {
       this.pathStyle = pathStyle;
       return this;
@@ -644,8 +677,8 @@ public final class S3Tier implements StorageTier {
     }
 
     /**
-     * The overall limit of one call, every retry and wait included (default 5 min); for a read
-     * it runs until the response headers arrive.
+     * The overall limit of one call, every retry and wait included (default 5 min); for a read it
+     * runs until the response headers arrive.
      */
     public Builder callTimeout(Duration timeout) {
       this.callTimeout = positive(timeout, "call timeout");
@@ -653,8 +686,8 @@ public final class S3Tier implements StorageTier {
     }
 
     /**
-     * Retries: at most {@code maxAttempts} attempts per call (default 5), waiting a random time
-     * up to {@code baseDelay * 2^n} (default 100 ms), capped at {@code maxDelay} (default 20 s).
+     * Retries: at most {@code maxAttempts} attempts per call (default 5), waiting a random time up
+     * to {@code baseDelay * 2^n} (default 100 ms), capped at {@code maxDelay} (default 20 s).
      */
     public Builder retries(int maxAttempts, Duration baseDelay, Duration maxDelay) {
       checkArgument(maxAttempts >= 1, "maxAttempts must be >= 1, was %s", maxAttempts);
@@ -699,7 +732,9 @@ public final class S3Tier implements StorageTier {
       return this;
     }
 
-    /** Parts transferred at once per read or upload, and threads of the transfer pool (default 4). */
+    /**
+     * Parts transferred at once per read or upload, and threads of the transfer pool (default 4).
+     */
     public Builder parallelism(int parts) {
       checkArgument(parts >= 1 && parts <= 64, "parallelism must be 1..64, was %s", parts);
       this.parallelism = parts;
@@ -763,7 +798,10 @@ public final class S3Tier implements StorageTier {
     private static Duration positive(Duration duration, String what) {
       Objects.requireNonNull(duration, what);
       checkArgument(
-          !duration.isNegative() && !duration.isZero(), "%s must be positive, was %s", what, duration);
+          !duration.isNegative() && !duration.isZero(),
+          "%s must be positive, was %s",
+          what,
+          duration);
       return duration;
     }
   }

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Builds {@link S3Tier}s from configuration ({@code type: s3}): settings {@code bucket}
- * (required), {@code endpoint}, {@code region}, {@code prefix}, {@code pathStyle}, and optionally
- * {@code accessKeyId} with {@code secretAccessKey} (else the AWS variables or profile).
+ * Builds {@link S3Tier}s from configuration ({@code type: s3}): settings {@code bucket} (required),
+ * {@code endpoint}, {@code region}, {@code prefix}, {@code pathStyle}, and optionally {@code
+ * accessKeyId} with {@code secretAccessKey} (else the AWS variables or profile).
  */
 public final class S3TierFactory implements StorageTierFactory {
   @Override

@@ -38,8 +38,8 @@ final class SigV4Signer {
 
   /**
    * The headers to add to the request so that S3 accepts it: {@code x-amz-date}, {@code
-   * x-amz-content-sha256}, {@code x-amz-security-token} when there is a session token, and
-   * {@code Authorization}. {@code headers} are the other headers to sign (host is added here).
+   * x-amz-content-sha256}, {@code x-amz-security-token} when there is a session token, and {@code
+   * Authorization}. {@code headers} are the other headers to sign (host is added here).
    */
   Map<String, String> sign(
       String method,
@@ -58,7 +58,8 @@ final class SigV4Signer {
 
     SortedMap<String, String> signed = new TreeMap<>();
     signed.put("host", host);
-    headers.forEach((name, value) -> signed.put(name.toLowerCase(Locale.ROOT), canonicalValue(value)));
+    headers.forEach(
+        (name, value) -> signed.put(name.toLowerCase(Locale.ROOT), canonicalValue(value)));
     added.forEach(signed::put);
     String signedHeaders = String.join(";", signed.keySet());
 
@@ -68,9 +69,7 @@ final class SigV4Signer {
     String stringToSign =
         ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + sha256Hex(utf8(canonicalRequest));
     String signature =
-        BaseEncoding.base16()
-            .lowerCase()
-            .encode(hmac(signingKey(date), stringToSign));
+        BaseEncoding.base16().lowerCase().encode(hmac(signingKey(date), stringToSign));
     added.put(
         "Authorization",
         ALGORITHM

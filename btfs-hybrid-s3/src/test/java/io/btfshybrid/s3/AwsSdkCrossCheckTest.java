@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
- * An independent client agrees with S3Tier byte for byte: the AWS SDK for Java v2 reads what
- * S3Tier wrote, and S3Tier reads what the SDK wrote, multipart objects included.
+ * An independent client agrees with S3Tier byte for byte: the AWS SDK for Java v2 reads what S3Tier
+ * wrote, and S3Tier reads what the SDK wrote, multipart objects included.
  */
 class AwsSdkCrossCheckTest {
   private static final int MIB = 1024 * 1024;
@@ -103,8 +103,7 @@ class AwsSdkCrossCheckTest {
     String key = "by-sdk/multipart/object.bin";
     byte[] bytes = new byte[2 * 5 * MIB + 333];
     new Random(7).nextBytes(bytes);
-    String uploadId =
-        sdk.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+    String uploadId = sdk.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
     List<CompletedPart> parts = new ArrayList<>();
     for (int number = 1, offset = 0; offset < bytes.length; number++, offset += 5 * MIB) {
       int length = Math.min(5 * MIB, bytes.length - offset);
@@ -116,7 +115,8 @@ class AwsSdkCrossCheckTest {
                       .uploadId(uploadId)
                       .partNumber(number)
                       .build(),
-                  RequestBody.fromBytes(java.util.Arrays.copyOfRange(bytes, offset, offset + length)))
+                  RequestBody.fromBytes(
+                      java.util.Arrays.copyOfRange(bytes, offset, offset + length)))
               .eTag();
       parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
     }

@@ -70,7 +70,8 @@ class CredentialsChainTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, this::resolve);
 
     assertTrue(e.getMessage().contains("[missing]"), e.getMessage());
-    assertTrue(e.getMessage().contains(home.resolve(".aws/credentials").toString()), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(home.resolve(".aws/credentials").toString()), e.getMessage());
   }
 
   @Test
@@ -83,7 +84,13 @@ class CredentialsChainTest {
     Path empty = home.resolve("nobody");
     assertThrows(
         IllegalStateException.class,
-        () -> S3Tier.builder().id("t").bucket("bucket").environment(env::get).userHome(empty).build());
+        () ->
+            S3Tier.builder()
+                .id("t")
+                .bucket("bucket")
+                .environment(env::get)
+                .userHome(empty)
+                .build());
   }
 
   @Test

@@ -54,7 +54,9 @@ final class LocalS3Server implements AutoCloseable {
     return store;
   }
 
-  /** A tier on this server with small thresholds so that tests reach multipart and parallel paths. */
+  /**
+   * A tier on this server with small thresholds so that tests reach multipart and parallel paths.
+   */
   S3Tier.Builder tier(String id, String bucket) {
     return S3Tier.builder()
         .id(id)

@@ -35,7 +35,8 @@ class RetryPolicyTest {
     assertFalse(policy.isRetryable(answer(400, "InvalidArgument")));
     assertFalse(policy.isRetryable(answer(403, "AccessDenied")));
     assertFalse(
-        policy.isRetryable(new S3AccessDeniedException("m", 403, "SignatureDoesNotMatch", null, null)));
+        policy.isRetryable(
+            new S3AccessDeniedException("m", 403, "SignatureDoesNotMatch", null, null)));
     assertFalse(policy.isRetryable(answer(404, "NoSuchKey")));
   }
 

@@ -26,7 +26,8 @@ class S3AddressingTest {
   void pathStyleCarriesTheBucketInThePathAndThePortInTheHost() {
     assertEquals("127.0.0.1:9000", pathStyle.hostHeader());
     assertEquals("/data", pathStyle.path(null));
-    assertEquals(URI.create("http://127.0.0.1:9000/data/k%201"), pathStyle.uri("k 1", new TreeMap<>()));
+    assertEquals(
+        URI.create("http://127.0.0.1:9000/data/k%201"), pathStyle.uri("k 1", new TreeMap<>()));
   }
 
   @Test
@@ -52,6 +53,7 @@ class S3AddressingTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> new S3Addressing(URI.create("ftp://host"), "data", true));
-    assertEquals("S3 endpoint must be an http or https URL with a host, was 'ftp://host'", e.getMessage());
+    assertEquals(
+        "S3 endpoint must be an http or https URL with a host, was 'ftp://host'", e.getMessage());
   }
 }

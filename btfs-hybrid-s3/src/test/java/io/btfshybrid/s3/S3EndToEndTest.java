@@ -138,14 +138,17 @@ class S3EndToEndTest {
   void aConnectionCutMidBodyResumesOnTheNextSourceWithExactBytes() throws IOException {
     wipeReplica();
     ShardEntry big = release.manifest().shard("train/nested/000001.bin").orElseThrow();
-    String blobPath =
-        "/datasets/releases/" + io.btfshybrid.core.ManifestResolver.blobKey(big);
+    String blobPath = "/datasets/releases/" + io.btfshybrid.core.ManifestResolver.blobKey(big);
     byte[] blob = originals.get(big.path());
     int cutAfter = 2 * CHUNK + 1000;
-    WireMockServer flaky = new WireMockServer(wireMockConfig().dynamicPort().preserveHostHeader(true));
+    WireMockServer flaky =
+        new WireMockServer(wireMockConfig().dynamicPort().preserveHostHeader(true));
     flaky.start();
     try {
-      flaky.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(server.endpoint().toString())));
+      flaky.stubFor(
+          any(anyUrl())
+              .atPriority(10)
+              .willReturn(aResponse().proxiedFrom(server.endpoint().toString())));
       flaky.stubFor(
           get(urlEqualTo(blobPath))
               .atPriority(1)
@@ -154,7 +157,8 @@ class S3EndToEndTest {
               .willReturn(
                   aResponse()
                       .withStatus(206)
-                      .withHeader("Content-Range", "bytes 0-" + (blob.length - 1) + "/" + blob.length)
+                      .withHeader(
+                          "Content-Range", "bytes 0-" + (blob.length - 1) + "/" + blob.length)
                       .withHeader("Content-Length", Integer.toString(blob.length))
                       .withBody(Arrays.copyOf(blob, cutAfter)))
               .willSetStateTo("cut"));
@@ -174,9 +178,7 @@ class S3EndToEndTest {
           Dataset dataset = client.open(release.manifestUri())) {
         assertArrayEquals(blob, readAll(dataset.openShard(big.path())));
         assertEquals(
-            "cut",
-            flaky.getAllScenarios().getScenarios().get(0).getState(),
-            "the cut was served");
+            "cut", flaky.getAllScenarios().getScenarios().get(0).getState(), "the cut was served");
         long flakyBytes = client.stats().source("cloud-flaky").bytesServed();
         long directBytes = client.stats().source("cloud").bytesServed();
         assertEquals(blob.length, flakyBytes + directBytes);

@@ -65,7 +65,8 @@ class S3ErrorParserTest {
     S3ServiceException e =
         parse(
             500,
-            "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><Error><Code>&e;</Code></Error>",
+            "<!DOCTYPE x [<!ENTITY e SYSTEM"
+                + " \"file:///etc/passwd\">]><Error><Code>&e;</Code></Error>",
             null);
 
     assertEquals(Optional.empty(), e.errorCode());

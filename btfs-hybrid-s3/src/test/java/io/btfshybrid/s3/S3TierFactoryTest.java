@@ -66,7 +66,8 @@ class S3TierFactoryTest {
   @Test
   void badSettingsAreNamed() {
     IllegalArgumentException noBucket =
-        assertThrows(IllegalArgumentException.class, () -> new S3TierFactory().create(spec(Map.of())));
+        assertThrows(
+            IllegalArgumentException.class, () -> new S3TierFactory().create(spec(Map.of())));
     assertEquals("tier 'cloud' (type s3) needs the setting 'bucket'", noBucket.getMessage());
 
     IllegalArgumentException pathStyle =
@@ -80,7 +81,9 @@ class S3TierFactoryTest {
     IllegalArgumentException endpoint =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new S3TierFactory().create(spec(Map.of("bucket", "bkt", "endpoint", "127.0.0.1:9000"))));
+            () ->
+                new S3TierFactory()
+                    .create(spec(Map.of("bucket", "bkt", "endpoint", "127.0.0.1:9000"))));
     assertTrue(endpoint.getMessage().contains("was '127.0.0.1:9000'"), endpoint.getMessage());
 
     IllegalArgumentException halfKey =

@@ -144,14 +144,17 @@ class S3TierFaultTest {
   void forbiddenIsAccessDeniedAndNeverRetried() throws IOException {
     wireMock.stubFor(
         get(urlEqualTo(OBJECT_PATH))
-            .willReturn(aResponse().withStatus(403).withBody(errorXml("AccessDenied", "Access Denied"))));
+            .willReturn(
+                aResponse().withStatus(403).withBody(errorXml("AccessDenied", "Access Denied"))));
 
     S3AccessDeniedException e =
         assertThrows(S3AccessDeniedException.class, () -> tier().read(object(), 0, -1));
 
     assertEquals("AccessDenied", e.errorCode().orElseThrow());
     assertEquals("REQ123", e.requestId().orElseThrow());
-    assertTrue(e.getMessage().startsWith("access denied: S3 GET s3://bucket/data/object.bin"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("access denied: S3 GET s3://bucket/data/object.bin"),
+        e.getMessage());
     wireMock.verify(1, getRequestedFor(urlEqualTo(OBJECT_PATH)));
     assertEquals(List.of(), sleeps);
   }
@@ -240,8 +243,16 @@ class S3TierFaultTest {
   void bodyDribblingSlowerThanTheSocketTimeoutTimesOut() throws IOException {
     wireMock.stubFor(
         get(urlEqualTo(OBJECT_PATH))
-            .willReturn(aResponse().withStatus(200).withBody(bytes(1000)).withChunkedDribbleDelay(5, 5000)));
-    tier = tierBuilder().socketTimeout(Duration.ofMillis(300)).retries(1, Duration.ofMillis(1), Duration.ofMillis(1)).build();
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody(bytes(1000))
+                    .withChunkedDribbleDelay(5, 5000)));
+    tier =
+        tierBuilder()
+            .socketTimeout(Duration.ofMillis(300))
+            .retries(1, Duration.ofMillis(1), Duration.ofMillis(1))
+            .build();
 
     IOException e =
         assertThrows(
@@ -260,9 +271,12 @@ class S3TierFaultTest {
   @Test
   void overallCallTimeoutCutsASlowAnswerShort() throws IOException {
     wireMock.stubFor(
-        head(urlEqualTo(OBJECT_PATH))
-            .willReturn(aResponse().withStatus(200).withFixedDelay(3000)));
-    tier = tierBuilder().callTimeout(Duration.ofMillis(300)).socketTimeout(Duration.ofSeconds(10)).build();
+        head(urlEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(200).withFixedDelay(3000)));
+    tier =
+        tierBuilder()
+            .callTimeout(Duration.ofMillis(300))
+            .socketTimeout(Duration.ofSeconds(10))
+            .build();
 
     long started = System.nanoTime();
     IOException e = assertThrows(IOException.class, () -> tier.stat(object()));
@@ -274,7 +288,8 @@ class S3TierFaultTest {
   @Test
   void rangeAnsweredWithTheWholeObjectIsSkippedToTheOffset() throws IOException {
     byte[] body = bytes(5000);
-    wireMock.stubFor(get(urlEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(200).withBody(body)));
+    wireMock.stubFor(
+        get(urlEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(200).withBody(body)));
 
     byte[] read;
     try (InputStream in = tier().read(object(), 1234, 100)) {
@@ -310,7 +325,8 @@ class S3TierFaultTest {
     }
 
     assertArrayEquals(body, read);
-    wireMock.verify(2, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=200-299")));
+    wireMock.verify(
+        2, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=200-299")));
   }
 
   @Test
@@ -334,8 +350,10 @@ class S3TierFaultTest {
     }
 
     assertArrayEquals(body, read);
-    wireMock.verify(1, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=200-299")));
-    wireMock.verify(1, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=240-299")));
+    wireMock.verify(
+        1, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=200-299")));
+    wireMock.verify(
+        1, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=240-299")));
   }
 
   @Test
@@ -357,7 +375,8 @@ class S3TierFaultTest {
         });
 
     assertArrayEquals(Arrays.copyOf(body, 200), delivered.toByteArray());
-    wireMock.verify(4, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=200-299")));
+    wireMock.verify(
+        4, getRequestedFor(urlEqualTo(OBJECT_PATH)).withHeader("Range", equalTo("bytes=200-299")));
   }
 
   /** A tier reading 100-byte parts in parallel; the first two parts of {@code body} are served. */

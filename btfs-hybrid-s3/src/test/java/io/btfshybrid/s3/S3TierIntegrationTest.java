@@ -26,8 +26,10 @@ import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 /** S3Tier against a real S3 server (S3Proxy in-process, checking SigV4 for real). */
 class S3TierIntegrationTest {
   private static final int MIB = 1024 * 1024;
+
   /** S3Proxy, like S3, refuses parts under 5 MiB but the last. */
   private static final int PART = 5 * MIB;
+
   private static LocalS3Server server;
   private static S3Tier tier;
   private static S3Tier smallPartsTier;
@@ -208,7 +210,11 @@ class S3TierIntegrationTest {
   void wrongSecretIsATypedAccessDeniedError() throws IOException {
     Locator where = tier.write("blobs/guarded", new ByteArrayInputStream(new byte[3]), 3);
     try (S3Tier wrong =
-        server.tier("wrong", "data").prefix("releases").credentials(LocalS3Server.ACCESS_KEY, "not-the-secret").build()) {
+        server
+            .tier("wrong", "data")
+            .prefix("releases")
+            .credentials(LocalS3Server.ACCESS_KEY, "not-the-secret")
+            .build()) {
       S3AccessDeniedException read =
           assertThrows(S3AccessDeniedException.class, () -> wrong.read(where, 0, -1));
       assertEquals(403, read.statusCode());
@@ -241,7 +247,8 @@ class S3TierIntegrationTest {
 
     assertEquals(Optional.empty(), tier.stat(tier.locate("blobs/short").orElseThrow()));
     assertEquals(
-        Optional.empty(), smallPartsTier.stat(smallPartsTier.locate("blobs/short-multipart").orElseThrow()));
+        Optional.empty(),
+        smallPartsTier.stat(smallPartsTier.locate("blobs/short-multipart").orElseThrow()));
     assertNoPendingUploads();
   }
 

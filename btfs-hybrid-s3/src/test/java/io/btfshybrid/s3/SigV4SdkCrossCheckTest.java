@@ -39,9 +39,9 @@ class SigV4SdkCrossCheckTest {
     S3Credentials credentials =
         new S3Credentials("AKIDEXAMPLE", "secret/with+chars", Optional.of("session-token=="));
     String region = endpointHost.contains("eu-west-1") ? "eu-west-1" : "us-east-1";
-    String host =
-        pathStyle ? endpointHost : endpointHost.substring(endpointHost.indexOf('.') + 1);
-    S3Addressing addressing = new S3Addressing(URI.create("https://" + host), "examplebucket", pathStyle);
+    String host = pathStyle ? endpointHost : endpointHost.substring(endpointHost.indexOf('.') + 1);
+    S3Addressing addressing =
+        new S3Addressing(URI.create("https://" + host), "examplebucket", pathStyle);
     SortedMap<String, String> query = new TreeMap<>();
     query.put("prefix", "a b/c");
     query.put("continuation-token", "x+y=/z");

@@ -69,7 +69,8 @@ class SigV4SignerTest {
   @Test
   void sessionTokenIsSentAndSigned() {
     SigV4Signer withToken =
-        new SigV4Signer(new S3Credentials(ACCESS_KEY, SECRET_KEY, Optional.of("token-1")), "us-east-1");
+        new SigV4Signer(
+            new S3Credentials(ACCESS_KEY, SECRET_KEY, Optional.of("token-1")), "us-east-1");
     Map<String, String> headers =
         withToken.sign(
             "GET",
@@ -82,7 +83,10 @@ class SigV4SignerTest {
 
     assertEquals("token-1", headers.get("x-amz-security-token"));
     assertTrue(
-        headers.get("Authorization").contains("SignedHeaders=host;range;x-amz-content-sha256;x-amz-date;x-amz-security-token,"),
+        headers
+            .get("Authorization")
+            .contains(
+                "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date;x-amz-security-token,"),
         headers.get("Authorization"));
     assertNotEquals(EXPECTED_AUTHORIZATION, headers.get("Authorization"));
   }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension running one {@link S3TestServer} per test class (per test when registered
- * on an instance field); tests take the server as a parameter or through {@link #server()}.
+ * JUnit 5 extension running one {@link S3TestServer} per test class (per test when registered on an
+ * instance field); tests take the server as a parameter or through {@link #server()}.
  *
  * <pre>{@code
  * @RegisterExtension static final S3ServerExtension s3 = new S3ServerExtension();

@@ -15,9 +15,8 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 
 /**
- * A real S3 server for integration tests, in-process: S3Proxy 4.1.0 on a random loopback port
- * with an in-memory (or on-disk) store, SigV4 authentication, fresh credentials and one bucket
- * ready.
+ * A real S3 server for integration tests, in-process: S3Proxy 4.1.0 on a random loopback port with
+ * an in-memory (or on-disk) store, SigV4 authentication, fresh credentials and one bucket ready.
  *
  * <pre>{@code
  * try (S3TestServer s3 = S3TestServer.start(); S3Tier cloud = s3.newTier("cloud")) { … }
