@@ -103,9 +103,16 @@ final class S3Http implements Closeable {
     return withRetries(
         requests,
         (http, response) -> {
-          try (OpenResponse open = new OpenResponse(http, response)) {
-            return reader.read(open);
+          OpenResponse open = new OpenResponse(http, response);
+          T result;
+          try {
+            result = reader.read(open);
+          } catch (IOException | RuntimeException e) {
+            open.abort(); // do not drain a body we gave up on
+            throw e;
           }
+          open.close();
+          return result;
         },
         true);
   }

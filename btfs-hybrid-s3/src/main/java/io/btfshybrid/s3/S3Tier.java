@@ -618,6 +618,7 @@ public final class S3Tier implements StorageTier {
       return this;
     }
 
+    /** The bucket to store into (required). */
     public Builder bucket(String bucket) {
       checkArgument(
           bucket != null && bucket.matches("[a-zA-Z0-9._-]{3,255}"),
