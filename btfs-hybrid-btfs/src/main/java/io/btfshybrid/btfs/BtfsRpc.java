@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -98,7 +101,7 @@ final class BtfsRpc implements Closeable {
     if (body != null) {
       post.setEntity(body);
     }
-    ClassicHttpResponse response = execute(post, responseTimeout);
+    ClassicHttpResponse response = execute(command, post, responseTimeout);
     if (response.getCode() != 200) {
       try (response) {
         throw nodeError(command, response);
@@ -126,17 +129,27 @@ final class BtfsRpc implements Closeable {
       throws IOException {
     HttpGet get = new HttpGet(uri);
     headers.forEach(get::setHeader);
-    return execute(get, responseTimeout);
+    return execute("gateway GET", get, responseTimeout);
   }
 
-  private ClassicHttpResponse execute(HttpUriRequestBase request, Duration responseTimeout)
-      throws IOException {
+  /** Sends a request; a node that cannot be reached is a {@link BtfsNodeException} with status 0. */
+  private ClassicHttpResponse execute(
+      String command, HttpUriRequestBase request, Duration responseTimeout) throws IOException {
     request.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(responseTimeout)).build());
+    URI uri;
     try {
-      URI uri = request.getUri();
-      return http.executeOpen(new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()), request, null);
+      uri = request.getUri();
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    try {
+      return http.executeOpen(new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()), request, null);
+    } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
+      BtfsNodeException unreachable =
+          new BtfsNodeException(
+              command, 0, "cannot reach " + uri.getScheme() + "://" + uri.getAuthority() + ": " + e.getMessage(), -1);
+      unreachable.initCause(e);
+      throw unreachable;
     }
   }
 

@@ -227,8 +227,7 @@ public final class BtfsTier implements StorageTier {
       try {
         return GatewayReads.range(rpc, gatewayUrl, pathNamespace, where, cid, offset, length, readTimeout);
       } catch (IOException gatewayFailure) {
-        apiFailure.addSuppressed(gatewayFailure);
-        throw apiFailure;
+        throw moreTelling(apiFailure, gatewayFailure);
       }
     }
   }
@@ -284,10 +283,20 @@ public final class BtfsTier implements StorageTier {
       try {
         return GatewayReads.rawBlock(rpc, gatewayUrl, pathNamespace, blockLocator, cid, readTimeout);
       } catch (IOException gatewayFailure) {
-        apiFailure.addSuppressed(gatewayFailure);
-        throw apiFailure;
+        throw moreTelling(apiFailure, gatewayFailure);
       }
     }
+  }
+
+  /**
+   * The failure to report when both the API and the gateway failed: the API's, unless the API
+   * could not even be reached; the other is attached as suppressed.
+   */
+  private static IOException moreTelling(IOException apiFailure, IOException gatewayFailure) {
+    boolean apiUnreachable = apiFailure instanceof BtfsNodeException e && e.httpStatus() == 0;
+    IOException first = apiUnreachable ? gatewayFailure : apiFailure;
+    first.addSuppressed(apiUnreachable ? apiFailure : gatewayFailure);
+    return first;
   }
 
   private byte[] blockFromApi(Cid cid, Locator where) throws IOException {

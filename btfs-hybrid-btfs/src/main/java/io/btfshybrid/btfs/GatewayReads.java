@@ -43,6 +43,15 @@ final class GatewayReads {
             () -> contentLength >= 0 ? contentLength : rangeTotal(response, offset, length);
         return new CheckedBodyStream(response, body, "gateway GET", where, want, expected);
       }
+      if (status == 416) {
+        long total = unsatisfiedTotal(response);
+        if (offset == total) {
+          response.close();
+          return InputStream.nullInputStream();
+        }
+        throw new HybridStorageException(
+            "offset " + offset + " is past the end of " + where + " (" + total + " bytes)");
+      }
       if (status == 200) {
         long skipped = body.skip(offset);
         while (skipped < offset && body.read() >= 0) {
@@ -61,6 +70,18 @@ final class GatewayReads {
     } catch (IOException | RuntimeException e) {
       response.close();
       throw e;
+    }
+  }
+
+  /** The size in a 416 answer's {@code Content-Range: bytes *}{@code /N}. */
+  private static long unsatisfiedTotal(ClassicHttpResponse response) throws IOException {
+    Header range = response.getFirstHeader("Content-Range");
+    String v = range == null ? "" : range.getValue().trim();
+    int slash = v.lastIndexOf('/');
+    try {
+      return Long.parseLong(v.substring(slash + 1).trim());
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw new HybridStorageException("gateway refused the range without saying the size: '" + v + "'");
     }
   }
 
@@ -119,7 +140,7 @@ final class GatewayReads {
       throw new BtfsContentUnavailableException(where, "gateway gave no answer within " + timeout);
     }
     int status = response.getCode();
-    if (status == 200 || status == 206) {
+    if (status == 200 || status == 206 || (status == 416 && query.isEmpty())) {
       return response;
     }
     try (response) {

@@ -116,6 +116,20 @@ class BtfsTierConfigurationTest {
   }
 
   @Test
+  void aNodeThatCannotBeReachedIsANodeErrorNamingIt() throws Exception {
+    URI dead;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      dead = URI.create("http://127.0.0.1:" + s.getLocalPort());
+    }
+    try (BtfsTier tier = BtfsTier.builder().id("b").apiUrl(dead).build()) {
+      Locator where = tier.locator(Cid.parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e"));
+      BtfsNodeException e = assertThrows(BtfsNodeException.class, () -> tier.read(where, 0, -1));
+      assertEquals(0, e.httpStatus());
+      assertTrue(e.getMessage().contains(dead.getAuthority()), e.getMessage());
+    }
+  }
+
+  @Test
   void theUserAgentIsNeverGoBtfs() {
     assertFalse(BtfsRpc.USER_AGENT.contains("/go-btfs/"));
   }

@@ -617,8 +617,8 @@ public final class BtfsNodeSimulator implements Closeable {
         if (!m.group(2).isEmpty()) {
           to = Math.min(to, Long.parseLong(m.group(2)));
         }
-        if (from >= size && size > 0) {
-          ex.sendText(416, "text/plain", "range not satisfiable");
+        if (from >= size) {
+          ex.sendBytes(416, Map.of("Content-Range", "bytes */" + size), new byte[0]);
           return;
         }
         status = 206;

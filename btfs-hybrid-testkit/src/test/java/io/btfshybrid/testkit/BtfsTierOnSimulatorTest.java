@@ -238,8 +238,25 @@ class BtfsTierOnSimulatorTest {
       assertArrayEquals(Arrays.copyOfRange(bytes, CHUNK - 5, CHUNK + 5), read(gatewayOnly, where, CHUNK - 5, 10));
       assertArrayEquals(Arrays.copyOfRange(bytes, 7, bytes.length), read(trustless, where, 7, -1));
       assertTrue(sim.requestCount("gateway") >= 4);
+      assertArrayEquals(new byte[0], read(gatewayOnly, where, bytes.length, -1), "the end of the file");
+      assertThrows(HybridStorageException.class, () -> read(gatewayOnly, where, bytes.length + 1, -1));
       sim.corruptBlocks(true);
       assertThrows(IntegrityException.class, () -> read(trustless, where, 0, -1));
+    }
+  }
+
+  @Test
+  void anEmptyFileReadsEmptyThroughEveryPath(BtfsNodeSimulator sim) throws IOException {
+    Locator where;
+    try (BtfsTier tier = BTFS.tier("btfs")) {
+      where = write(tier, new byte[0]);
+      assertEquals("btfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", where.uri().toString());
+      assertArrayEquals(new byte[0], read(tier, where, 0, -1));
+    }
+    try (BtfsTier gatewayOnly = BtfsTier.builder().id("btfs").apiUrl(deadUrl()).gatewayUrl(sim.gatewayUrl()).build();
+        BtfsTier trustless = BTFS.tierBuilder("btfs").trustless(true).build()) {
+      assertArrayEquals(new byte[0], read(gatewayOnly, where, 0, -1));
+      assertArrayEquals(new byte[0], read(trustless, where, 0, -1));
     }
   }
 
