@@ -25,6 +25,9 @@ import java.util.Optional;
  * verified segments are decrypted; sizes and offsets are those of the plaintext.
  */
 public final class Dataset implements Closeable {
+  /** Verified chunks a sequential encrypted read keeps ready ahead of decryption. */
+  private static final int READ_AHEAD_CHUNKS = 2;
+
   private final DatasetClient client;
   private final DatasetClient.LoadedManifest loaded;
   private volatile boolean closed;
@@ -75,6 +78,10 @@ public final class Dataset implements Closeable {
     if (isEncrypted()) {
       StreamingAead decrypt = aead(shard);
       InputStream ciphertext = verifier(shard, true).openStream();
+      if (shard.chunkCount() > 1) {
+        // verify the next chunks on a helper thread while this one decrypts
+        ciphertext = new ReadAheadInputStream(ciphertext, shard.chunkSize(), READ_AHEAD_CHUNKS);
+      }
       try {
         return decrypt.newDecryptingStream(ciphertext, ShardEncryption.shardAad(path));
       } catch (GeneralSecurityException e) {
