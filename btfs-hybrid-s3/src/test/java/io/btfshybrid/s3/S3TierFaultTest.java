@@ -1,13 +1,18 @@
 package io.btfshybrid.s3;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.head;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -384,6 +389,41 @@ class S3TierFaultTest {
     stubRange(body, 0, 99);
     stubRange(body, 100, 199);
     return tierBuilder().minimumPartSize(1).partSize(100).parallelReadThreshold(100).build();
+  }
+
+  @Test
+  void failedPartAbortsTheMultipartUpload() throws IOException {
+    String objectUrl = "/bucket/data/object.bin";
+    wireMock.stubFor(
+        post(urlEqualTo(objectUrl + "?uploads="))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody(
+                        "<InitiateMultipartUploadResult><Bucket>bucket</Bucket>"
+                            + "<Key>data/object.bin</Key><UploadId>UP-1</UploadId>"
+                            + "</InitiateMultipartUploadResult>")));
+    wireMock.stubFor(
+        put(urlPathEqualTo(objectUrl))
+            .withQueryParam("uploadId", equalTo("UP-1"))
+            .willReturn(aResponse().withStatus(200).withHeader("ETag", "\"etag\"")));
+    wireMock.stubFor(
+        put(urlPathEqualTo(objectUrl))
+            .withQueryParam("uploadId", equalTo("UP-1"))
+            .withQueryParam("partNumber", equalTo("3"))
+            .willReturn(aResponse().withStatus(400).withBody(errorXml("InvalidPart", "bad part"))));
+    wireMock.stubFor(
+        delete(urlEqualTo(objectUrl + "?uploadId=UP-1")).willReturn(aResponse().withStatus(204)));
+    tier = tierBuilder().minimumPartSize(1).partSize(1000).multipartThreshold(1000).build();
+
+    S3ServiceException e =
+        assertThrows(
+            S3ServiceException.class,
+            () -> tier.write("object.bin", new ByteArrayInputStream(bytes(5500)), 5500));
+
+    assertEquals("InvalidPart", e.errorCode().orElseThrow());
+    wireMock.verify(1, deleteRequestedFor(urlEqualTo(objectUrl + "?uploadId=UP-1")));
+    wireMock.verify(0, postRequestedFor(urlEqualTo(objectUrl + "?uploadId=UP-1")));
   }
 
   private static void stubRange(byte[] body, int first, int last) {
