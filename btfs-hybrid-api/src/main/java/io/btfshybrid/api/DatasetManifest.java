@@ -10,7 +10,9 @@ import java.util.TreeMap;
 
 /**
  * The entry point of a release: what {@code datasetId@version} contains (shards with sizes and
- * hashes), where copies were put (hints), who may read it and until when it is valid.
+ * hashes), where copies were put (hints), who may read it and until when it is valid. A release
+ * may have later {@code revision}s that keep its shards and only re-wrap its data key or renew its
+ * expiry (see {@link #FIRST_REVISION}).
  */
 public record DatasetManifest(
     int schemaVersion,

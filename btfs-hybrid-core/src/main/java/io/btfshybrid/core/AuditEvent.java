@@ -8,7 +8,7 @@ public enum AuditEvent {
   PUBLISH,
   /** A client opened a release. */
   OPEN,
-  /** A release's data key was unwrapped for a principal. */
+  /** A release's data key was asked for: {@code outcome} is {@code released} or {@code refused}. */
   KEY_RELEASE,
   /** A release's data key was re-wrapped under another KEK (a new manifest revision). */
   KEY_ROTATION,

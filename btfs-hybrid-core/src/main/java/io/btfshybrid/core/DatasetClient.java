@@ -174,21 +174,28 @@ public final class DatasetClient implements Closeable {
     String release = manifest.datasetId() + "@" + manifest.version();
     ShardEncryption.check(enc, release);
     authorize(manifest);
-    if (kms == null) {
-      throw new KeyUnavailableException(
-          enc.kekId(), release + " is encrypted and this client has no key management (keyManagement(..))");
-    }
-    byte[] wrapped;
+    byte[] dataKey;
     try {
-      wrapped = Base64.getDecoder().decode(enc.wrappedKey());
-    } catch (IllegalArgumentException e) {
-      throw new ManifestRejectedException(Reason.MALFORMED, release + " wrapped key is not base64", e);
+      if (kms == null) {
+        throw new KeyUnavailableException(
+            enc.kekId(), release + " is encrypted and this client has no key management (keyManagement(..))");
+      }
+      byte[] wrapped;
+      try {
+        wrapped = Base64.getDecoder().decode(enc.wrappedKey());
+      } catch (IllegalArgumentException e) {
+        throw new ManifestRejectedException(Reason.MALFORMED, release + " wrapped key is not base64", e);
+      }
+      dataKey = kms.unwrap(enc.kekId(), wrapped,
+          ShardEncryption.keyContext(manifest.datasetId(), manifest.version()));
+    } catch (IOException e) {
+      audit(AuditEvent.KEY_RELEASE, manifest,
+          Map.of("kek", enc.kekId(), "outcome", "refused", "detail", String.valueOf(e.getMessage())));
+      throw e;
     }
-    byte[] dataKey =
-        kms.unwrap(enc.kekId(), wrapped, ShardEncryption.keyContext(manifest.datasetId(), manifest.version()));
     try {
       StreamingAead aead = ShardEncryption.streamingAead(dataKey, enc.segmentSize());
-      audit(AuditEvent.KEY_RELEASE, manifest, Map.of("kek", enc.kekId()));
+      audit(AuditEvent.KEY_RELEASE, manifest, Map.of("kek", enc.kekId(), "outcome", "released"));
       return aead;
     } catch (GeneralSecurityException e) {
       throw new KeyUnavailableException(enc.kekId(), "the unwrapped data key is unusable: " + e.getMessage(), e);

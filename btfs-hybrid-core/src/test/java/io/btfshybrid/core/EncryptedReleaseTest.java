@@ -191,6 +191,18 @@ class EncryptedReleaseTest {
   }
 
   @Test
+  void everyStoredChunkIsExactlyOneCiphertextSegment() {
+    // Tink AES-GCM-HKDF: a 40-byte header in the first segment and a 16-byte tag per segment,
+    // segment size = chunk size, so 5 segments' worth of plaintext plus 123 bytes is stored as
+    // 5 full chunks and a short sixth one
+    ShardEntry big = release.manifest().shard("records/big.bin").orElseThrow();
+    assertEquals(5L * CHUNK + 123 + 16, big.storedSize());
+    assertEquals(6, big.chunkCount());
+    assertEquals(CHUNK, release.manifest().encryption().orElseThrow().segmentSize());
+    assertEquals(40 + 16, release.manifest().shard("val/empty.bin").orElseThrow().storedSize());
+  }
+
+  @Test
   void rangedReadsAreExactAtSegmentBoundaries() throws IOException {
     String path = "records/big.bin";
     byte[] expected = original(path);
