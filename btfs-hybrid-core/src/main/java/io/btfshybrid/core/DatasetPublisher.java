@@ -499,6 +499,12 @@ public final class DatasetPublisher {
             datasetId + "@" + version + " is already published with different content; "
                 + "releases are immutable, publish a new version");
       }
+      String protection = protectionConflict(old);
+      if (protection != null) {
+        throw new ReleaseConflictException(
+            datasetId + "@" + version + " is already published with the same content but " + protection
+                + "; releases are immutable, publish a new version");
+      }
       SignedEnvelope envelope = SignedEnvelope.parse(bytes, SignedEnvelope.MANIFEST_TYPE);
       String hash = envelope.payloadSha256();
       LOG.info("{}@{} is already published with the same content (manifest {})", datasetId, version, hash);
@@ -508,6 +514,22 @@ public final class DatasetPublisher {
               ManifestUris.latestUri(datasetId)));
     }
     return Optional.empty();
+  }
+
+  /**
+   * How an existing release's protection differs from what this publisher would write (so a
+   * release asked for encrypted or restricted is never silently answered by an open one), or null.
+   */
+  private String protectionConflict(DatasetManifest old) {
+    if (old.encryption().isPresent() != (kms != null)) {
+      return old.encryption().isPresent() ? "encrypted" : "unencrypted";
+    }
+    Optional<io.btfshybrid.api.ManifestPolicy> wanted =
+        policy == null || policy.isOpen() ? Optional.empty() : Optional.of(policy.toManifestPolicy());
+    if (!old.policy().equals(wanted)) {
+      return "with the access policy " + old.policy().map(Object::toString).orElse("(none)");
+    }
+    return null;
   }
 
   private static List<SourceFile> listFiles(Path root) throws IOException {

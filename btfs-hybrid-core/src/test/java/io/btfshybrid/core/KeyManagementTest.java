@@ -84,6 +84,14 @@ class KeyManagementTest {
   }
 
   @Test
+  void anUnencryptedReleaseIsNeverPassedOffAsTheEncryptedOneAskedFor() throws IOException {
+    DatasetPublisher.builder().tier(replica).signer(signer).build().publish(source, "demo", "1.0.0");
+    LocalKeyManagementService kms = LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
+    ReleaseConflictException e = assertThrows(ReleaseConflictException.class, () -> publish(kms, "kek-1"));
+    assertTrue(e.getMessage().contains("unencrypted"), e.getMessage());
+  }
+
+  @Test
   void aPublisherRefusesAKekItsKeyManagementDoesNotHold() throws IOException {
     LocalKeyManagementService kms = LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
