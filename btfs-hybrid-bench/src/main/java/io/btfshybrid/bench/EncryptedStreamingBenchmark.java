@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * release published twice from the same files to a FileTier replica (plain, then encrypted with
  * Tink AES-GCM-HKDF streaming, 1 MiB chunks = segments), page cache warmed, then each shard read
  * sequentially through {@code Dataset.openShard}; rounds alternate the order. Prints MiB/s of
- * both and their ratio (target: encrypted >= 0.7 x plaintext).
+ * both and their ratio, median and best of the rounds (target: encrypted >= 0.7 x plaintext).
+ * The encrypted path verifies the next chunks on a helper thread while it decrypts, so on a busy
+ * machine (fewer free cores) its figure drops more than the plaintext one: compare on an idle one.
  *
  * <p>Usage: {@code EncryptedStreamingBenchmark [MiB, default 512] [rounds, default 5] [workdir]}.
  */
@@ -92,6 +94,10 @@ public final class EncryptedStreamingBenchmark {
       double e = median(encRates);
       System.out.printf("median: plaintext verified %.0f MiB/s, encrypted verified %.0f MiB/s, ratio %.2f%n",
           p, e, e / p);
+      double pb = plainRates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      double eb = encRates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      System.out.printf("best:   plaintext verified %.0f MiB/s, encrypted verified %.0f MiB/s, ratio %.2f%n",
+          pb, eb, eb / pb);
     }
   }
 

@@ -462,7 +462,11 @@ public final class DatasetClient implements Closeable {
       return this;
     }
 
-    /** Records opens, key releases, refusals, integrity failures and fallbacks. */
+    /**
+     * Records opens, key releases, refusals, integrity failures and fallbacks; the log stays
+     * owned by the caller (closing the client does not close it). A failed append fails the
+     * open or key release it records; failures during a read are logged instead.
+     */
     public Builder auditLog(AuditLog log) {
       this.audit = log;
       return this;

@@ -641,7 +641,7 @@ public final class DatasetPublisher {
       return d;
     }
 
-    /** Records publications and key rotations. */
+    /** Records publications and key rotations (the log stays owned by the caller). */
     public Builder auditLog(AuditLog log) {
       this.audit = log;
       return this;

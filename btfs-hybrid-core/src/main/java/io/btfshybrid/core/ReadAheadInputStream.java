@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * work done while producing the bytes (chunk verification) overlaps with work done while
  * consuming them (decryption). Memory is bounded by {@code depth + 2} buffers; the helper ends
  * (and closes the source) at the end of the stream, on an error (re-thrown to the reader as it
- * was) or when this stream is closed.
+ * was) or when this stream is closed. Like any stream, it must be closed: an abandoned, unclosed
+ * one keeps its helper thread parked with its buffers.
  */
 final class ReadAheadInputStream extends InputStream {
   private static final AtomicInteger THREADS = new AtomicInteger();
