@@ -35,6 +35,12 @@ case "$build" in
     mvn -B -o -q -pl btfs-hybrid-bench -am package -DskipTests ;;
 esac
 [[ -f "$jar" ]] || { echo "run.sh: $jar is missing; build without --no-build" >&2; exit 2; }
+# run from a private copy: a rebuild of the module during the run must not pull the jar away
+# from under the benchmark or its child JVMs
+run_jar=$(mktemp --suffix=.jar)
+trap 'rm -f "$run_jar"' EXIT
+cp "$jar" "$run_jar"
+jar="$run_jar"
 
 logging=(-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 java "${logging[@]}" -cp "$jar" io.btfshybrid.bench.EndToEndBenchmark "${args[@]+"${args[@]}"}"

@@ -2,6 +2,7 @@ package io.btfshybrid.bench;
 
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.TierKind;
+import io.btfshybrid.core.Dataset;
 import io.btfshybrid.core.DatasetClient;
 import io.btfshybrid.core.DatasetPublisher;
 import io.btfshybrid.core.FileTier;
@@ -52,6 +53,30 @@ final class BenchSupport {
 
     long totalBytes() {
       return shards().stream().mapToLong(ShardEntry::storedSize).sum();
+    }
+  }
+
+  /** A one-shard release opened for a JMH trial: the release, its client, the dataset and the shard. */
+  record OpenedShard(LocalRelease release, DatasetClient client, Dataset dataset, ShardEntry shard)
+      implements AutoCloseable {
+    /** Publishes one random shard of {@code shardMiB} with {@code chunkMiB} chunks in a temp dir and opens it. */
+    static OpenedShard publish(String prefix, int shardMiB, int chunkMiB, long seed) throws IOException {
+      Path dir = Files.createTempDirectory(prefix);
+      LocalRelease release = BenchSupport.publish(dir, 1, (long) shardMiB << 20, chunkMiB << 20, seed, false);
+      DatasetClient client = release.client();
+      Dataset dataset = client.open(release.published().manifestUri());
+      return new OpenedShard(release, client, dataset, release.shards().get(0));
+    }
+
+    Path blob() {
+      return release.blobFile(shard);
+    }
+
+    @Override
+    public void close() throws IOException {
+      dataset.close();
+      client.close();
+      deleteRecursively(release.dir());
     }
   }
 

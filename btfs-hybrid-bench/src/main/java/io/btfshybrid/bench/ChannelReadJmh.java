@@ -1,14 +1,10 @@
 package io.btfshybrid.bench;
 
 import io.btfshybrid.api.ShardEntry;
-import io.btfshybrid.core.Dataset;
-import io.btfshybrid.core.DatasetClient;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.SplittableRandom;
@@ -45,9 +41,7 @@ public class ChannelReadJmh {
   @Param({"64"})
   public int shardMiB;
 
-  private BenchSupport.LocalRelease release;
-  private DatasetClient client;
-  private Dataset dataset;
+  private BenchSupport.OpenedShard opened;
   private ShardEntry shard;
   private SeekableByteChannel verified;
   private FileChannel plain;
@@ -58,13 +52,10 @@ public class ChannelReadJmh {
 
   @Setup(Level.Trial)
   public void publish() throws IOException {
-    Path dir = Files.createTempDirectory("btfs-hybrid-jmh-channel-");
-    release = BenchSupport.publish(dir, 1, (long) shardMiB << 20, chunkMiB << 20, 2, false);
-    client = release.client();
-    dataset = client.open(release.published().manifestUri());
-    shard = release.shards().get(0);
-    verified = dataset.openChannel(shard.path());
-    plain = FileChannel.open(release.blobFile(shard), StandardOpenOption.READ);
+    opened = BenchSupport.OpenedShard.publish("btfs-hybrid-jmh-channel-", shardMiB, chunkMiB, 2);
+    shard = opened.shard();
+    verified = opened.dataset().openChannel(shard.path());
+    plain = FileChannel.open(opened.blob(), StandardOpenOption.READ);
     chunk = ByteBuffer.allocate(chunkMiB << 20);
   }
 
@@ -72,9 +63,7 @@ public class ChannelReadJmh {
   public void cleanUp() throws IOException {
     verified.close();
     plain.close();
-    dataset.close();
-    client.close();
-    BenchSupport.deleteRecursively(release.dir());
+    opened.close();
   }
 
   /** Another chunk than the last one, so every read fetches and verifies. */
@@ -99,7 +88,7 @@ public class ChannelReadJmh {
   /** btfs-hybrid: open a channel, read one chunk, close (the one-off lookup). */
   @Benchmark
   public int openChannelReadChunk() throws IOException {
-    try (SeekableByteChannel ch = dataset.openChannel(shard.path())) {
+    try (SeekableByteChannel ch = opened.dataset().openChannel(shard.path())) {
       ch.position(nextChunkStart());
       chunk.clear();
       while (chunk.hasRemaining() && ch.read(chunk) > 0) {}

@@ -250,8 +250,11 @@ public final class EndToEndBenchmark {
     System.out.printf("  sum of heap pools' peaks (upper bound):             %6.1f MiB%n", Long.parseLong(result.get("poolPeakSum")) / mib);
     System.out.printf("  live heap after GC, max (GC notifications / -Xlog): %6.1f MiB / %d MiB%n",
         Long.parseLong(result.get("gcPeakAfter")) / mib, gcLogPeak[1]);
-    System.out.printf("  max committed %.1f MiB of max heap %.1f MiB; %s GCs%n%n",
-        Long.parseLong(result.get("maxCommitted")) / mib, Long.parseLong(result.get("maxHeap")) / mib, result.get("gcCount"));
+    long allocated = Long.parseLong(result.get("allocated"));
+    System.out.printf("  max committed %.1f MiB of max heap %.1f MiB; %s GCs; the reading thread allocated %.1f MiB"
+            + " (%.0f KiB per MiB streamed)%n%n",
+        Long.parseLong(result.get("maxCommitted")) / mib, Long.parseLong(result.get("maxHeap")) / mib, result.get("gcCount"),
+        allocated / mib, allocated / 1024.0 / (Long.parseLong(result.get("bytes")) / mib));
     BenchSupport.deleteRecursively(dir);
   }
 

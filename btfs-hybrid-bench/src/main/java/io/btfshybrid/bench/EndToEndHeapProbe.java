@@ -46,6 +46,8 @@ public final class EndToEndHeapProbe {
     long bytes = 0;
     int exact = 0;
     int shards = 0;
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
     long began = System.nanoTime();
     try (DatasetClient client = DatasetClient.builder().tier(tier).trust(trust).build();
         Dataset ds = client.open(URI.create(args[2]))) {
@@ -67,12 +69,14 @@ public final class EndToEndHeapProbe {
       }
     }
     double seconds = (System.nanoTime() - began) / 1e9;
+    long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
     watch.stop();
     System.out.printf(
         "RESULT shards=%d exact=%d bytes=%d seconds=%.3f gcPeakUsed=%d gcPeakAfter=%d sampledPeakUsed=%d poolPeakSum=%d"
-            + " maxCommitted=%d maxHeap=%d gcCount=%d%n",
+            + " maxCommitted=%d maxHeap=%d gcCount=%d allocated=%d%n",
         shards, exact, bytes, seconds, watch.gcPeakUsed.get(), watch.gcPeakAfter.get(), watch.sampledPeak.get(), watch.poolPeakSum(),
-        watch.maxCommitted.get(), Runtime.getRuntime().maxMemory(), watch.gcCount());
+        watch.maxCommitted.get(), Runtime.getRuntime().maxMemory(), watch.gcCount(),
+        allocated);
   }
 
   /** Watches heap use: the sum of heap pools before each GC, a 2 ms sampler, and pool peaks. */

@@ -1,8 +1,5 @@
 package io.btfshybrid.bench;
 
-import io.btfshybrid.api.ShardEntry;
-import io.btfshybrid.core.Dataset;
-import io.btfshybrid.core.DatasetClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +38,7 @@ public class VerifiedStreamJmh {
   @Param({"64"})
   public int shardMiB;
 
-  private BenchSupport.LocalRelease release;
-  private DatasetClient client;
-  private Dataset dataset;
-  private ShardEntry shard;
+  private BenchSupport.OpenedShard opened;
   private Path blob;
   private byte[] buf;
   private byte[] inMemory;
@@ -52,27 +46,21 @@ public class VerifiedStreamJmh {
 
   @Setup(Level.Trial)
   public void publish() throws IOException {
-    Path dir = Files.createTempDirectory("btfs-hybrid-jmh-stream-");
-    release = BenchSupport.publish(dir, 1, (long) shardMiB << 20, chunkMiB << 20, 1, false);
-    client = release.client();
-    dataset = client.open(release.published().manifestUri());
-    shard = release.shards().get(0);
-    blob = release.blobFile(shard);
+    opened = BenchSupport.OpenedShard.publish("btfs-hybrid-jmh-stream-", shardMiB, chunkMiB, 1);
+    blob = opened.blob();
     buf = new byte[chunkMiB << 20];
     inMemory = BenchSupport.readAll(blob);
   }
 
   @TearDown(Level.Trial)
   public void cleanUp() throws IOException {
-    dataset.close();
-    client.close();
-    BenchSupport.deleteRecursively(release.dir());
+    opened.close();
   }
 
   /** btfs-hybrid: Dataset.openShard, every chunk SHA-256-verified before release. */
   @Benchmark
   public long verifiedStream() throws IOException {
-    return BenchSupport.drain(dataset.openShard(shard.path()), buf);
+    return BenchSupport.drain(opened.dataset().openShard(opened.shard().path()), buf);
   }
 
   /** Baseline: FileInputStream + MessageDigest over the same file with the same buffer. */
