@@ -19,7 +19,6 @@ import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.TierKind;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
