@@ -124,6 +124,12 @@ class EncryptedReleaseTest {
       assertArrayEquals(original(shard.path()), Releases.readAll(ds.openShard(shard.path())));
       assertEquals(1, client.stats().source("mirror").integrityFailures());
     }
+    try (DatasetClient client = client(cloud, replica); Dataset ds = client.open(release.manifestUri())) {
+      int from = FIRST_SEGMENT_PLAIN + 5; // inside the damaged segment (stored chunk 1)
+      assertArrayEquals(Arrays.copyOfRange(original(shard.path()), from, from + 100),
+          Releases.readAll(ds.openShard(shard.path(), from, 100)));
+      assertEquals(1, client.stats().source("mirror").integrityFailures());
+    }
     // with nothing to fall back to, the reader gets the verifier's IntegrityException (not a
     // decryption error) and no byte of the damaged segment
     try (DatasetClient client = client(replica); Dataset ds = client.open(release.manifestUri());
