@@ -1,6 +1,7 @@
 package io.btfshybrid.cli;
 
 import io.btfshybrid.api.StorageTier;
+import io.btfshybrid.core.AuditLog;
 import io.btfshybrid.core.DatasetClient;
 import io.btfshybrid.core.TrustRoot;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -22,6 +24,8 @@ abstract class ConfiguredCommand implements Callable<Integer> {
 
   @Option(names = "--trust", description = "trust root file (overrides the configuration's)")
   Path trust;
+
+  @Mixin ReaderOptions reader = new ReaderOptions();
 
   private List<StorageTier> tiers;
 
@@ -46,7 +50,12 @@ abstract class ConfiguredCommand implements Callable<Integer> {
   DatasetClient client() throws IOException {
     CliConfig c = config();
     TrustRoot root = c.trustRoot(Optional.ofNullable(trust));
-    return c.client(tiers(), root).build();
+    DatasetClient.Builder b = c.client(tiers(), root);
+    reader.apply(b);
+    if (c.audit().isPresent()) {
+      b.auditLog(AuditLog.open(c.audit().get()));
+    }
+    return b.build();
   }
 
   /** Accepts a release address, a tier URI or a path to a local manifest file. */

@@ -2,8 +2,10 @@ package io.btfshybrid.cli;
 
 import io.btfshybrid.api.AccessDeniedException;
 import io.btfshybrid.api.IntegrityException;
+import io.btfshybrid.api.KeyUnavailableException;
 import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ShardUnavailableException;
+import io.btfshybrid.core.InvalidKeysetException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 
@@ -33,11 +35,11 @@ final class ExitCodes {
     if (t instanceof ManifestRejectedException) {
       return REJECTED;
     }
-    if (t instanceof AccessDeniedException) {
+    if (t instanceof AccessDeniedException || t instanceof KeyUnavailableException) {
       return DENIED;
     }
     if (t instanceof IllegalArgumentException || t instanceof ConfigException
-        || t instanceof NoSuchFileException) {
+        || t instanceof NoSuchFileException || t instanceof InvalidKeysetException) {
       return USAGE;
     }
     return FAILURE;

@@ -15,11 +15,13 @@ import picocli.CommandLine.Option;
     subcommands = {
       DemoCommand.class,
       KeysCommand.class,
+      KmsCommand.class,
       PublishCommand.class,
       PullCommand.class,
       InspectCommand.class,
       PlanCommand.class,
-      ExportCommand.class
+      ExportCommand.class,
+      AuditCommand.class
     })
 public final class Main {
   @Option(names = "--config", description = "configuration file (YAML or JSON)")

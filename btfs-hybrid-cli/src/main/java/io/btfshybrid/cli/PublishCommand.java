@@ -1,9 +1,13 @@
 package io.btfshybrid.cli;
 
+import io.btfshybrid.core.AccessPolicy;
+import io.btfshybrid.core.AuditLog;
 import io.btfshybrid.core.DatasetPublisher;
+import io.btfshybrid.core.LocalKeyManagementService;
 import io.btfshybrid.core.ManifestSigner;
 import io.btfshybrid.core.PublishResult;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +31,18 @@ final class PublishCommand extends ConfiguredCommand {
   @Option(names = "--classification", defaultValue = "unclassified", description = "classification label")
   String classification;
 
+  @Option(names = "--encrypt", description = "envelope-encrypt the shards (needs --kek and --kek-id)")
+  boolean encrypt;
+
+  @Option(names = "--kek-id", description = "the KEK that wraps the release's data key")
+  String kekId;
+
+  @Option(names = "--allow", description = "allowed reader: NAME or group:NAME (repeatable)")
+  List<String> allow = List.of();
+
+  @Option(names = "--expires-in", description = "manifest validity, e.g. 30d, 12h, 90m")
+  String expiresIn;
+
   @Override
   public Integer call() throws Exception {
     try {
@@ -34,6 +50,29 @@ final class PublishCommand extends ConfiguredCommand {
           .tiers(tiers())
           .signer(ManifestSigner.load(signingKey))
           .classification(classification);
+      if (encrypt) {
+        if (reader.kek == null || kekId == null) {
+          throw new ConfigException("--encrypt needs --kek KEK.json and --kek-id ID");
+        }
+        b.encryptWith(LocalKeyManagementService.load(reader.kek), kekId);
+      }
+      if (!allow.isEmpty()) {
+        AccessPolicy.Builder policy = AccessPolicy.builder().classification(classification);
+        for (String a : allow) {
+          if (a.startsWith("group:")) {
+            policy.allowGroup(a.substring("group:".length()));
+          } else {
+            policy.allowPrincipal(a);
+          }
+        }
+        b.policy(policy.build());
+      }
+      if (expiresIn != null) {
+        b.expiresAfter(Durations.parse(expiresIn));
+      }
+      if (config().audit().isPresent()) {
+        b.auditLog(AuditLog.open(config().audit().get()));
+      }
       if (!json()) {
         b.progress(new ProgressBar(spec.commandLine().getErr()));
       }

@@ -1,0 +1,55 @@
+package io.btfshybrid.cli;
+
+import io.btfshybrid.core.AuditLog;
+import io.btfshybrid.core.AuditVerification;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Checks the hash chain of an audit log. */
+@Command(name = "audit", description = "Audit log.", subcommands = AuditCommand.Verify.class)
+final class AuditCommand {
+  @ParentCommand Main main;
+
+  /** Verifies the chain and names the first edited, removed or reordered entry. */
+  @Command(name = "verify", description = "Verify the audit log's hash chain.")
+  static final class Verify implements Callable<Integer> {
+    @ParentCommand AuditCommand parent;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--log", description = "audit log file (default: the configuration's 'audit')")
+    Path log;
+
+    @Override
+    public Integer call() throws Exception {
+      Path file = log;
+      if (file == null) {
+        if (parent.main.config == null) {
+          throw new ConfigException("no audit log: pass --log FILE or a --config with 'audit:'");
+        }
+        file = CliConfig.load(parent.main.config).audit()
+            .orElseThrow(() -> new ConfigException("the configuration has no 'audit:' file"));
+      }
+      AuditVerification v = AuditLog.verify(file);
+      if (parent.main.json) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("ok", v.ok());
+        doc.put("entries", v.entries());
+        doc.put("firstBadEntry", v.firstBadEntry());
+        doc.put("detail", v.detail());
+        Json.print(spec.commandLine().getOut(), doc);
+      } else if (v.ok()) {
+        spec.commandLine().getOut().printf("%s: %d entries, chain intact%n", file, v.entries());
+      } else {
+        spec.commandLine().getErr().printf("btfs-hybrid: %s: chain broken at entry %d: %s%n", file, v.firstBadEntry(), v.detail());
+      }
+      return v.ok() ? ExitCodes.OK : ExitCodes.INTEGRITY;
+    }
+  }
+}
