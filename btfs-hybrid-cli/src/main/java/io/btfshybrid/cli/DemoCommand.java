@@ -3,6 +3,7 @@ package io.btfshybrid.cli;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.TierKind;
+import io.btfshybrid.btfs.BtfsTier;
 import io.btfshybrid.core.ClientStats;
 import io.btfshybrid.core.Dataset;
 import io.btfshybrid.core.DatasetClient;
@@ -12,6 +13,9 @@ import io.btfshybrid.core.ManifestSigner;
 import io.btfshybrid.core.PublishResult;
 import io.btfshybrid.core.TierStats;
 import io.btfshybrid.core.TrustRoot;
+import io.btfshybrid.s3.S3Tier;
+import io.btfshybrid.testkit.BtfsNodeSimulator;
+import io.btfshybrid.testkit.S3TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -32,10 +36,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Publishes a generated release to three local tiers, loads it verified, then damages and
- * removes the replica's copies and shows every read still returns exact bytes from other tiers.
+ * Publishes a generated release to three local tiers (a replica directory, a real S3 server and a
+ * BTFS node simulator), loads it verified, then damages the replica and stops the cloud, and shows
+ * every read still returns exact bytes.
  */
-@Command(name = "demo", description = "Publish a sample release to local tiers, load it verified, survive a failing tier.")
+@Command(name = "demo", description = "Publish a sample release to a replica, an in-process S3 server and a BTFS node"
+    + " simulator; load it verified; survive a lying replica and a dead cloud.")
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
@@ -75,56 +81,71 @@ final class DemoCommand implements Callable<Integer> {
     step(1, "generating a sample dataset: %d shards, %s", shards, Human.bytes(shards * perShard));
     Map<String, String> expected = generate(source, perShard);
 
-    FileTier mirror = FileTier.builder().id("mirror").kind(TierKind.REPLICA).region("eu-west-1").root(work.resolve("tiers/mirror")).build();
-    FileTier cloud = FileTier.builder().id("cloud").kind(TierKind.CLOUD).region("us-east-1").root(work.resolve("tiers/cloud")).build();
-    FileTier btfs = FileTier.builder().id("btfs").kind(TierKind.BTFS).root(work.resolve("tiers/btfs")).build();
-    List<StorageTier> tiers = List.of(mirror, cloud, btfs);
-    ManifestSigner signer = ManifestSigner.generate();
-    TrustRoot trust = TrustRoot.of(signer.publicKeyset());
+    Path tierRoot = work.resolve("tiers");
+    try (S3TestServer s3 = S3TestServer.startOnDisk("datasets", tierRoot.resolve("s3"));
+        BtfsNodeSimulator node = BtfsNodeSimulator.start(tierRoot.resolve("btfs-node"));
+        S3Tier cloud = s3.tierBuilder("cloud").prefix("releases").build();
+        BtfsTier btfs = BtfsTier.builder().id("btfs").apiUrl(node.apiUrl()).build()) {
+      FileTier mirror = FileTier.builder().id("mirror").kind(TierKind.REPLICA).region("eu-west-1")
+          .root(tierRoot.resolve("mirror")).build();
+      out.printf("      replica: directory %s%n      cloud:   S3 (S3Proxy, in-process) at %s, bucket datasets%n"
+          + "      btfs:    BTFS node simulator at %s%n", mirror.root(), s3.endpoint(), node.apiUrl());
+      List<StorageTier> tiers = List.of(mirror, cloud, btfs);
+      ManifestSigner signer = ManifestSigner.generate();
+      TrustRoot trust = TrustRoot.of(signer.publicKeyset());
 
-    step(2, "publishing sample@1.0.0 to %s", describe(tiers));
-    long t0 = System.nanoTime();
-    PublishResult release = DatasetPublisher.builder().tiers(tiers).signer(signer)
-        .classification("internal").tag("demo", "true").build()
-        .publish(source, "sample", "1.0.0");
-    out.printf("      %s in %.1f s%n      manifest %s%n", Human.bytes(release.bytesUploaded()), secs(t0), release.manifestUri());
+      step(2, "publishing sample@1.0.0 to %s", describe(tiers));
+      long t0 = System.nanoTime();
+      PublishResult release = DatasetPublisher.builder().tiers(tiers).signer(signer)
+          .classification("internal").tag("demo", "true").build()
+          .publish(source, "sample", "1.0.0");
+      out.printf("      %s in %.1f s%n      manifest %s%n", Human.bytes(release.bytesUploaded()), secs(t0), release.manifestUri());
 
-    step(3, "loading every shard verified, with a disk cache (cold, then warm)");
-    Path cacheDir = work.resolve("cache");
-    try (DatasetClient client = client(tiers, trust, cacheDir, shards * perShard)) {
-      Pass cold = readAll(client, release, expected);
-      Pass warm = readAll(client, release, expected);
-      out.printf("      cold (fetch + fill cache): %s   warm (from cache, re-verified): %s   cache hits: %d%n",
-          cold.rate(), warm.rate(), client.stats().cacheHits());
-    }
+      step(3, "loading every shard verified, with a disk cache (cold, then warm)");
+      Path cacheDir = work.resolve("cache");
+      try (DatasetClient client = client(tiers, trust, cacheDir, shards * perShard)) {
+        Pass cold = readAll(client, release, expected);
+        Pass warm = readAll(client, release, expected);
+        out.printf("      cold (fetch + fill cache): %s   warm (from cache, re-verified): %s   cache hits: %d%n",
+            cold.rate(), warm.rate(), client.stats().cacheHits());
+      }
 
-    step(4, "damaging the replica: one flipped byte in every other shard, the rest deleted");
-    int corrupted = 0;
-    int deleted = 0;
-    for (ShardEntry s : release.manifest().shards()) {
-      Path blob = mirror.root().resolve("blobs/" + s.storedSha256());
-      if (corrupted <= deleted) {
-        flip(blob, s.size() / 2);
-        corrupted++;
-      } else {
-        Files.delete(blob);
-        deleted++;
+      step(4, "damaging the replica: one flipped byte in every other shard, the rest deleted");
+      int corrupted = 0;
+      int deleted = 0;
+      for (ShardEntry s : release.manifest().shards()) {
+        Path blob = mirror.root().resolve("blobs/" + s.storedSha256());
+        if (corrupted <= deleted) {
+          flip(blob, s.size() / 2);
+          corrupted++;
+        } else {
+          Files.delete(blob);
+          deleted++;
+        }
+      }
+      out.printf("      %d shards corrupted, %d removed at 'mirror'%n", corrupted, deleted);
+
+      step(5, "loading again with a fresh client and an empty cache");
+      Paths.deleteRecursively(cacheDir);
+      try (DatasetClient client = client(tiers, trust, cacheDir, shards * perShard)) {
+        Pass damaged = readAll(client, release, expected);
+        Pass cached = readAll(client, release, expected);
+        out.printf("      every shard exact: %s   then from cache: %s%n%n", damaged.rate(), cached.rate());
+        table(client.stats());
+        out.printf("%n      integrity failures caught: %d   cache hits: %d   throughput with a failing tier: %s%n",
+            client.stats().integrityFailures(), client.stats().cacheHits(), damaged.rate());
+      }
+
+      step(6, "the cloud goes down too (S3 server stopped): reading from BTFS, no cache");
+      s3.close();
+      try (DatasetClient client = DatasetClient.builder().tiers(tiers).region("eu-west-1").trust(trust).build()) {
+        Pass fromBtfs = readAll(client, release, expected);
+        out.printf("      every shard exact: %s%n%n", fromBtfs.rate());
+        table(client.stats());
       }
     }
-    out.printf("      %d shards corrupted, %d removed at 'mirror'%n", corrupted, deleted);
-
-    step(5, "loading again with a fresh client and an empty cache");
-    Paths.deleteRecursively(cacheDir);
-    try (DatasetClient client = client(tiers, trust, cacheDir, shards * perShard)) {
-      Pass damaged = readAll(client, release, expected);
-      Pass cached = readAll(client, release, expected);
-      out.printf("      every shard exact: %s   then from cache: %s%n%n", damaged.rate(), cached.rate());
-      table(client.stats());
-      out.printf("%nintegrity failures caught: %d   cache hits: %d   throughput with a failing tier: %s%n",
-          client.stats().integrityFailures(), client.stats().cacheHits(), damaged.rate());
-    }
-    out.println("OK: every byte returned matched the signed manifest; 'mirror' was demoted after its"
-        + " first bad chunk and the reads went on from 'cloud'.");
+    out.println("\nOK: every byte returned matched the signed manifest, through a lying replica and a"
+        + " dead cloud.");
     return ExitCodes.OK;
   }
 
@@ -219,7 +240,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void step(int n, String format, Object... args) {
-    out.printf("[" + n + "/5] " + format + "%n", args);
+    out.printf("[" + n + "/6] " + format + "%n", args);
     out.flush();
   }
 
