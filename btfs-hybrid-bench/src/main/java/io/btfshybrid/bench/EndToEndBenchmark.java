@@ -244,6 +244,9 @@ public final class EndToEndBenchmark {
     System.out.printf("  completed: %s of %s shards with the exact SHA-256, %.1f MB in %s s = %.0f MB/s (verify + whole-shard SHA)%n",
         result.get("exact"), result.get("shards"), Long.parseLong(result.get("bytes")) / 1e6, result.get("seconds"),
         Long.parseLong(result.get("bytes")) / 1e6 / Double.parseDouble(result.get("seconds")));
+    long highWater = Math.max(Math.max(Long.parseLong(result.get("gcPeakUsed")), Long.parseLong(result.get("sampledPeakUsed"))),
+        gcLogPeak[0] << 20);
+    System.out.printf("  HEAP HIGH-WATER MARK (max of the three below):      %6.1f MiB of -Xmx%s%n", highWater / mib, o.heapXmx);
     System.out.printf("  heap high-water (used before GC, GC notifications): %6.1f MiB%n", Long.parseLong(result.get("gcPeakUsed")) / mib);
     System.out.printf("  heap high-water (-Xlog:gc, before GC):              %6d MiB%n", gcLogPeak[0]);
     System.out.printf("  heap high-water (2 ms sampler):                     %6.1f MiB%n", Long.parseLong(result.get("sampledPeakUsed")) / mib);
