@@ -205,14 +205,28 @@ public final class BtfsTier implements StorageTier {
   // ----------------------------------------------------------------------------------------- read
 
   @Override
-  public InputStream read(Locator where, long offset, long length) throws IOException {
-    Cid cid = cidOf(where);
+  public InputStream read(Locator requested, long offset, long length) throws IOException {
+    Cid cid = cidOf(requested);
+    // errors name this tier, also when the locator came from another BTFS tier's hint
+    Locator where = locator(cid);
     if (offset < 0 || length < -1) {
       throw new IllegalArgumentException(
           "bad range for " + where + ": offset " + offset + ", length " + length);
     }
     if (trustless) {
-      return UnixFs.open(cid2 -> fetchBlock(cid2, where), cid, offset, length, id);
+      BlockSource blocks = block -> fetchBlock(block, where);
+      if (offset == 0 && length < 0) {
+        Optional<CarBlockSource> car = exportedCar(cid, where, blocks);
+        if (car.isPresent()) {
+          try {
+            return new UnixFsReader(car.get(), cid, 0, -1, id, car.get());
+          } catch (IOException | RuntimeException e) {
+            car.get().close();
+            throw e;
+          }
+        }
+      }
+      return UnixFs.open(blocks, cid, offset, length, id);
     }
     if (length == 0) {
       return InputStream.nullInputStream();
@@ -269,6 +283,34 @@ public final class BtfsTier implements StorageTier {
       typed.initCause(e);
       throw typed;
     }
+  }
+
+  /**
+   * The whole DAG as one {@code dag/export} CAR stream, its blocks handed out in order (and any
+   * other block fetched one by one); empty when the node cannot export, so blocks are fetched
+   * one by one from the start.
+   */
+  private Optional<CarBlockSource> exportedCar(Cid cid, Locator where, BlockSource blocks)
+      throws IOException {
+    ClassicHttpResponse response;
+    try {
+      response =
+          rpc.open(
+              "dag/export",
+              BtfsRpc.args("arg", cid.toString(), "timeout", GoDuration.format(requestTimeout)),
+              null,
+              readTimeout);
+    } catch (BtfsNodeException e) {
+      IOException typed = NodeErrors.forContent(where, e);
+      if (e.httpStatus() == 500 && typed instanceof ObjectNotFoundException) {
+        throw typed;
+      }
+      LOG.debug("dag/export of {} on tier {} failed ({}); fetching blocks one by one", cid, id, e.getMessage());
+      return Optional.empty();
+    } catch (SocketTimeoutException e) {
+      throw new BtfsContentUnavailableException(where, "dag/export got no answer within " + readTimeout);
+    }
+    return Optional.of(new CarBlockSource(response.getEntity().getContent(), response, blocks));
   }
 
   /** One block, fetched from the API and else the gateway, not yet verified. */
@@ -332,8 +374,9 @@ public final class BtfsTier implements StorageTier {
   // ----------------------------------------------------------------------------- stat and pins
 
   @Override
-  public Optional<ObjectInfo> stat(Locator where) throws IOException {
-    Cid cid = cidOf(where);
+  public Optional<ObjectInfo> stat(Locator requested) throws IOException {
+    Cid cid = cidOf(requested);
+    Locator where = locator(cid);
     try {
       long size = trustless ? UnixFs.fileSize(c -> fetchBlock(c, where), cid) : statSize(cid, where);
       return Optional.of(new ObjectInfo(where, size));

@@ -19,6 +19,7 @@ final class UnixFsReader extends InputStream {
   private static final int MAX_DEPTH = 32;
 
   private final BlockSource source;
+  private final java.io.Closeable onClose;
   private final Cid root;
   private final String tierId;
   private final Deque<Frame> stack = new ArrayDeque<>();
@@ -31,7 +32,15 @@ final class UnixFsReader extends InputStream {
 
   UnixFsReader(BlockSource source, Cid root, long offset, long length, String tierId)
       throws IOException {
+    this(source, root, offset, length, tierId, () -> {});
+  }
+
+  /** As above, closing {@code onClose} (e.g. the stream behind the blocks) when closed. */
+  UnixFsReader(
+      BlockSource source, Cid root, long offset, long length, String tierId, java.io.Closeable onClose)
+      throws IOException {
     this.source = Objects.requireNonNull(source, "source");
+    this.onClose = onClose;
     this.root = Objects.requireNonNull(root, "root");
     this.tierId = tierId;
     if (offset < 0 || length < -1) {
@@ -47,6 +56,11 @@ final class UnixFsReader extends InputStream {
     this.position = offset;
     this.end = length < 0 ? fileSize : Math.min(fileSize, offset + length);
     enter(top, 0);
+  }
+
+  @Override
+  public void close() throws IOException {
+    onClose.close();
   }
 
   /** The size of the whole file, from the verified root. */

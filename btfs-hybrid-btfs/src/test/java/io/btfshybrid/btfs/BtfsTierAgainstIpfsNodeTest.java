@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectNotFoundException;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -101,6 +103,30 @@ class BtfsTierAgainstIpfsNodeTest {
     assertTrue(root.matches(rootBlock));
     assertEquals(Cid.DAG_PB, root.codec());
     assertEquals(Optional.of((long) CONTENT.length), trustless.stat(stored).map(i -> i.size()));
+  }
+
+  @Test
+  void theNodesDagExportIsTheCarWeWriteAndFeedsTheReaderAlone(IpfsNodeExtension.IpfsNode node)
+      throws IOException {
+    Cid root = BtfsTier.cidOf(stored);
+    HttpURLConnection c =
+        (HttpURLConnection) node.apiUrl().resolve("/api/v0/dag/export?arg=" + root).toURL().openConnection();
+    c.setRequestMethod("POST");
+    assertEquals(200, c.getResponseCode());
+    byte[] nodeCar;
+    try (InputStream in = c.getInputStream()) {
+      nodeCar = in.readAllBytes();
+    }
+    ByteArrayOutputStream ours = new ByteArrayOutputStream();
+    Car.export(tier::blockGet, root, ours);
+    assertArrayEquals(ours.toByteArray(), nodeCar, "the same header, blocks and order as dag/export");
+    CarBlockSource source =
+        new CarBlockSource(new ByteArrayInputStream(nodeCar), () -> {}, cid -> {
+          throw new AssertionError("the CAR should have held " + cid);
+        });
+    try (InputStream in = new UnixFsReader(source, root, 0, -1, "ipfs", source)) {
+      assertArrayEquals(CONTENT, in.readAllBytes());
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.btfs.BlockSource;
+import io.btfshybrid.btfs.Car;
 import io.btfshybrid.btfs.Cid;
 import io.btfshybrid.btfs.CidProfile;
 import io.btfshybrid.btfs.UnixFs;
@@ -35,8 +36,8 @@ import java.util.regex.Pattern;
 
 /**
  * An in-process BTFS node for tests: speaks the go-btfs HTTP API subset that {@code BtfsTier}
- * uses ({@code add}, {@code cat}, {@code pin/*}, {@code block/*}, {@code files/stat},
- * {@code id}, {@code version}, {@code storage/upload[/status]}) under {@code /api/v1} and
+ * uses ({@code add}, {@code cat}, {@code dag/export}, {@code pin/*}, {@code block/*},
+ * {@code files/stat}, {@code id}, {@code version}, {@code storage/upload[/status]}) under {@code /api/v1} and
  * {@code /api/v0}, plus a {@code /btfs/<cid>} gateway, computing the same CIDs as a real node and
  * keeping blocks and pins in a directory. Switches inject the faults real nodes show:
  * unavailable content, corrupted blocks, 500s, stream errors in the {@code X-Stream-Error}
@@ -287,6 +288,7 @@ public final class BtfsNodeSimulator implements Closeable {
         case "block/get" -> blockGet(ex);
         case "block/stat" -> blockStat(ex);
         case "files/stat" -> filesStat(ex);
+        case "dag/export" -> dagExport(ex);
         case "pin/add" -> pinAdd(ex);
         case "pin/rm" -> pinRm(ex);
         case "pin/ls" -> pinLs(ex);
@@ -413,6 +415,85 @@ public final class BtfsNodeSimulator implements Closeable {
       ex.endChunked(Map.of(TRAILER, "simulated stream failure after " + sent + " bytes"));
     } else {
       ex.endChunked(Map.of());
+    }
+  }
+
+  /** The DAG as a CARv1 stream; corrupted blocks flip the stream's last byte (the last block's). */
+  private void dagExport(BtfsSimHttpServer.Exchange ex) throws IOException {
+    Cid cid = cidArg(ex);
+    if (contentUnavailable) {
+      hangUntilTimeout(ex);
+      return;
+    }
+    block(cid);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/vnd.ipld.car");
+    headers.put("Trailer", TRAILER);
+    ex.startChunked(200, headers);
+    ChunkedOut out = new ChunkedOut(ex, corruptBlocks);
+    try {
+      Car.export(store(), cid, out);
+      out.finish();
+      ex.endChunked(Map.of());
+    } catch (MissingBlock e) {
+      sleep(timeoutOf(ex));
+      ex.endChunked(Map.of(TRAILER, "context deadline exceeded"));
+    }
+  }
+
+  /** A chunked body as an OutputStream, holding back one byte so the last can be flipped. */
+  private static final class ChunkedOut extends OutputStream {
+    private final BtfsSimHttpServer.Exchange ex;
+    private final boolean flipLast;
+    private final byte[] buffer = new byte[PIECE];
+    private int filled;
+    private int held = -1;
+
+    ChunkedOut(BtfsSimHttpServer.Exchange ex, boolean flipLast) {
+      this.ex = ex;
+      this.flipLast = flipLast;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return;
+      }
+      if (held >= 0) {
+        append(new byte[] {(byte) held}, 0, 1);
+      }
+      append(b, off, len - 1);
+      held = b[off + len - 1] & 0xFF;
+    }
+
+    private void append(byte[] b, int off, int len) throws IOException {
+      int pos = off;
+      int left = len;
+      while (left > 0) {
+        int n = Math.min(left, buffer.length - filled);
+        System.arraycopy(b, pos, buffer, filled, n);
+        filled += n;
+        pos += n;
+        left -= n;
+        if (filled == buffer.length) {
+          ex.writeChunk(buffer, 0, filled);
+          filled = 0;
+        }
+      }
+    }
+
+    void finish() throws IOException {
+      if (held >= 0) {
+        append(new byte[] {(byte) (flipLast ? held ^ 0x01 : held)}, 0, 1);
+        held = -1;
+      }
+      ex.writeChunk(buffer, 0, filled);
+      filled = 0;
     }
   }
 

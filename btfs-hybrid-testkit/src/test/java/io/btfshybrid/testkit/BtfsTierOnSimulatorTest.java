@@ -110,6 +110,24 @@ class BtfsTierOnSimulatorTest {
   }
 
   @Test
+  void trustlessWholeReadsTakeOneDagExportAndOnlyRepeatedBlocksOneByOne(BtfsNodeSimulator sim)
+      throws IOException {
+    byte[] bytes = content(19, 3 * CHUNK + 10);
+    byte[] zeros = new byte[3 * CHUNK];
+    try (BtfsTier tier = BTFS.tier("btfs"); BtfsTier trustless = BTFS.tierBuilder("t").trustless(true).build()) {
+      Locator where = write(tier, bytes);
+      Locator repeated = write(tier, zeros);
+      int exports = sim.requestCount("dag/export");
+      int blocks = sim.requestCount("block/get");
+      assertArrayEquals(bytes, read(trustless, where, 0, -1));
+      assertEquals(exports + 1, sim.requestCount("dag/export"));
+      assertEquals(blocks, sim.requestCount("block/get"), "every block came in the CAR");
+      assertArrayEquals(zeros, read(trustless, repeated, 0, -1));
+      assertEquals(blocks + 2, sim.requestCount("block/get"), "a CAR holds a repeated leaf once");
+    }
+  }
+
+  @Test
   void unavailableContentFailsTypedWithinTheLimit(BtfsNodeSimulator sim) throws IOException {
     byte[] bytes = content(4, 5000);
     try (BtfsTier tier = BTFS.tierBuilder("btfs").requestTimeout(LIMIT).build();
