@@ -255,11 +255,11 @@ public final class BtfsTier implements StorageTier {
       params.addAll(BtfsRpc.args("length", Long.toString(length)));
     }
     ClassicHttpResponse response = openForContent("cat", params, where);
-    Header announced = response.getFirstHeader("X-Content-Length");
+    long announced = announcedLength(response);
     CheckedBodyStream.ExpectedLength expected =
         () -> {
-          if (announced != null && length < 0) {
-            return Long.parseLong(announced.getValue().trim());
+          if (announced >= 0 && length < 0) {
+            return announced;
           }
           long size = statSize(cid, where);
           long left = Math.max(0, size - offset);
@@ -267,6 +267,16 @@ public final class BtfsTier implements StorageTier {
         };
     return new CheckedBodyStream(
         response, response.getEntity().getContent(), "cat", where, length, expected);
+  }
+
+  /** The {@code X-Content-Length} go-btfs sends with cat, or -1 when absent or unreadable. */
+  private static long announcedLength(ClassicHttpResponse response) {
+    Header h = response.getFirstHeader("X-Content-Length");
+    try {
+      return h == null ? -1 : Long.parseLong(h.getValue().trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private ClassicHttpResponse openForContent(
