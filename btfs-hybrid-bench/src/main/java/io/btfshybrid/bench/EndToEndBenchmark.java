@@ -39,6 +39,11 @@ public final class EndToEndBenchmark {
   static final double TARGET_RATIO = 0.8;
   private static final String VERIFIED = "btfs-hybrid verified stream (Dataset.openShard)";
   private static final String MESSAGE_DIGEST = "MessageDigest SHA-256, same files, same buffer";
+  /**
+   * CPU time of the measuring thread (ns resolution; process CPU time ticks in 10 ms). Plaintext
+   * verified reads run entirely on the caller's thread; a design that verifies on helper threads
+   * would need the helpers' time added here.
+   */
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   /** One figure of the shell's {@code times} output, e.g. {@code 0m1.234s}. */
   private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s");
@@ -172,10 +177,14 @@ public final class EndToEndBenchmark {
     double wallRatio = verified.wallBest() / md.wallBest();
     double cpuRatio = verified.cpuBest() / md.cpuBest();
     System.out.printf("  => verified / MessageDigest = %.2f wall (best), %.2f wall (median), %.2f CPU time;"
-            + " vs PEERS 1810 MB/s: %.2f (CPU time); target >= %.1f: %s%n%n",
+            + " vs PEERS 1810 MB/s: %.2f (CPU); target >= %.1f: wall %s, CPU %s%n%n",
         wallRatio, verified.wallMedian() / md.wallMedian(), cpuRatio, verified.cpuBest() / PEERS_MESSAGE_DIGEST_MBPS,
-        TARGET_RATIO, Math.max(wallRatio, cpuRatio) >= TARGET_RATIO ? "MET" : "NOT MET");
-    return Math.max(wallRatio, cpuRatio) < TARGET_RATIO;
+        TARGET_RATIO, verdict(wallRatio), verdict(cpuRatio));
+    return Math.min(wallRatio, cpuRatio) < TARGET_RATIO;
+  }
+
+  private static String verdict(double ratio) {
+    return ratio >= TARGET_RATIO ? "MET" : "NOT MET";
   }
 
   /**
