@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
@@ -27,6 +28,7 @@ public final class S3TestServer implements AutoCloseable {
   public static final String DEFAULT_BUCKET = "test-bucket";
 
   private static final String REGION = "us-east-1";
+  private static final Duration STARTUP_LIMIT = Duration.ofSeconds(30);
 
   private final S3Proxy proxy;
   private final URI endpoint;
@@ -77,9 +79,10 @@ public final class S3TestServer implements AutoCloseable {
             .build();
     try {
       proxy.start();
+      long giveUp = System.nanoTime() + STARTUP_LIMIT.toNanos();
       while (!"STARTED".equals(proxy.getState())) {
-        if ("FAILED".equals(proxy.getState())) {
-          throw new IOException("S3Proxy failed to start");
+        if ("FAILED".equals(proxy.getState()) || System.nanoTime() - giveUp > 0) {
+          throw new IOException("S3Proxy did not start; its state is " + proxy.getState());
         }
         Thread.sleep(5);
       }
@@ -97,8 +100,12 @@ public final class S3TestServer implements AutoCloseable {
     S3TestServer server = new S3TestServer(proxy, bucket, accessKey, secretKey);
     try {
       server.createBucket(bucket);
-    } catch (IOException e) {
-      server.close();
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        server.close();
+      } catch (IOException stopFailure) {
+        e.addSuppressed(stopFailure);
+      }
       throw e;
     }
     return server;
