@@ -1,7 +1,9 @@
 package io.btfshybrid.s3;
 
 import io.btfshybrid.api.HybridStorageException;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 
 /**
@@ -9,6 +11,9 @@ import java.io.InterruptedIOException;
  * beginning: the reader never waits for a whole part, only for the next bytes.
  */
 final class PartBuffer {
+  /** How many bytes the fetcher reads before waking the reader: fewer, larger hand-overs. */
+  private static final int HAND_OVER_BYTES = 256 * 1024;
+
   private final byte[] bytes;
   private int filled;
   private boolean failed;
@@ -23,17 +28,42 @@ final class PartBuffer {
     return bytes.length;
   }
 
-  /** Where the fetcher writes next; only the fetching thread writes to {@link #array}. */
+  /** How many bytes have arrived; the fetcher writes next at this position. */
   synchronized int filled() {
     return filled;
   }
 
-  byte[] array() {
-    return bytes;
+  /**
+   * Fills the rest of the part from {@code content}, handing bytes to the reader as they come;
+   * {@link EOFException} when the content ends first, {@link InterruptedIOException} when the
+   * reader cancelled.
+   */
+  void fillFrom(InputStream content) throws IOException {
+    while (filled() < bytes.length) {
+      if (isCancelled()) {
+        throw new InterruptedIOException("the reader closed the stream");
+      }
+      int position = filled();
+      int wanted = Math.min(HAND_OVER_BYTES, bytes.length - position);
+      int got = 0;
+      try {
+        for (int n;
+            got < wanted && (n = content.read(bytes, position + got, wanted - got)) >= 0; ) {
+          got += n;
+        }
+      } finally {
+        if (got > 0) {
+          advance(got); // bytes that came before a failure still count
+        }
+      }
+      if (got < wanted) {
+        throw new EOFException(
+            "the content ended after " + (position + got) + " of " + bytes.length + " bytes");
+      }
+    }
   }
 
-  /** The fetcher wrote {@code count} more bytes at {@link #filled()}. */
-  synchronized void advance(int count) {
+  private synchronized void advance(int count) {
     filled += count;
     notifyAll();
   }

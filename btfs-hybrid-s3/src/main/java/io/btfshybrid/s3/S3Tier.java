@@ -286,24 +286,14 @@ public final class S3Tier implements StorageTier {
           } else {
             ByteStreams.skipFully(content, from);
           }
-          byte[] bytes = part.array();
-          while (part.filled() < part.length()) {
-            if (part.isCancelled()) {
-              response.abort();
-              throw new InterruptedIOException("the read of " + target + " was closed");
-            }
-            int position = part.filled();
-            int n = content.read(bytes, position, part.length() - position);
-            if (n < 0) {
-              throw new EOFException(
-                  "S3 read of "
-                      + target
-                      + " ended at offset "
-                      + (partOffset + position)
-                      + ", before the end of the part at "
-                      + partEnd);
-            }
-            part.advance(n);
+          try {
+            part.fillFrom(content);
+          } catch (InterruptedIOException closedByReader) {
+            response.abort();
+            throw closedByReader;
+          } catch (EOFException early) {
+            throw new EOFException(
+                "S3 read of " + target + " ended before the end of the part at " + partEnd);
           }
           if (response.status() != 206) {
             response.abort();

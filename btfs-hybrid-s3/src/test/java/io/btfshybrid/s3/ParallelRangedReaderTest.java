@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -37,14 +38,9 @@ class ParallelRangedReaderTest {
     final AtomicInteger started = new AtomicInteger();
 
     @Override
-    public void fetch(long offset, PartBuffer part) {
+    public void fetch(long offset, PartBuffer part) throws IOException {
       started.incrementAndGet();
-      while (part.filled() < part.length()) {
-        int position = part.filled();
-        int n = Math.min(37, part.length() - position);
-        System.arraycopy(object, (int) offset + position, part.array(), position, n);
-        part.advance(n);
-      }
+      part.fillFrom(new ByteArrayInputStream(object, (int) offset, part.length()));
     }
   }
 
@@ -84,9 +80,16 @@ class ParallelRangedReaderTest {
     ParallelRangedReader.PartFetcher failingThird =
         (offset, part) -> {
           if (offset == 1000 + 2 * 700) {
-            System.arraycopy(object, (int) offset, part.array(), 0, 10);
-            part.advance(10);
-            throw new IOException("connection reset");
+            InputStream tenBytesThenReset =
+                new SequenceInputStream(
+                    new ByteArrayInputStream(object, (int) offset, 10),
+                    new InputStream() {
+                      @Override
+                      public int read() throws IOException {
+                        throw new IOException("connection reset");
+                      }
+                    });
+            part.fillFrom(tenBytesThenReset);
           }
           good.fetch(offset, part);
         };
