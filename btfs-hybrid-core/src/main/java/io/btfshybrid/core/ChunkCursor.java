@@ -110,7 +110,8 @@ final class ChunkCursor implements Closeable {
         throw exhausted(start, index);
       }
       current = next;
-      long end = Math.min(rangeEnd, start + Math.max(requestSpan, shard.chunkLength(index)));
+      long span = Math.max(requestSpan, shard.chunkLength(index));
+      long end = span >= rangeEnd - start ? rangeEnd : start + span; // no overflow past chunk 0
       end = Math.max(end, start + shard.chunkLength(index));
       try {
         stream = sources.get(current).open(start, end - start);
