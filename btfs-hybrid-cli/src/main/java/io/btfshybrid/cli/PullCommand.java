@@ -22,12 +22,16 @@ class PullCommand extends ConfiguredCommand {
   public Integer call() throws Exception {
     try (DatasetClient client = client(); Dataset ds = client.open(manifestUri(manifest))) {
       List<Materializer.Written> files = Materializer.write(ds, outDir);
+      afterWrite(files);
       report(files, ds);
       return ExitCodes.OK;
     } finally {
       closeTiers();
     }
   }
+
+  /** Called once every file is written and verified; export adds its SHA256SUMS here. */
+  void afterWrite(List<Materializer.Written> files) throws java.io.IOException {}
 
   void report(List<Materializer.Written> files, Dataset ds) {
     long bytes = files.stream().mapToLong(Materializer.Written::size).sum();

@@ -471,6 +471,10 @@ public final class DatasetPublisher {
   private Optional<PublishResult> existingRelease(
       String key, String datasetId, String version, List<ShardDigest> digests, List<SourceFile> files)
       throws IOException {
+    Map<String, String> newContent = new java.util.HashMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      newContent.put(files.get(i).relative(), files.get(i).size() + ":" + digests.get(i).sha256());
+    }
     for (StorageTier tier : tiers) {
       Optional<Locator> loc = tier.locate(key);
       if (loc.isEmpty() || tier.stat(loc.get()).isEmpty()) {
@@ -480,9 +484,11 @@ public final class DatasetPublisher {
       try (InputStream in = tier.read(loc.get(), 0, -1)) {
         bytes = in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1);
       }
+      SignedEnvelope envelope;
       DatasetManifest old;
       try {
-        old = ManifestCodec.parse(SignedEnvelope.parse(bytes, SignedEnvelope.MANIFEST_TYPE).payload());
+        envelope = SignedEnvelope.parse(bytes, SignedEnvelope.MANIFEST_TYPE);
+        old = ManifestCodec.parse(envelope.payload());
       } catch (ManifestRejectedException e) {
         throw new ReleaseConflictException(
             datasetId + "@" + version + " already exists on tier '" + tier.id()
@@ -490,10 +496,6 @@ public final class DatasetPublisher {
       }
       Map<String, String> oldContent =
           old.shards().stream().collect(Collectors.toMap(ShardEntry::path, s -> s.size() + ":" + s.sha256()));
-      Map<String, String> newContent = new java.util.HashMap<>();
-      for (int i = 0; i < files.size(); i++) {
-        newContent.put(files.get(i).relative(), files.get(i).size() + ":" + digests.get(i).sha256());
-      }
       if (!oldContent.equals(newContent)) {
         throw new ReleaseConflictException(
             datasetId + "@" + version + " is already published with different content; "
@@ -505,7 +507,6 @@ public final class DatasetPublisher {
             datasetId + "@" + version + " is already published with the same content but " + protection
                 + "; releases are immutable, publish a new version");
       }
-      SignedEnvelope envelope = SignedEnvelope.parse(bytes, SignedEnvelope.MANIFEST_TYPE);
       String hash = envelope.payloadSha256();
       LOG.info("{}@{} is already published with the same content (manifest {})", datasetId, version, hash);
       return Optional.of(
