@@ -10,8 +10,8 @@ import java.util.TreeMap;
 
 /**
  * The entry point of a release: what {@code datasetId@version} contains (shards with sizes and
- * hashes), where copies were put (hints), who may read it and until when it is valid. A release
- * may have later {@code revision}s that keep its shards and only re-wrap its data key or renew its
+ * hashes), where copies were put (hints), who may read it and until when it is valid. A release may
+ * have later {@code revision}s that keep its shards and only re-wrap its data key or renew its
  * expiry (see {@link #FIRST_REVISION}).
  */
 public record DatasetManifest(
@@ -31,9 +31,9 @@ public record DatasetManifest(
   public static final int SCHEMA_VERSION = 1;
 
   /**
-   * The revision of a release's first manifest. A later revision of the same
-   * {@code datasetId@version} (e.g. after a key rotation) lists exactly the same shards and only
-   * re-wraps the data key or renews the expiry; its shards are never rewritten.
+   * The revision of a release's first manifest. A later revision of the same {@code
+   * datasetId@version} (e.g. after a key rotation) lists exactly the same shards and only re-wraps
+   * the data key or renews the expiry; its shards are never rewritten.
    */
   public static final int FIRST_REVISION = 1;
 
@@ -66,8 +66,19 @@ public record DatasetManifest(
       List<ShardEntry> shards,
       Optional<EncryptionInfo> encryption,
       Optional<ManifestPolicy> policy) {
-    this(schemaVersion, datasetId, version, createdAt, expiresAt, owner, classification, tags,
-        shards, encryption, policy, FIRST_REVISION);
+    this(
+        schemaVersion,
+        datasetId,
+        version,
+        createdAt,
+        expiresAt,
+        owner,
+        classification,
+        tags,
+        shards,
+        encryption,
+        policy,
+        FIRST_REVISION);
   }
 
   /** The shard at {@code path}, if the release has one. */

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * Wraps and unwraps data keys with key-encryption keys (KEKs) that never leave it; plug in a
- * local keyset, a cloud KMS or Vault.
+ * Wraps and unwraps data keys with key-encryption keys (KEKs) that never leave it; plug in a local
+ * keyset, a cloud KMS or Vault.
  */
 public interface KeyManagementService {
   /** The ids of the KEKs this service can use. */

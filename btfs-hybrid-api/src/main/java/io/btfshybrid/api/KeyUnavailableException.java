@@ -1,9 +1,9 @@
 package io.btfshybrid.api;
 
 /**
- * A release's data key could not be unwrapped: the key-encryption key is unknown to the
- * configured {@link KeyManagementService}, none is configured, or it is not the key that wrapped
- * the data key (wrong key, altered wrapped key). No plaintext byte is produced.
+ * A release's data key could not be unwrapped: the key-encryption key is unknown to the configured
+ * {@link KeyManagementService}, none is configured, or it is not the key that wrapped the data key
+ * (wrong key, altered wrapped key). No plaintext byte is produced.
  */
 public class KeyUnavailableException extends HybridStorageException {
   private static final long serialVersionUID = 1L;

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a shard was stored at publication: a hint, never trusted. Tiers are matched to hints by
- * id and kind; bytes from any tier are accepted only when they match the manifest's hashes.
+ * Where a shard was stored at publication: a hint, never trusted. Tiers are matched to hints by id
+ * and kind; bytes from any tier are accepted only when they match the manifest's hashes.
  */
 public record LocationHint(String tierId, TierKind kind, Optional<String> region, URI uri) {
   public LocationHint {

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One file of a release. {@code size} and {@code sha256} describe the plaintext the caller
- * reads; {@code storedSize}, {@code storedSha256} and {@code chunkHashes} describe the bytes the
- * tiers hold (the same bytes unless the release is encrypted), cut into chunks of
- * {@code chunkSize} bytes, each verified before any of its bytes is released.
+ * One file of a release. {@code size} and {@code sha256} describe the plaintext the caller reads;
+ * {@code storedSize}, {@code storedSha256} and {@code chunkHashes} describe the bytes the tiers
+ * hold (the same bytes unless the release is encrypted), cut into chunks of {@code chunkSize}
+ * bytes, each verified before any of its bytes is released.
  */
 public record ShardEntry(
     String path,

@@ -6,11 +6,11 @@ import java.io.InputStream;
 import java.util.Optional;
 
 /**
- * One place that stores bytes: a replica directory, an S3 bucket, a BTFS node. Tiers are
- * untrusted; every byte they return is verified by the caller against the manifest.
+ * One place that stores bytes: a replica directory, an S3 bucket, a BTFS node. Tiers are untrusted;
+ * every byte they return is verified by the caller against the manifest.
  *
- * <p>Implementations must be thread-safe. A read of an object the tier does not hold throws
- * {@link ObjectNotFoundException}.
+ * <p>Implementations must be thread-safe. A read of an object the tier does not hold throws {@link
+ * ObjectNotFoundException}.
  */
 public interface StorageTier extends Closeable {
   /** Unique within a client, e.g. {@code "mirror-eu"}. */
@@ -25,9 +25,8 @@ public interface StorageTier extends Closeable {
   }
 
   /**
-   * Opens {@code length} bytes of the object at {@code where}, starting at {@code offset}
-   * ({@code length == -1}: to the end). The stream may end early or carry wrong bytes; callers
-   * verify.
+   * Opens {@code length} bytes of the object at {@code where}, starting at {@code offset} ({@code
+   * length == -1}: to the end). The stream may end early or carry wrong bytes; callers verify.
    */
   InputStream read(Locator where, long offset, long length) throws IOException;
 
@@ -37,12 +36,14 @@ public interface StorageTier extends Closeable {
   /** Size and metadata of the object at {@code where}, or empty when the tier does not hold it. */
   Optional<ObjectInfo> stat(Locator where) throws IOException;
 
-  /** Removes the object at {@code where} (BTFS: unpins it). Removing a missing object is a no-op. */
+  /**
+   * Removes the object at {@code where} (BTFS: unpins it). Removing a missing object is a no-op.
+   */
   void delete(Locator where) throws IOException;
 
   /**
-   * The locator a {@link #write} under {@code key} would return, for tiers addressed by key
-   * (files, S3); empty for content-addressed tiers (BTFS), where only the content names it.
+   * The locator a {@link #write} under {@code key} would return, for tiers addressed by key (files,
+   * S3); empty for content-addressed tiers (BTFS), where only the content names it.
    */
   default Optional<Locator> locate(String key) {
     return Optional.empty();

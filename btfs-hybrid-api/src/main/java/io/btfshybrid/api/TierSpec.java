@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A tier described as data (from a configuration file): id, type ({@code file}, {@code s3},
- * {@code btfs}), kind, optional region and type-specific settings such as {@code root},
- * {@code endpoint}, {@code bucket} or {@code api}.
+ * A tier described as data (from a configuration file): id, type ({@code file}, {@code s3}, {@code
+ * btfs}), kind, optional region and type-specific settings such as {@code root}, {@code endpoint},
+ * {@code bucket} or {@code api}.
  */
 public record TierSpec(
     String id, String type, TierKind kind, Optional<String> region, Map<String, String> settings) {

@@ -24,7 +24,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Shared set-up for the benchmarks: a release published to a local FileTier, and plain baselines. */
+/**
+ * Shared set-up for the benchmarks: a release published to a local FileTier, and plain baselines.
+ */
 final class BenchSupport {
   static final String TIER_ID = "mirror";
   static final String DATASET = "bench";
@@ -56,13 +58,20 @@ final class BenchSupport {
     }
   }
 
-  /** A one-shard release opened for a JMH trial: the release, its client, the dataset and the shard. */
+  /**
+   * A one-shard release opened for a JMH trial: the release, its client, the dataset and the shard.
+   */
   record OpenedShard(LocalRelease release, DatasetClient client, Dataset dataset, ShardEntry shard)
       implements AutoCloseable {
-    /** Publishes one random shard of {@code shardMiB} with {@code chunkMiB} chunks in a temp dir and opens it. */
-    static OpenedShard publish(String prefix, int shardMiB, int chunkMiB, long seed) throws IOException {
+    /**
+     * Publishes one random shard of {@code shardMiB} with {@code chunkMiB} chunks in a temp dir and
+     * opens it.
+     */
+    static OpenedShard publish(String prefix, int shardMiB, int chunkMiB, long seed)
+        throws IOException {
       Path dir = Files.createTempDirectory(prefix);
-      LocalRelease release = BenchSupport.publish(dir, 1, (long) shardMiB << 20, chunkMiB << 20, seed, false);
+      LocalRelease release =
+          BenchSupport.publish(dir, 1, (long) shardMiB << 20, chunkMiB << 20, seed, false);
       DatasetClient client = release.client();
       Dataset dataset = client.open(release.published().manifestUri());
       return new OpenedShard(release, client, dataset, release.shards().get(0));
@@ -85,14 +94,20 @@ final class BenchSupport {
    * publishes them with {@code chunkSize} to a FileTier under {@code dir}, and deletes the source
    * copy unless {@code keepSource}.
    */
-  static LocalRelease publish(Path dir, int shards, long totalBytes, int chunkSize, long seed, boolean keepSource)
+  static LocalRelease publish(
+      Path dir, int shards, long totalBytes, int chunkSize, long seed, boolean keepSource)
       throws IOException {
     Path source = dir.resolve("source");
     TestDatasets.write(source, shards, totalBytes, seed);
-    FileTier tier = FileTier.builder().id(TIER_ID).kind(TierKind.REPLICA).root(dir.resolve("tier")).build();
+    FileTier tier =
+        FileTier.builder().id(TIER_ID).kind(TierKind.REPLICA).root(dir.resolve("tier")).build();
     ManifestSigner signer = ManifestSigner.generate();
     PublishResult published =
-        DatasetPublisher.builder().tier(tier).signer(signer).chunkSize(chunkSize).build()
+        DatasetPublisher.builder()
+            .tier(tier)
+            .signer(signer)
+            .chunkSize(chunkSize)
+            .build()
             .publish(source, DATASET, VERSION);
     if (!keepSource) {
       deleteRecursively(source);

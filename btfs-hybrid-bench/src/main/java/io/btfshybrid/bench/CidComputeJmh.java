@@ -22,18 +22,23 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cid.compute's streaming UnixFS DAG build (both profiles) against plain MessageDigest SHA-256
- * over the same in-memory bytes, fed in the same 1 MiB pieces: one op is the whole content, so
- * MB/s = ops/s x contentMiB x 1.048576. The DAG costs one extra hash of each internal node and,
- * for CIDv0, a copy of every chunk into its leaf node.
+ * Cid.compute's streaming UnixFS DAG build (both profiles) against plain MessageDigest SHA-256 over
+ * the same in-memory bytes, fed in the same 1 MiB pieces: one op is the whole content, so MB/s =
+ * ops/s x contentMiB x 1.048576. The DAG costs one extra hash of each internal node and, for CIDv0,
+ * a copy of every chunk into its leaf node.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
-    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xmx1g",
+      "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
+      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+    })
 public class CidComputeJmh {
   private static final int PIECE = 1 << 20;
 

@@ -25,9 +25,9 @@ import java.util.stream.Stream;
  * Encrypted verified streaming against the plaintext verified path, same run, same data: one
  * release published twice from the same files to a FileTier replica (plain, then encrypted with
  * Tink AES-GCM-HKDF streaming, 1 MiB chunks = segments), page cache warmed, then each shard read
- * sequentially through {@code Dataset.openShard}; rounds alternate the order. Prints MiB/s of
- * both and their ratio, median and best of the rounds (target: encrypted >= 0.7 x plaintext).
- * The encrypted path verifies the next chunks on a helper thread while it decrypts, so on a busy
+ * sequentially through {@code Dataset.openShard}; rounds alternate the order. Prints MiB/s of both
+ * and their ratio, median and best of the rounds (target: encrypted >= 0.7 x plaintext). The
+ * encrypted path verifies the next chunks on a helper thread while it decrypts, so on a busy
  * machine (fewer free cores) its figure drops more than the plaintext one: compare on an idle one.
  *
  * <p>Usage: {@code EncryptedStreamingBenchmark [MiB, default 512] [rounds, default 5] [workdir]}.
@@ -40,8 +40,10 @@ public final class EncryptedStreamingBenchmark {
   public static void main(String[] args) throws Exception {
     int totalMib = args.length > 0 ? Integer.parseInt(args[0]) : 512;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    Path work = args.length > 2 ? Files.createDirectories(Path.of(args[2]))
-        : Files.createTempDirectory("btfs-hybrid-enc-bench");
+    Path work =
+        args.length > 2
+            ? Files.createDirectories(Path.of(args[2]))
+            : Files.createTempDirectory("btfs-hybrid-enc-bench");
     try {
       run(work, totalMib, rounds);
     } finally {
@@ -51,19 +53,34 @@ public final class EncryptedStreamingBenchmark {
 
   private static void run(Path work, int totalMib, int rounds) throws Exception {
     Path source = writeSource(work.resolve("src"), totalMib);
-    FileTier plainTier = FileTier.builder().id("plain").kind(TierKind.REPLICA).root(work.resolve("plain")).build();
-    FileTier encTier = FileTier.builder().id("enc").kind(TierKind.REPLICA).root(work.resolve("enc")).build();
+    FileTier plainTier =
+        FileTier.builder().id("plain").kind(TierKind.REPLICA).root(work.resolve("plain")).build();
+    FileTier encTier =
+        FileTier.builder().id("enc").kind(TierKind.REPLICA).root(work.resolve("enc")).build();
     ManifestSigner signer = ManifestSigner.generate();
-    LocalKeyManagementService kms = LocalKeyManagementService.generate(work.resolve("kek.json"), "kek-1");
+    LocalKeyManagementService kms =
+        LocalKeyManagementService.generate(work.resolve("kek.json"), "kek-1");
     PublishResult plain =
-        DatasetPublisher.builder().tier(plainTier).signer(signer).build().publish(source, "bench", "1");
+        DatasetPublisher.builder()
+            .tier(plainTier)
+            .signer(signer)
+            .build()
+            .publish(source, "bench", "1");
     PublishResult enc =
-        DatasetPublisher.builder().tier(encTier).signer(signer).encryptWith(kms, "kek-1")
-            .tempDirectory(work.resolve("staging")).build().publish(source, "bench", "1");
-    System.out.printf("data: %d MiB in %d shards, chunk %d KiB, %d CPUs, %s%n", totalMib,
-        plain.manifest().shards().size(), DatasetPublisher.DEFAULT_CHUNK_SIZE >> 10,
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
-            + System.getProperty("java.version"));
+        DatasetPublisher.builder()
+            .tier(encTier)
+            .signer(signer)
+            .encryptWith(kms, "kek-1")
+            .tempDirectory(work.resolve("staging"))
+            .build()
+            .publish(source, "bench", "1");
+    System.out.printf(
+        "data: %d MiB in %d shards, chunk %d KiB, %d CPUs, %s%n",
+        totalMib,
+        plain.manifest().shards().size(),
+        DatasetPublisher.DEFAULT_CHUNK_SIZE >> 10,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
 
     TrustRoot trust = TrustRoot.of(signer.publicKeyset());
     try (DatasetClient plainClient = DatasetClient.builder().tier(plainTier).trust(trust).build();
@@ -87,16 +104,19 @@ public final class EncryptedStreamingBenchmark {
           check(n, expected);
           (isPlain ? plainRates : encRates).add(n / secs / (1 << 20));
         }
-        System.out.printf("round %d: plaintext %.0f MiB/s, encrypted %.0f MiB/s%n", r + 1,
-            plainRates.get(r), encRates.get(r));
+        System.out.printf(
+            "round %d: plaintext %.0f MiB/s, encrypted %.0f MiB/s%n",
+            r + 1, plainRates.get(r), encRates.get(r));
       }
       double p = median(plainRates);
       double e = median(encRates);
-      System.out.printf("median: plaintext verified %.0f MiB/s, encrypted verified %.0f MiB/s, ratio %.2f%n",
+      System.out.printf(
+          "median: plaintext verified %.0f MiB/s, encrypted verified %.0f MiB/s, ratio %.2f%n",
           p, e, e / p);
       double pb = plainRates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
       double eb = encRates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-      System.out.printf("best:   plaintext verified %.0f MiB/s, encrypted verified %.0f MiB/s, ratio %.2f%n",
+      System.out.printf(
+          "best:   plaintext verified %.0f MiB/s, encrypted verified %.0f MiB/s, ratio %.2f%n",
           pb, eb, eb / pb);
     }
   }
@@ -137,7 +157,8 @@ public final class EncryptedStreamingBenchmark {
     int shards = Math.max(1, (totalMib + SHARD_MIB - 1) / SHARD_MIB);
     int left = totalMib;
     for (int s = 0; s < shards; s++) {
-      try (OutputStream out = Files.newOutputStream(dir.resolve(String.format("shard-%03d.bin", s)))) {
+      try (OutputStream out =
+          Files.newOutputStream(dir.resolve(String.format("shard-%03d.bin", s)))) {
         for (int m = 0; m < Math.min(SHARD_MIB, left); m++) {
           for (int i = 0; i < block.length; i += 8) {
             long v = random.nextLong();

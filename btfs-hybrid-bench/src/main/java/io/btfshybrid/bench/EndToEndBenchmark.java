@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,17 +33,21 @@ import java.util.regex.Pattern;
 public final class EndToEndBenchmark {
   /** PEERS.md: JDK 17 MessageDigest SHA-256, 1 MiB updates, one core (MB/s, 10^6 B). */
   static final double PEERS_MESSAGE_DIGEST_MBPS = 1810;
+
   /** PEERS.md: openssl speed -evp sha256, 16 KiB blocks, one core. */
   static final double PEERS_OPENSSL_MBPS = 2040;
+
   static final double TARGET_RATIO = 0.8;
   private static final String VERIFIED = "btfs-hybrid verified stream (Dataset.openShard)";
   private static final String MESSAGE_DIGEST = "MessageDigest SHA-256, same files, same buffer";
+
   /**
    * CPU time of the measuring thread (ns resolution; process CPU time ticks in 10 ms). Plaintext
    * verified reads run entirely on the caller's thread; a design that verifies on helper threads
    * would need the helpers' time added here.
    */
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   /** One figure of the shell's {@code times} output, e.g. {@code 0m1.234s}. */
   private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s");
 
@@ -53,10 +56,19 @@ public final class EndToEndBenchmark {
   public static void main(String[] argv) throws Exception {
     quietLogging();
     Options o = Options.parse(argv);
-    Path dir = o.dir != null ? Files.createDirectories(o.dir) : Files.createTempDirectory("btfs-hybrid-e2e-");
-    System.out.printf("btfs-hybrid end-to-end benchmark  %s  java %s  %d CPUs  loadavg at start: %s%n",
-        Instant.now(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), loadAverage());
-    System.out.printf("data in %s; MB = 10^6 bytes; best and median of %d runs, methods interleaved per run%n%n", dir, o.runs);
+    Path dir =
+        o.dir != null
+            ? Files.createDirectories(o.dir)
+            : Files.createTempDirectory("btfs-hybrid-e2e-");
+    System.out.printf(
+        "btfs-hybrid end-to-end benchmark  %s  java %s  %d CPUs  loadavg at start: %s%n",
+        Instant.now(),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        loadAverage());
+    System.out.printf(
+        "data in %s; MB = 10^6 bytes; best and median of %d runs, methods interleaved per run%n%n",
+        dir, o.runs);
     boolean belowTarget = false;
     try {
       for (int chunkMiB : o.chunkMiB) {
@@ -72,7 +84,8 @@ public final class EndToEndBenchmark {
     }
     System.out.printf("loadavg at end: %s%n", loadAverage());
     if (belowTarget) {
-      System.out.println("NOTE: verified streaming below " + TARGET_RATIO + " x MessageDigest on this run");
+      System.out.println(
+          "NOTE: verified streaming below " + TARGET_RATIO + " x MessageDigest on this run");
     }
   }
 
@@ -81,7 +94,8 @@ public final class EndToEndBenchmark {
   private static boolean streamingTable(Path dir, Options o, int chunkMiB) throws Exception {
     int chunk = chunkMiB << 20;
     long began = System.nanoTime();
-    BenchSupport.LocalRelease release = BenchSupport.publish(dir, o.shards, (long) o.sizeMiB << 20, chunk, 1, false);
+    BenchSupport.LocalRelease release =
+        BenchSupport.publish(dir, o.shards, (long) o.sizeMiB << 20, chunk, 1, false);
     double publishSeconds = (System.nanoTime() - began) / 1e9;
     long total = release.totalBytes();
     List<Path> files = release.blobFiles();
@@ -90,45 +104,58 @@ public final class EndToEndBenchmark {
     MessageDigest md = BenchSupport.sha256();
 
     Map<String, Method> methods = new LinkedHashMap<>();
-    try (DatasetClient client = release.client(); Dataset ds = client.open(release.published().manifestUri())) {
-      methods.put(VERIFIED, () -> {
-        long n = 0;
-        for (ShardEntry s : release.shards()) {
-          n += BenchSupport.drain(ds.openShard(s.path()), buf);
-        }
-        return Cost.inThisThread(n);
-      });
-      methods.put(MESSAGE_DIGEST, () -> {
-        for (Path f : files) {
-          BenchSupport.digestFile(f, buf, md);
-        }
-        return Cost.inThisThread(total);
-      });
-      methods.put("MessageDigest SHA-256, bytes already in memory", () -> {
-        long done = 0;
-        md.reset();
-        while (done < total) {
-          for (int off = 0; off < memory.length && done < total; off += chunk) {
-            int n = (int) Math.min(Math.min(chunk, memory.length - off), total - done);
-            md.update(memory, off, n);
-            done += n;
-          }
-        }
-        md.digest();
-        return Cost.inThisThread(done);
-      });
-      methods.put("hand-rolled loader: FileInputStream copy, no verification", () -> {
-        long n = 0;
-        for (Path f : files) {
-          n += BenchSupport.drain(new FileInputStream(f.toFile()), buf);
-        }
-        return Cost.inThisThread(n);
-      });
+    try (DatasetClient client = release.client();
+        Dataset ds = client.open(release.published().manifestUri())) {
+      methods.put(
+          VERIFIED,
+          () -> {
+            long n = 0;
+            for (ShardEntry s : release.shards()) {
+              n += BenchSupport.drain(ds.openShard(s.path()), buf);
+            }
+            return Cost.inThisThread(n);
+          });
+      methods.put(
+          MESSAGE_DIGEST,
+          () -> {
+            for (Path f : files) {
+              BenchSupport.digestFile(f, buf, md);
+            }
+            return Cost.inThisThread(total);
+          });
+      methods.put(
+          "MessageDigest SHA-256, bytes already in memory",
+          () -> {
+            long done = 0;
+            md.reset();
+            while (done < total) {
+              for (int off = 0; off < memory.length && done < total; off += chunk) {
+                int n = (int) Math.min(Math.min(chunk, memory.length - off), total - done);
+                md.update(memory, off, n);
+                done += n;
+              }
+            }
+            md.digest();
+            return Cost.inThisThread(done);
+          });
+      methods.put(
+          "hand-rolled loader: FileInputStream copy, no verification",
+          () -> {
+            long n = 0;
+            for (Path f : files) {
+              n += BenchSupport.drain(new FileInputStream(f.toFile()), buf);
+            }
+            return Cost.inThisThread(n);
+          });
       if (onPath("sha256sum")) {
-        methods.put("sha256sum (coreutils, no SHA-NI) over the same files", () -> external(files, total, "sha256sum"));
+        methods.put(
+            "sha256sum (coreutils, no SHA-NI) over the same files",
+            () -> external(files, total, "sha256sum"));
       }
       if (onPath("openssl")) {
-        methods.put("openssl dgst -sha256 over the same files", () -> external(files, total, "openssl dgst -sha256"));
+        methods.put(
+            "openssl dgst -sha256 over the same files",
+            () -> external(files, total, "openssl dgst -sha256"));
       }
       // warm the page cache and the JIT
       for (int i = 0; i < 2; i++) {
@@ -155,31 +182,67 @@ public final class EndToEndBenchmark {
     }
   }
 
-  private static boolean printStreaming(int chunkMiB, Options o, long total, double publishSeconds,
-      Map<String, Samples> samples) {
+  private static boolean printStreaming(
+      int chunkMiB, Options o, long total, double publishSeconds, Map<String, Samples> samples) {
     Samples md = samples.get(MESSAGE_DIGEST);
-    System.out.printf("(1) verified streaming, warm local FileTier: %d shards, %.1f MB, chunk %d MiB, read buffer %d MiB"
-        + " (publish took %.1f s)%n", o.shards, total / 1e6, chunkMiB, chunkMiB, publishSeconds);
-    System.out.printf("  %-58s %8s %8s %8s | %7s %7s %7s | %8s%n", "method (MB/s: wall best, wall median, CPU-time best)",
-        "wall", "median", "cpu", "xMD", "xMDmed", "xMDcpu", "cpu/1810");
+    System.out.printf(
+        "(1) verified streaming, warm local FileTier: %d shards, %.1f MB, chunk %d MiB, read buffer %d MiB"
+            + " (publish took %.1f s)%n",
+        o.shards, total / 1e6, chunkMiB, chunkMiB, publishSeconds);
+    System.out.printf(
+        "  %-58s %8s %8s %8s | %7s %7s %7s | %8s%n",
+        "method (MB/s: wall best, wall median, CPU-time best)",
+        "wall",
+        "median",
+        "cpu",
+        "xMD",
+        "xMDmed",
+        "xMDcpu",
+        "cpu/1810");
     for (var e : samples.entrySet()) {
       Samples v = e.getValue();
-      System.out.printf("  %-58s %8.0f %8.0f %8.0f | %7.2f %7.2f %7.2f | %8.2f%n", e.getKey(),
-          v.wallBest(), v.wallMedian(), v.cpuBest(), v.wallBest() / md.wallBest(),
-          v.wallMedian() / md.wallMedian(), v.cpuBest() / md.cpuBest(), v.cpuBest() / PEERS_MESSAGE_DIGEST_MBPS);
+      System.out.printf(
+          "  %-58s %8.0f %8.0f %8.0f | %7.2f %7.2f %7.2f | %8.2f%n",
+          e.getKey(),
+          v.wallBest(),
+          v.wallMedian(),
+          v.cpuBest(),
+          v.wallBest() / md.wallBest(),
+          v.wallMedian() / md.wallMedian(),
+          v.cpuBest() / md.cpuBest(),
+          v.cpuBest() / PEERS_MESSAGE_DIGEST_MBPS);
     }
-    System.out.printf("  %-58s %8.0f %8s %8s | %7.2f %7s %7.2f |%n", "PEERS.md hardware: MessageDigest, 1 MiB updates",
-        PEERS_MESSAGE_DIGEST_MBPS, "", "", PEERS_MESSAGE_DIGEST_MBPS / md.wallBest(), "",
+    System.out.printf(
+        "  %-58s %8.0f %8s %8s | %7.2f %7s %7.2f |%n",
+        "PEERS.md hardware: MessageDigest, 1 MiB updates",
+        PEERS_MESSAGE_DIGEST_MBPS,
+        "",
+        "",
+        PEERS_MESSAGE_DIGEST_MBPS / md.wallBest(),
+        "",
         PEERS_MESSAGE_DIGEST_MBPS / md.cpuBest());
-    System.out.printf("  %-58s %8.0f %8s %8s | %7.2f %7s %7.2f |%n", "PEERS.md hardware: openssl speed -evp sha256",
-        PEERS_OPENSSL_MBPS, "", "", PEERS_OPENSSL_MBPS / md.wallBest(), "", PEERS_OPENSSL_MBPS / md.cpuBest());
+    System.out.printf(
+        "  %-58s %8.0f %8s %8s | %7.2f %7s %7.2f |%n",
+        "PEERS.md hardware: openssl speed -evp sha256",
+        PEERS_OPENSSL_MBPS,
+        "",
+        "",
+        PEERS_OPENSSL_MBPS / md.wallBest(),
+        "",
+        PEERS_OPENSSL_MBPS / md.cpuBest());
     Samples verified = samples.get(VERIFIED);
     double wallRatio = verified.wallBest() / md.wallBest();
     double cpuRatio = verified.cpuBest() / md.cpuBest();
-    System.out.printf("  => verified / MessageDigest = %.2f wall (best), %.2f wall (median), %.2f CPU time;"
+    System.out.printf(
+        "  => verified / MessageDigest = %.2f wall (best), %.2f wall (median), %.2f CPU time;"
             + " vs PEERS 1810 MB/s: %.2f (CPU); target >= %.1f: wall %s, CPU %s%n%n",
-        wallRatio, verified.wallMedian() / md.wallMedian(), cpuRatio, verified.cpuBest() / PEERS_MESSAGE_DIGEST_MBPS,
-        TARGET_RATIO, verdict(wallRatio), verdict(cpuRatio));
+        wallRatio,
+        verified.wallMedian() / md.wallMedian(),
+        cpuRatio,
+        verified.cpuBest() / PEERS_MESSAGE_DIGEST_MBPS,
+        TARGET_RATIO,
+        verdict(wallRatio),
+        verdict(cpuRatio));
     return Math.min(wallRatio, cpuRatio) < TARGET_RATIO;
   }
 
@@ -191,11 +254,15 @@ public final class EndToEndBenchmark {
    * Runs a tool over the files through {@code sh -c '…; times'}, whose second line is the
    * children's user and system CPU time.
    */
-  private static Cost external(List<Path> files, long total, String command) throws IOException, InterruptedException {
+  private static Cost external(List<Path> files, long total, String command)
+      throws IOException, InterruptedException {
     StringBuilder script = new StringBuilder(command);
     files.forEach(f -> script.append(" '").append(f).append('\''));
     script.append(" >/dev/null || exit 1; times");
-    Process p = new ProcessBuilder("sh", "-c", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder("sh", "-c", script.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IOException(command + " exited with " + p.exitValue());
@@ -232,41 +299,71 @@ public final class EndToEndBenchmark {
     Path keyset = dir.resolve("signer.json");
     release.signer().save(keyset);
     Path gcLog = dir.resolve("gc.log");
-    List<String> cmd = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + o.heapXmx, "-Xlog:gc:file=" + gcLog,
-        "-cp", System.getProperty("java.class.path"), EndToEndHeapProbe.class.getName(),
-        release.tier().root().toString(), keyset.toString(), release.published().manifestUri().toString(),
-        Integer.toString(64 * 1024));
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx" + o.heapXmx,
+            "-Xlog:gc:file=" + gcLog,
+            "-cp",
+            System.getProperty("java.class.path"),
+            EndToEndHeapProbe.class.getName(),
+            release.tier().root().toString(),
+            keyset.toString(),
+            release.published().manifestUri().toString(),
+            Integer.toString(64 * 1024));
     Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = child.waitFor();
     Map<String, String> result = parseResult(out);
-    System.out.printf("(2) heap while streaming %d GiB (%d shards, chunk %d MiB, 64 KiB reads) in a child JVM"
-        + " with -Xmx%s (publish took %.1f s)%n", o.heapGiB, o.heapShards, o.heapChunkMiB, o.heapXmx, publishSeconds);
+    System.out.printf(
+        "(2) heap while streaming %d GiB (%d shards, chunk %d MiB, 64 KiB reads) in a child JVM"
+            + " with -Xmx%s (publish took %.1f s)%n",
+        o.heapGiB, o.heapShards, o.heapChunkMiB, o.heapXmx, publishSeconds);
     if (exit != 0 || result.isEmpty()) {
       System.out.println("  child FAILED (exit " + exit + "):\n" + out.indent(4));
       return;
     }
     double mib = 1 << 20;
     long[] gcLogPeak = gcLogPeaksMiB(gcLog);
-    System.out.printf("  completed: %s of %s shards with the exact SHA-256, %.1f MB in %s s = %.0f MB/s (verify + whole-shard SHA)%n",
-        result.get("exact"), result.get("shards"), Long.parseLong(result.get("bytes")) / 1e6, result.get("seconds"),
+    System.out.printf(
+        "  completed: %s of %s shards with the exact SHA-256, %.1f MB in %s s = %.0f MB/s (verify + whole-shard SHA)%n",
+        result.get("exact"),
+        result.get("shards"),
+        Long.parseLong(result.get("bytes")) / 1e6,
+        result.get("seconds"),
         Long.parseLong(result.get("bytes")) / 1e6 / Double.parseDouble(result.get("seconds")));
-    long highWater = Math.max(Math.max(Long.parseLong(result.get("gcPeakUsed")), Long.parseLong(result.get("sampledPeakUsed"))),
-        gcLogPeak[0] << 20);
-    System.out.printf("  HEAP HIGH-WATER MARK (max of the three below):      %6.1f MiB of -Xmx%s%n", highWater / mib, o.heapXmx);
-    System.out.printf("  heap high-water (used before GC, GC notifications): %6.1f MiB%n", Long.parseLong(result.get("gcPeakUsed")) / mib);
-    System.out.printf("  heap high-water (-Xlog:gc, before GC):              %6d MiB%n", gcLogPeak[0]);
-    System.out.printf("  heap high-water (2 ms sampler):                     %6.1f MiB%n", Long.parseLong(result.get("sampledPeakUsed")) / mib);
-    System.out.printf("  sum of heap pools' peaks (upper bound):             %6.1f MiB%n", Long.parseLong(result.get("poolPeakSum")) / mib);
-    System.out.printf("  live heap after GC, max (GC notifications / -Xlog): %6.1f MiB / %d MiB%n",
+    long highWater =
+        Math.max(
+            Math.max(
+                Long.parseLong(result.get("gcPeakUsed")),
+                Long.parseLong(result.get("sampledPeakUsed"))),
+            gcLogPeak[0] << 20);
+    System.out.printf(
+        "  HEAP HIGH-WATER MARK (max of the three below):      %6.1f MiB of -Xmx%s%n",
+        highWater / mib, o.heapXmx);
+    System.out.printf(
+        "  heap high-water (used before GC, GC notifications): %6.1f MiB%n",
+        Long.parseLong(result.get("gcPeakUsed")) / mib);
+    System.out.printf(
+        "  heap high-water (-Xlog:gc, before GC):              %6d MiB%n", gcLogPeak[0]);
+    System.out.printf(
+        "  heap high-water (2 ms sampler):                     %6.1f MiB%n",
+        Long.parseLong(result.get("sampledPeakUsed")) / mib);
+    System.out.printf(
+        "  sum of heap pools' peaks (upper bound):             %6.1f MiB%n",
+        Long.parseLong(result.get("poolPeakSum")) / mib);
+    System.out.printf(
+        "  live heap after GC, max (GC notifications / -Xlog): %6.1f MiB / %d MiB%n",
         Long.parseLong(result.get("gcPeakAfter")) / mib, gcLogPeak[1]);
     long allocated = Long.parseLong(result.get("allocated"));
-    System.out.printf("  max committed %.1f MiB of max heap %.1f MiB; %s GCs; the reading thread allocated %.1f MiB"
+    System.out.printf(
+        "  max committed %.1f MiB of max heap %.1f MiB; %s GCs; the reading thread allocated %.1f MiB"
             + " (%.0f KiB per MiB streamed)%n%n",
-        Long.parseLong(result.get("maxCommitted")) / mib, Long.parseLong(result.get("maxHeap")) / mib, result.get("gcCount"),
-        allocated / mib, allocated / 1024.0 / (Long.parseLong(result.get("bytes")) / mib));
+        Long.parseLong(result.get("maxCommitted")) / mib,
+        Long.parseLong(result.get("maxHeap")) / mib,
+        result.get("gcCount"),
+        allocated / mib,
+        allocated / 1024.0 / (Long.parseLong(result.get("bytes")) / mib));
     BenchSupport.deleteRecursively(dir);
   }
 
@@ -283,7 +380,10 @@ public final class EndToEndBenchmark {
     return kv;
   }
 
-  /** The largest "before" and "after" figures of -Xlog:gc lines such as "Pause Young ... 24M->3M(64M)". */
+  /**
+   * The largest "before" and "after" figures of -Xlog:gc lines such as "Pause Young ...
+   * 24M->3M(64M)".
+   */
   private static long[] gcLogPeaksMiB(Path gcLog) throws IOException {
     Pattern p = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     long[] max = {-1, -1};
@@ -310,7 +410,9 @@ public final class EndToEndBenchmark {
     Cost run() throws Exception;
   }
 
-  /** Bytes a method processed and the CPU time its child processes used (zero for in-JVM methods). */
+  /**
+   * Bytes a method processed and the CPU time its child processes used (zero for in-JVM methods).
+   */
   private record Cost(long bytes, long childCpuNanos) {
     static Cost inThisThread(long bytes) {
       return new Cost(bytes, 0);
@@ -398,15 +500,20 @@ public final class EndToEndBenchmark {
           case "--dir" -> o.dir = Path.of(v);
           case "--size-mib" -> o.sizeMiB = positive(a, v);
           case "--shards" -> o.shards = positive(a, v);
-          case "--chunk-mib" -> o.chunkMiB = Arrays.stream(v.split(",")).mapToInt(s -> positive(a, s.trim())).toArray();
+          case "--chunk-mib" ->
+              o.chunkMiB =
+                  Arrays.stream(v.split(",")).mapToInt(s -> positive(a, s.trim())).toArray();
           case "--runs" -> o.runs = positive(a, v);
           case "--heap-gib" -> o.heapGiB = Integer.parseInt(v);
           case "--heap-shards" -> o.heapShards = positive(a, v);
           case "--heap-chunk-mib" -> o.heapChunkMiB = positive(a, v);
           case "--heap-xmx" -> o.heapXmx = v;
-          default -> throw new IllegalArgumentException(
-              "unknown option '" + a + "'; expected --dir, --size-mib, --shards, --chunk-mib, --runs, --heap-gib,"
-                  + " --heap-shards, --heap-chunk-mib, --heap-xmx or --keep");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option '"
+                      + a
+                      + "'; expected --dir, --size-mib, --shards, --chunk-mib, --runs, --heap-gib,"
+                      + " --heap-shards, --heap-chunk-mib, --heap-xmx or --keep");
         }
       }
       return o;

@@ -34,19 +34,26 @@ public final class EndToEndHeapProbe {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 4) {
-      System.err.println("usage: EndToEndHeapProbe TIER_ROOT SIGNER_KEYSET MANIFEST_URI BUFFER_BYTES");
+      System.err.println(
+          "usage: EndToEndHeapProbe TIER_ROOT SIGNER_KEYSET MANIFEST_URI BUFFER_BYTES");
       System.exit(2);
     }
     EndToEndBenchmark.quietLogging();
     HeapWatch watch = HeapWatch.start();
-    FileTier tier = FileTier.builder().id(BenchSupport.TIER_ID).kind(TierKind.REPLICA).root(Path.of(args[0])).build();
+    FileTier tier =
+        FileTier.builder()
+            .id(BenchSupport.TIER_ID)
+            .kind(TierKind.REPLICA)
+            .root(Path.of(args[0]))
+            .build();
     TrustRoot trust = TrustRoot.of(ManifestSigner.load(Path.of(args[1])).publicKeyset());
     byte[] buf = new byte[Integer.parseInt(args[3])];
     MessageDigest md = BenchSupport.sha256();
     long bytes = 0;
     int exact = 0;
     int shards = 0;
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
     long began = System.nanoTime();
     try (DatasetClient client = DatasetClient.builder().tier(tier).trust(trust).build();
@@ -74,8 +81,17 @@ public final class EndToEndHeapProbe {
     System.out.printf(
         "RESULT shards=%d exact=%d bytes=%d seconds=%.3f gcPeakUsed=%d gcPeakAfter=%d sampledPeakUsed=%d poolPeakSum=%d"
             + " maxCommitted=%d maxHeap=%d gcCount=%d allocated=%d%n",
-        shards, exact, bytes, seconds, watch.gcPeakUsed.get(), watch.gcPeakAfter.get(), watch.sampledPeak.get(), watch.poolPeakSum(),
-        watch.maxCommitted.get(), Runtime.getRuntime().maxMemory(), watch.gcCount(),
+        shards,
+        exact,
+        bytes,
+        seconds,
+        watch.gcPeakUsed.get(),
+        watch.gcPeakAfter.get(),
+        watch.sampledPeak.get(),
+        watch.poolPeakSum(),
+        watch.maxCommitted.get(),
+        Runtime.getRuntime().maxMemory(),
+        watch.gcCount(),
         allocated);
   }
 
@@ -94,27 +110,37 @@ public final class EndToEndHeapProbe {
         pool.resetPeakUsage();
       }
       for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        ((NotificationEmitter) gc).addNotificationListener((n, handback) -> {
-          if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-            var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-            long before = heapUsed(info.getGcInfo().getMemoryUsageBeforeGc());
-            w.gcPeakUsed.accumulateAndGet(before, Math::max);
-            w.gcPeakAfter.accumulateAndGet(heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
-          }
-        }, null, null);
+        ((NotificationEmitter) gc)
+            .addNotificationListener(
+                (n, handback) -> {
+                  if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                      n.getType())) {
+                    var info =
+                        GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                    long before = heapUsed(info.getGcInfo().getMemoryUsageBeforeGc());
+                    w.gcPeakUsed.accumulateAndGet(before, Math::max);
+                    w.gcPeakAfter.accumulateAndGet(
+                        heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
+                  }
+                },
+                null,
+                null);
       }
-      w.sampler = new Thread(() -> {
-        while (w.running) {
-          MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-          w.sampledPeak.accumulateAndGet(heap.getUsed(), Math::max);
-          w.maxCommitted.accumulateAndGet(heap.getCommitted(), Math::max);
-          try {
-            Thread.sleep(2);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "heap-sampler");
+      w.sampler =
+          new Thread(
+              () -> {
+                while (w.running) {
+                  MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                  w.sampledPeak.accumulateAndGet(heap.getUsed(), Math::max);
+                  w.maxCommitted.accumulateAndGet(heap.getCommitted(), Math::max);
+                  try {
+                    Thread.sleep(2);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "heap-sampler");
       w.sampler.setDaemon(true);
       w.sampler.start();
       return w;

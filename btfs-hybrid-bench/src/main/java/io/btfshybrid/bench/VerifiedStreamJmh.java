@@ -29,8 +29,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
-    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xmx1g",
+      "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
+      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+    })
 public class VerifiedStreamJmh {
   @Param({"1", "4"})
   public int chunkMiB;

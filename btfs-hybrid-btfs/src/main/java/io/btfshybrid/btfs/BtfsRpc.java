@@ -34,8 +34,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP side of a BTFS node: every RPC a POST to {@code <api><prefix>/<command>} with its
- * arguments in the query string, non-200 answers turned into {@link BtfsNodeException}s, and
- * plain GETs to the gateway. One pooled HttpClient 5 per tier.
+ * arguments in the query string, non-200 answers turned into {@link BtfsNodeException}s, and plain
+ * GETs to the gateway. One pooled HttpClient 5 per tier.
  */
 final class BtfsRpc implements Closeable {
   /** Never contains {@code /go-btfs/} (a rule for clients of BTFS nodes, see PEERS.md). */
@@ -132,10 +132,13 @@ final class BtfsRpc implements Closeable {
     return execute("gateway GET", get, responseTimeout);
   }
 
-  /** Sends a request; a node that cannot be reached is a {@link BtfsNodeException} with status 0. */
+  /**
+   * Sends a request; a node that cannot be reached is a {@link BtfsNodeException} with status 0.
+   */
   private ClassicHttpResponse execute(
       String command, HttpUriRequestBase request, Duration responseTimeout) throws IOException {
-    request.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(responseTimeout)).build());
+    request.setConfig(
+        RequestConfig.custom().setResponseTimeout(Timeout.of(responseTimeout)).build());
     URI uri;
     try {
       uri = request.getUri();
@@ -143,11 +146,20 @@ final class BtfsRpc implements Closeable {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     try {
-      return http.executeOpen(new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()), request, null);
+      return http.executeOpen(
+          new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()), request, null);
     } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
       BtfsNodeException unreachable =
           new BtfsNodeException(
-              command, 0, "cannot reach " + uri.getScheme() + "://" + uri.getAuthority() + ": " + e.getMessage(), -1);
+              command,
+              0,
+              "cannot reach "
+                  + uri.getScheme()
+                  + "://"
+                  + uri.getAuthority()
+                  + ": "
+                  + e.getMessage(),
+              -1);
       unreachable.initCause(e);
       throw unreachable;
     }

@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link StorageTier} on a BTFS node (or an IPFS node, with {@code apiPrefix("/api/v0")}),
- * through its HTTP RPC API and optionally its gateway. Objects are named by content:
- * {@code btfs://<cid>}. Writes stream to {@code add} while computing the CID locally and refuse a
- * node that answers with another CID; reads use {@code cat} (or, when {@link
- * Builder#trustless(boolean) trustless}, blocks verified one by one against the CID).
+ * through its HTTP RPC API and optionally its gateway. Objects are named by content: {@code
+ * btfs://<cid>}. Writes stream to {@code add} while computing the CID locally and refuse a node
+ * that answers with another CID; reads use {@code cat} (or, when {@link Builder#trustless(boolean)
+ * trustless}, blocks verified one by one against the CID).
  */
 public final class BtfsTier implements StorageTier {
   /** The URI scheme of BTFS locators. */
@@ -58,16 +58,21 @@ public final class BtfsTier implements StorageTier {
     this.region = Optional.ofNullable(b.region);
     this.gatewayUrl = b.gatewayUrl;
     this.pathNamespace =
-        b.pathNamespace != null ? b.pathNamespace : b.apiPrefix.startsWith("/api/v0") ? "ipfs" : "btfs";
+        b.pathNamespace != null
+            ? b.pathNamespace
+            : b.apiPrefix.startsWith("/api/v0") ? "ipfs" : "btfs";
     this.requestTimeout = b.requestTimeout;
     Duration margin = b.requestTimeout.dividedBy(2);
-    this.readTimeout = b.requestTimeout.plus(margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin);
+    this.readTimeout =
+        b.requestTimeout.plus(
+            margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin);
     this.writeTimeout = b.writeTimeout;
     this.profile = b.profile;
     this.trustless = b.trustless;
     this.rpc = new BtfsRpc(b.apiUrl, b.apiPrefix, b.connectTimeout, b.maxConnections);
     this.paidStorage =
-        new PaidStorage(rpc, readTimeout, b.storagePollInitial, b.storagePollMax, b.storageUploadTimeout);
+        new PaidStorage(
+            rpc, readTimeout, b.storagePollInitial, b.storagePollMax, b.storageUploadTimeout);
   }
 
   /** A builder; {@code id} and {@code apiUrl} are required. */
@@ -132,13 +137,20 @@ public final class BtfsTier implements StorageTier {
     List<org.apache.hc.core5.http.NameValuePair> params =
         new ArrayList<>(
             BtfsRpc.args(
-                "pin", "true",
-                "v", version,
-                "cid-version", version,
-                "raw-leaves", rawLeaves,
-                "chunker", "size-" + CidProfile.CHUNK_SIZE,
-                "hash", "sha2-256",
-                "progress", "false"));
+                "pin",
+                "true",
+                "v",
+                version,
+                "cid-version",
+                version,
+                "raw-leaves",
+                rawLeaves,
+                "chunker",
+                "size-" + CidProfile.CHUNK_SIZE,
+                "hash",
+                "sha2-256",
+                "progress",
+                "false"));
     if (profile.cidVersion() == 1) {
       params.addAll(BtfsRpc.args("cid-base", "base32"));
     }
@@ -147,7 +159,8 @@ public final class BtfsTier implements StorageTier {
       rootHash = lastHash(response);
     } catch (SocketTimeoutException e) {
       throw new HybridStorageException(
-          "add of '" + key + "' got no answer within " + writeTimeout + " from tier '" + id + "'", e);
+          "add of '" + key + "' got no answer within " + writeTimeout + " from tier '" + id + "'",
+          e);
     }
     Cid computed = local.finish();
     if (rootHash == null) {
@@ -174,7 +187,8 @@ public final class BtfsTier implements StorageTier {
   private String lastHash(ClassicHttpResponse response) throws IOException {
     String last = null;
     InputStream content = response.getEntity().getContent();
-    BufferedReader lines = new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8));
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8));
     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
       if (line.isBlank()) {
         continue;
@@ -189,7 +203,8 @@ public final class BtfsTier implements StorageTier {
       }
     }
     for (Header h : trailers(response)) {
-      if (CheckedBodyStream.STREAM_ERROR_TRAILER.equalsIgnoreCase(h.getName()) && !h.getValue().isBlank()) {
+      if (CheckedBodyStream.STREAM_ERROR_TRAILER.equalsIgnoreCase(h.getName())
+          && !h.getValue().isBlank()) {
         throw new BtfsNodeException("add", 200, h.getValue(), -1);
       }
     }
@@ -237,9 +252,11 @@ public final class BtfsTier implements StorageTier {
       if (gatewayUrl == null) {
         throw apiFailure;
       }
-      LOG.debug("cat of {} on tier {} failed ({}); trying the gateway", cid, id, apiFailure.toString());
+      LOG.debug(
+          "cat of {} on tier {} failed ({}); trying the gateway", cid, id, apiFailure.toString());
       try {
-        return GatewayReads.range(rpc, gatewayUrl, pathNamespace, where, cid, offset, length, readTimeout);
+        return GatewayReads.range(
+            rpc, gatewayUrl, pathNamespace, where, cid, offset, length, readTimeout);
       } catch (IOException gatewayFailure) {
         throw moreTelling(apiFailure, gatewayFailure);
       }
@@ -247,10 +264,12 @@ public final class BtfsTier implements StorageTier {
   }
 
   private InputStream cat(Locator where, Cid cid, long offset, long length) throws IOException {
-    List<org.apache.hc.core5.http.NameValuePair> params = new ArrayList<>(BtfsRpc.args(
-        "arg", cid.toString(),
-        "offset", Long.toString(offset),
-        "timeout", GoDuration.format(requestTimeout)));
+    List<org.apache.hc.core5.http.NameValuePair> params =
+        new ArrayList<>(
+            BtfsRpc.args(
+                "arg", cid.toString(),
+                "offset", Long.toString(offset),
+                "timeout", GoDuration.format(requestTimeout)));
     if (length >= 0) {
       params.addAll(BtfsRpc.args("length", Long.toString(length)));
     }
@@ -297,8 +316,8 @@ public final class BtfsTier implements StorageTier {
 
   /**
    * The whole DAG as one {@code dag/export} CAR stream, its blocks handed out in order (and any
-   * other block fetched one by one); empty when the node cannot export, so blocks are fetched
-   * one by one from the start.
+   * other block fetched one by one); empty when the node cannot export, so blocks are fetched one
+   * by one from the start.
    */
   private Optional<CarBlockSource> exportedCar(Cid cid, Locator where, BlockSource blocks)
       throws IOException {
@@ -315,10 +334,15 @@ public final class BtfsTier implements StorageTier {
       if (e.httpStatus() == 500 && typed instanceof ObjectNotFoundException) {
         throw typed;
       }
-      LOG.debug("dag/export of {} on tier {} failed ({}); fetching blocks one by one", cid, id, e.getMessage());
+      LOG.debug(
+          "dag/export of {} on tier {} failed ({}); fetching blocks one by one",
+          cid,
+          id,
+          e.getMessage());
       return Optional.empty();
     } catch (SocketTimeoutException e) {
-      throw new BtfsContentUnavailableException(where, "dag/export got no answer within " + readTimeout);
+      throw new BtfsContentUnavailableException(
+          where, "dag/export got no answer within " + readTimeout);
     }
     return Optional.of(new CarBlockSource(response.getEntity().getContent(), response, blocks));
   }
@@ -333,7 +357,8 @@ public final class BtfsTier implements StorageTier {
         throw apiFailure;
       }
       try {
-        return GatewayReads.rawBlock(rpc, gatewayUrl, pathNamespace, blockLocator, cid, readTimeout);
+        return GatewayReads.rawBlock(
+            rpc, gatewayUrl, pathNamespace, blockLocator, cid, readTimeout);
       } catch (IOException gatewayFailure) {
         throw moreTelling(apiFailure, gatewayFailure);
       }
@@ -341,8 +366,8 @@ public final class BtfsTier implements StorageTier {
   }
 
   /**
-   * The failure to report when both the API and the gateway failed: the API's, unless the API
-   * could not even be reached; the other is attached as suppressed.
+   * The failure to report when both the API and the gateway failed: the API's, unless the API could
+   * not even be reached; the other is attached as suppressed.
    */
   private static IOException moreTelling(IOException apiFailure, IOException gatewayFailure) {
     boolean apiUnreachable = apiFailure instanceof BtfsNodeException e && e.httpStatus() == 0;
@@ -359,8 +384,10 @@ public final class BtfsTier implements StorageTier {
             where)) {
       byte[] block = BtfsRpc.readLimited(response, UnixFsReader.MAX_BLOCK_SIZE);
       for (Header h : trailers(response)) {
-        if (CheckedBodyStream.STREAM_ERROR_TRAILER.equalsIgnoreCase(h.getName()) && !h.getValue().isBlank()) {
-          throw NodeErrors.forContent(where, new BtfsNodeException("block/get", 200, h.getValue(), -1));
+        if (CheckedBodyStream.STREAM_ERROR_TRAILER.equalsIgnoreCase(h.getName())
+            && !h.getValue().isBlank()) {
+          throw NodeErrors.forContent(
+              where, new BtfsNodeException("block/get", 200, h.getValue(), -1));
         }
       }
       return block;
@@ -376,7 +403,8 @@ public final class BtfsTier implements StorageTier {
   public byte[] blockGet(Cid cid) throws IOException {
     byte[] block = fetchBlock(cid, locator(cid));
     if (!cid.matches(block)) {
-      throw new IntegrityException(cid.toString(), 0, id, "block " + cid + " does not hash to its CID");
+      throw new IntegrityException(
+          cid.toString(), 0, id, "block " + cid + " does not hash to its CID");
     }
     return block;
   }
@@ -388,28 +416,36 @@ public final class BtfsTier implements StorageTier {
     Cid cid = cidOf(requested);
     Locator where = locator(cid);
     try {
-      long size = trustless ? UnixFs.fileSize(c -> fetchBlock(c, where), cid) : statSize(cid, where);
+      long size =
+          trustless ? UnixFs.fileSize(c -> fetchBlock(c, where), cid) : statSize(cid, where);
       return Optional.of(new ObjectInfo(where, size));
     } catch (ObjectNotFoundException e) {
       return Optional.empty();
     }
   }
 
-  /** The file size the node reports: {@code block/stat} for a raw block, else {@code files/stat}. */
+  /**
+   * The file size the node reports: {@code block/stat} for a raw block, else {@code files/stat}.
+   */
   private long statSize(Cid cid, Locator where) throws IOException {
     JsonNode answer;
     try {
       if (cid.codec() == Cid.RAW) {
-        answer = rpc.call(
-            "block/stat",
-            BtfsRpc.args("arg", cid.toString(), "timeout", GoDuration.format(requestTimeout)),
-            readTimeout);
+        answer =
+            rpc.call(
+                "block/stat",
+                BtfsRpc.args("arg", cid.toString(), "timeout", GoDuration.format(requestTimeout)),
+                readTimeout);
       } else {
-        answer = rpc.call(
-            "files/stat",
-            BtfsRpc.args(
-                "arg", "/" + pathNamespace + "/" + cid, "timeout", GoDuration.format(requestTimeout)),
-            readTimeout);
+        answer =
+            rpc.call(
+                "files/stat",
+                BtfsRpc.args(
+                    "arg",
+                    "/" + pathNamespace + "/" + cid,
+                    "timeout",
+                    GoDuration.format(requestTimeout)),
+                readTimeout);
       }
     } catch (BtfsNodeException e) {
       throw NodeErrors.forContent(where, e);
@@ -439,7 +475,8 @@ public final class BtfsTier implements StorageTier {
     } catch (BtfsNodeException e) {
       throw NodeErrors.forContent(locator(cid), e);
     } catch (SocketTimeoutException e) {
-      throw new BtfsContentUnavailableException(locator(cid), "pin/add got no answer within " + readTimeout);
+      throw new BtfsContentUnavailableException(
+          locator(cid), "pin/add got no answer within " + readTimeout);
     }
   }
 
@@ -460,8 +497,8 @@ public final class BtfsTier implements StorageTier {
   public boolean isPinned(Cid cid) throws IOException {
     JsonNode answer;
     try {
-      answer = rpc.call(
-          "pin/ls", BtfsRpc.args("arg", cid.toString(), "type", "recursive"), readTimeout);
+      answer =
+          rpc.call("pin/ls", BtfsRpc.args("arg", cid.toString(), "type", "recursive"), readTimeout);
     } catch (BtfsNodeException e) {
       if (NodeErrors.isNotPinned(e.nodeMessage())) {
         return false;
@@ -488,8 +525,8 @@ public final class BtfsTier implements StorageTier {
    * days ({@code storage/upload}), polling {@code storage/upload/status} with backoff until the
    * session is {@code complete}.
    *
-   * @throws PaidStorageException when the node cannot (simple mode, no storage client, no
-   *     hosts) or the session ends in {@code error} or does not finish in time
+   * @throws PaidStorageException when the node cannot (simple mode, no storage client, no hosts) or
+   *     the session ends in {@code error} or does not finish in time
    */
   public StorageUploadResult storageUpload(Cid cid, int replicationFactor, int storageLengthDays)
       throws IOException {
@@ -562,8 +599,8 @@ public final class BtfsTier implements StorageTier {
     }
 
     /**
-     * The content path namespace, {@code btfs} ({@code /btfs/<cid>}) or {@code ipfs}; by
-     * default {@code ipfs} with {@code /api/v0} and {@code btfs} otherwise.
+     * The content path namespace, {@code btfs} ({@code /btfs/<cid>}) or {@code ipfs}; by default
+     * {@code ipfs} with {@code /api/v0} and {@code btfs} otherwise.
      */
     public Builder pathNamespace(String pathNamespace) {
       this.pathNamespace = pathNamespace;
@@ -571,8 +608,8 @@ public final class BtfsTier implements StorageTier {
     }
 
     /**
-     * How long the node may look for content before giving up (sent as {@code timeout}); the
-     * client waits a little longer on the socket. Default 30 s.
+     * How long the node may look for content before giving up (sent as {@code timeout}); the client
+     * waits a little longer on the socket. Default 30 s.
      */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = requestTimeout;
@@ -633,9 +670,17 @@ public final class BtfsTier implements StorageTier {
         throw new IllegalArgumentException(
             "BtfsTier '" + id + "': apiPrefix '" + apiPrefix + "' must start with /");
       }
-      for (Duration d : List.of(requestTimeout, writeTimeout, connectTimeout, storagePollInitial, storagePollMax, storageUploadTimeout)) {
+      for (Duration d :
+          List.of(
+              requestTimeout,
+              writeTimeout,
+              connectTimeout,
+              storagePollInitial,
+              storagePollMax,
+              storageUploadTimeout)) {
         if (d == null || d.isNegative() || d.isZero()) {
-          throw new IllegalArgumentException("BtfsTier '" + id + "': timeouts must be positive, got " + d);
+          throw new IllegalArgumentException(
+              "BtfsTier '" + id + "': timeouts must be positive, got " + d);
         }
       }
       if (maxConnections < 1) {

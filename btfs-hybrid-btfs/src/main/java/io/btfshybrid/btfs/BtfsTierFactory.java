@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Builds {@link BtfsTier}s from configuration (type {@code btfs}, locators {@code btfs://<cid>}):
- * settings {@code api} (required), {@code gateway}, {@code apiPrefix}, {@code timeout} (e.g.
- * {@code 30s}, {@code 1500ms}, {@code PT1M}), {@code trustless} and {@code cidProfile}
- * ({@code v1-raw} or {@code v0}).
+ * settings {@code api} (required), {@code gateway}, {@code apiPrefix}, {@code timeout} (e.g. {@code
+ * 30s}, {@code 1500ms}, {@code PT1M}), {@code trustless} and {@code cidProfile} ({@code v1-raw} or
+ * {@code v0}).
  */
 public final class BtfsTierFactory implements StorageTierFactory {
   private static final Pattern GO_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
@@ -37,7 +37,8 @@ public final class BtfsTierFactory implements StorageTierFactory {
       throw new IllegalArgumentException(
           "tier '" + spec.id() + "' (type btfs) must have kind btfs, not " + spec.kind());
     }
-    BtfsTier.Builder b = BtfsTier.builder().id(spec.id()).apiUrl(uri(spec, "api", spec.require("api")));
+    BtfsTier.Builder b =
+        BtfsTier.builder().id(spec.id()).apiUrl(uri(spec, "api", spec.require("api")));
     spec.region().ifPresent(b::region);
     String gateway = spec.get("gateway", null);
     if (gateway != null && !gateway.isBlank()) {
@@ -65,8 +66,9 @@ public final class BtfsTierFactory implements StorageTierFactory {
           switch (profile.toLowerCase(Locale.ROOT)) {
             case "v1-raw", "v1_raw" -> CidProfile.V1_RAW;
             case "v0" -> CidProfile.V0;
-            default -> throw new IllegalArgumentException(
-                "tier '" + spec.id() + "': cidProfile '" + profile + "' is not v1-raw or v0");
+            default ->
+                throw new IllegalArgumentException(
+                    "tier '" + spec.id() + "': cidProfile '" + profile + "' is not v1-raw or v0");
           });
     }
     return b.build();
@@ -77,7 +79,8 @@ public final class BtfsTierFactory implements StorageTierFactory {
       return URI.create(value.trim());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "tier '" + spec.id() + "': " + name + " '" + value + "' is not a URL: " + e.getMessage(), e);
+          "tier '" + spec.id() + "': " + name + " '" + value + "' is not a URL: " + e.getMessage(),
+          e);
     }
   }
 
@@ -101,7 +104,13 @@ public final class BtfsTierFactory implements StorageTierFactory {
       return Duration.parse(v);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "tier '" + spec.id() + "': " + name + " '" + value + "' is not a duration (e.g. 30s, 1500ms, PT1M)");
+          "tier '"
+              + spec.id()
+              + "': "
+              + name
+              + " '"
+              + value
+              + "' is not a duration (e.g. 30s, 1500ms, PT1M)");
     }
   }
 }

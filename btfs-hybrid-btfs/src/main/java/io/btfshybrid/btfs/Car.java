@@ -36,7 +36,8 @@ public final class Car {
       }
       byte[] block = blocks.get(cid);
       if (!cid.matches(block)) {
-        throw new IntegrityException(root.toString(), 0, null, "block " + cid + " does not hash to its CID");
+        throw new IntegrityException(
+            root.toString(), 0, null, "block " + cid + " does not hash to its CID");
       }
       byte[] cidBytes = cid.toBytes();
       ByteArrayOutputStream section = new ByteArrayOutputStream(10);
@@ -49,7 +50,8 @@ public final class Car {
         try {
           links = DagPb.decode(block).links();
         } catch (IllegalArgumentException e) {
-          throw new IntegrityException(root.toString(), 0, null, "block " + cid + " is not dag-pb: " + e.getMessage());
+          throw new IntegrityException(
+              root.toString(), 0, null, "block " + cid + " is not dag-pb: " + e.getMessage());
         }
         for (int i = links.size() - 1; i >= 0; i--) {
           pending.push(links.get(i).cid());

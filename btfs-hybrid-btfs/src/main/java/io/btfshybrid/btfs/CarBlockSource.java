@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves the blocks of a CARv1 stream ({@code dag/export}) to a reader that asks for them in the
  * same depth-first order, and everything else — blocks the CAR left out because it already sent
- * them, or a CAR in an unexpected order — from a fallback source. Holds one block at a time and
- * the set of CIDs seen; the caller verifies every block against its CID.
+ * them, or a CAR in an unexpected order — from a fallback source. Holds one block at a time and the
+ * set of CIDs seen; the caller verifies every block against its CID.
  */
 final class CarBlockSource implements BlockSource, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(CarBlockSource.class);
@@ -44,8 +44,10 @@ final class CarBlockSource implements BlockSource, Closeable {
           seen.add(cid);
           return next.block();
         }
-        LOG.debug("CAR stream gave {} where {} was expected; reading blocks one by one",
-            next == null ? "its end" : next.cid(), cid);
+        LOG.debug(
+            "CAR stream gave {} where {} was expected; reading blocks one by one",
+            next == null ? "its end" : next.cid(),
+            cid);
       } catch (IOException | IllegalArgumentException e) {
         LOG.debug("CAR stream unusable ({}); reading blocks one by one", e.toString());
       }

@@ -13,12 +13,13 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 
 /**
- * A streamed response body that is never a short success: at its end it checks the
- * {@code X-Stream-Error} trailer and that exactly the expected number of bytes arrived, and a
- * stalled body fails instead of hanging.
+ * A streamed response body that is never a short success: at its end it checks the {@code
+ * X-Stream-Error} trailer and that exactly the expected number of bytes arrived, and a stalled body
+ * fails instead of hanging.
  */
 final class CheckedBodyStream extends FilterInputStream {
   static final String STREAM_ERROR_TRAILER = "X-Stream-Error";
+
   /** What {@link ExpectedLength} returns when nobody can tell how long the body should be. */
   static final long UNKNOWN_LENGTH = Long.MIN_VALUE;
 
@@ -104,7 +105,8 @@ final class CheckedBodyStream extends FilterInputStream {
     String streamError = trailer(response.getEntity());
     if (streamError != null && !streamError.isBlank()) {
       throw NodeErrors.forContent(
-          where, new BtfsNodeException(command, 200, streamError + " (after " + received + " bytes)", -1));
+          where,
+          new BtfsNodeException(command, 200, streamError + " (after " + received + " bytes)", -1));
     }
     if (requested >= 0 && received == requested) {
       return;

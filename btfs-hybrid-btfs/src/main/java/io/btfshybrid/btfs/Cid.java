@@ -10,16 +10,19 @@ import java.util.Objects;
 
 /**
  * A content identifier (CIDv0 or CIDv1): a multicodec saying how the block is encoded and a
- * multihash of its bytes, printed as base58btc (v0, {@code Qm…}) or lower-case base32 (v1,
- * {@code b…}).
+ * multihash of its bytes, printed as base58btc (v0, {@code Qm…}) or lower-case base32 (v1, {@code
+ * b…}).
  */
 public final class Cid {
   /** Multicodec code of a raw block (the bytes themselves). */
   public static final long RAW = 0x55;
+
   /** Multicodec code of a dag-pb (protobuf MerkleDAG) block. */
   public static final long DAG_PB = 0x70;
+
   /** Multihash function code of SHA2-256. */
   public static final long SHA2_256 = 0x12;
+
   /** Multihash function code of the identity hash (the digest is the content). */
   public static final long IDENTITY = 0x00;
 
@@ -58,8 +61,7 @@ public final class Cid {
       throw new IllegalArgumentException("CID version " + version + " is not 0 or 1");
     }
     if (hashFunction == SHA2_256 && digest.length != SHA256_LENGTH) {
-      throw new IllegalArgumentException(
-          "a sha2-256 digest has 32 bytes, not " + digest.length);
+      throw new IllegalArgumentException("a sha2-256 digest has 32 bytes, not " + digest.length);
     }
     return new Cid(version, codec, hashFunction, digest.clone());
   }
@@ -76,8 +78,8 @@ public final class Cid {
   }
 
   /**
-   * Parses a CID: a CIDv0 in base58btc ({@code Qm…}), or a CIDv1 in multibase base32
-   * ({@code b…}/{@code B…}), base58btc ({@code z…}) or base16 ({@code f…}).
+   * Parses a CID: a CIDv0 in base58btc ({@code Qm…}), or a CIDv1 in multibase base32 ({@code
+   * b…}/{@code B…}), base58btc ({@code z…}) or base16 ({@code f…}).
    *
    * @throws IllegalArgumentException naming the text and what is wrong with it
    */
@@ -97,11 +99,12 @@ public final class Cid {
             case 'b', 'B' -> Base32.decode(body);
             case 'z' -> Base58.decode(body);
             case 'f', 'F' -> hexDecode(body);
-            default -> throw new IllegalArgumentException(
-                "'"
-                    + base
-                    + "' is not a supported multibase prefix (CIDv0 starts with Qm; CIDv1 with b,"
-                    + " z or f)");
+            default ->
+                throw new IllegalArgumentException(
+                    "'"
+                        + base
+                        + "' is not a supported multibase prefix (CIDv0 starts with Qm; CIDv1 with b,"
+                        + " z or f)");
           };
       Cid cid = fromBytes(bytes);
       if (cid.version == 0) {

@@ -12,6 +12,7 @@ public enum CidProfile {
 
   /** Bytes per leaf chunk ({@code chunker=size-262144}). */
   public static final int CHUNK_SIZE = 262_144;
+
   /** Links per internal node of the balanced layout. */
   public static final int MAX_LINKS = 174;
 

@@ -7,9 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The dag-pb codec, byte-exact with go-merkledag and js-dag-pb: a PBNode writes its Links
- * (field 2) before its Data (field 1); each PBLink writes Hash (1), Name (2, always present) and
- * Tsize (3).
+ * The dag-pb codec, byte-exact with go-merkledag and js-dag-pb: a PBNode writes its Links (field 2)
+ * before its Data (field 1); each PBLink writes Hash (1), Name (2, always present) and Tsize (3).
  */
 final class DagPb {
   private DagPb() {}
@@ -21,7 +20,8 @@ final class DagPb {
   record Node(List<Link> links, byte[] data) {}
 
   static byte[] encode(List<Link> links, byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + links.size() * 48 + (data == null ? 0 : data.length));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(64 + links.size() * 48 + (data == null ? 0 : data.length));
     for (Link link : links) {
       ByteArrayOutputStream l = new ByteArrayOutputStream(48);
       Protobuf.writeBytesField(l, 1, link.cid().toBytes());

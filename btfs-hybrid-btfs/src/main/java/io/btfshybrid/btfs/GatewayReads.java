@@ -35,8 +35,12 @@ final class GatewayReads {
     ClassicHttpResponse response = get(rpc, gateway, namespace, cid, "", headers, where, timeout);
     try {
       int status = response.getCode();
-      long contentLength = response.getEntity() == null ? -1 : response.getEntity().getContentLength();
-      InputStream body = response.getEntity() == null ? InputStream.nullInputStream() : response.getEntity().getContent();
+      long contentLength =
+          response.getEntity() == null ? -1 : response.getEntity().getContentLength();
+      InputStream body =
+          response.getEntity() == null
+              ? InputStream.nullInputStream()
+              : response.getEntity().getContent();
       if (status == 206) {
         long want = length >= 0 ? length : contentLength;
         CheckedBodyStream.ExpectedLength expected =
@@ -81,7 +85,8 @@ final class GatewayReads {
     try {
       return Long.parseLong(v.substring(slash + 1).trim());
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
-      throw new HybridStorageException("gateway refused the range without saying the size: '" + v + "'");
+      throw new HybridStorageException(
+          "gateway refused the range without saying the size: '" + v + "'");
     }
   }
 
@@ -144,8 +149,7 @@ final class GatewayReads {
       return response;
     }
     try (response) {
-      String body =
-          new String(BtfsRpc.readLimited(response, 4096), StandardCharsets.UTF_8).trim();
+      String body = new String(BtfsRpc.readLimited(response, 4096), StandardCharsets.UTF_8).trim();
       if (status == 404 || status == 410) {
         throw new ObjectNotFoundException(where, "gateway HTTP " + status + ": " + body);
       }

@@ -2,7 +2,10 @@ package io.btfshybrid.btfs;
 
 import java.time.Duration;
 
-/** Formats durations the way Go's {@code time.ParseDuration} (the {@code timeout} option) reads them. */
+/**
+ * Formats durations the way Go's {@code time.ParseDuration} (the {@code timeout} option) reads
+ * them.
+ */
 final class GoDuration {
   private GoDuration() {}
 

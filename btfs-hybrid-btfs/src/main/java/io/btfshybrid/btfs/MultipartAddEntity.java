@@ -34,8 +34,12 @@ final class MultipartAddEntity extends AbstractHttpEntity {
 
   private MultipartAddEntity(
       String boundary, String fileName, InputStream source, long size, OutputStream tee) {
-    super(ContentType.create("multipart/form-data").withParameters(
-        new org.apache.hc.core5.http.message.BasicNameValuePair("boundary", boundary)), null, true);
+    super(
+        ContentType.create("multipart/form-data")
+            .withParameters(
+                new org.apache.hc.core5.http.message.BasicNameValuePair("boundary", boundary)),
+        null,
+        true);
     this.boundary = boundary;
     this.fileName = fileName;
     this.source = source;
@@ -53,7 +57,8 @@ final class MultipartAddEntity extends AbstractHttpEntity {
   @Override
   public void writeTo(OutputStream out) throws IOException {
     if (consumed) {
-      throw new IOException("the content of '" + fileName + "' was already sent; it cannot be replayed");
+      throw new IOException(
+          "the content of '" + fileName + "' was already sent; it cannot be replayed");
     }
     consumed = true;
     String head =

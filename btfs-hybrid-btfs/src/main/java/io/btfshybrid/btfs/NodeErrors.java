@@ -35,7 +35,8 @@ final class NodeErrors {
       return typed;
     }
     if (isNotFound(message)) {
-      ObjectNotFoundException typed = new ObjectNotFoundException(where, e.command() + ": " + message);
+      ObjectNotFoundException typed =
+          new ObjectNotFoundException(where, e.command() + ": " + message);
       typed.initCause(e);
       return typed;
     }

@@ -23,7 +23,8 @@ final class PaidStorage {
   private final Duration pollMax;
   private final Duration overall;
 
-  PaidStorage(BtfsRpc rpc, Duration callTimeout, Duration pollInitial, Duration pollMax, Duration overall) {
+  PaidStorage(
+      BtfsRpc rpc, Duration callTimeout, Duration pollInitial, Duration pollMax, Duration overall) {
     this.rpc = rpc;
     this.callTimeout = callTimeout;
     this.pollInitial = pollInitial;
@@ -34,10 +35,12 @@ final class PaidStorage {
   StorageUploadResult upload(Cid cid, int replicationFactor, int storageLengthDays)
       throws IOException, InterruptedException {
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replicationFactor must be >= 1, got " + replicationFactor);
+      throw new IllegalArgumentException(
+          "replicationFactor must be >= 1, got " + replicationFactor);
     }
     if (storageLengthDays < 1) {
-      throw new IllegalArgumentException("storageLengthDays must be >= 1, got " + storageLengthDays);
+      throw new IllegalArgumentException(
+          "storageLengthDays must be >= 1, got " + storageLengthDays);
     }
     JsonNode started;
     try {
@@ -57,7 +60,9 @@ final class PaidStorage {
     String session = started.path("ID").asText("");
     if (session.isEmpty()) {
       throw new PaidStorageException(
-          PaidStorageException.Reason.FAILED, null, "storage/upload answered without an ID: " + started);
+          PaidStorageException.Reason.FAILED,
+          null,
+          "storage/upload answered without an ID: " + started);
     }
     long deadline = System.nanoTime() + overall.toNanos();
     Duration delay = pollInitial;
@@ -108,7 +113,8 @@ final class PaidStorage {
   private static StorageUploadResult result(String session, JsonNode status) {
     Set<String> hosts = new LinkedHashSet<>();
     List<StorageUploadResult.ShardContract> shards = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = status.path("Shards").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = status.path("Shards").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode s = e.getValue();
       String host = s.path("Host").asText("");

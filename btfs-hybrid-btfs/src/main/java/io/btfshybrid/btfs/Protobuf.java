@@ -97,7 +97,12 @@ final class Protobuf {
     void expect(int expectedWireType) {
       if (wireType != expectedWireType) {
         throw new IllegalArgumentException(
-            "protobuf field " + field + " has wire type " + wireType + ", expected " + expectedWireType);
+            "protobuf field "
+                + field
+                + " has wire type "
+                + wireType
+                + ", expected "
+                + expectedWireType);
       }
     }
 
@@ -107,8 +112,9 @@ final class Protobuf {
         case LENGTH_DELIMITED -> readDelimitedStart();
         case 1 -> skipBytes(8);
         case 5 -> skipBytes(4);
-        default -> throw new IllegalArgumentException(
-            "unsupported protobuf wire type " + wireType + " for field " + field);
+        default ->
+            throw new IllegalArgumentException(
+                "unsupported protobuf wire type " + wireType + " for field " + field);
       }
     }
 

@@ -3,8 +3,8 @@ package io.btfshybrid.btfs;
 import java.util.List;
 
 /**
- * The final state of a paid storage upload: the session, its status ({@code complete}), the
- * node's message, the hosts holding shards and each shard's contract.
+ * The final state of a paid storage upload: the session, its status ({@code complete}), the node's
+ * message, the hosts holding shards and each shard's contract.
  */
 public record StorageUploadResult(
     String sessionId,

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds a UnixFS file DAG incrementally from the bytes written to it, exactly as {@code add}
- * does (fixed-size chunks, balanced layout, 174 links per node), holding only the current chunk
- * and one frontier of up to 174 links per tree level; {@link #finish()} returns the root CID.
- * Optionally hands every block to a {@link BlockSink}.
+ * Builds a UnixFS file DAG incrementally from the bytes written to it, exactly as {@code add} does
+ * (fixed-size chunks, balanced layout, 174 links per node), holding only the current chunk and one
+ * frontier of up to 174 links per tree level; {@link #finish()} returns the root CID. Optionally
+ * hands every block to a {@link BlockSink}.
  */
 public final class UnixFsDagBuilder extends OutputStream {
   private final CidProfile profile;
@@ -154,7 +154,8 @@ public final class UnixFsDagBuilder extends OutputStream {
       childTsizes += frontier.tsizes[i];
     }
     byte[] block =
-        DagPb.encode(links, UnixFsData.encodeInternal(fileSize, frontier.fileSizes, frontier.count));
+        DagPb.encode(
+            links, UnixFsData.encodeInternal(fileSize, frontier.fileSizes, frontier.count));
     Cid cid = Cid.ofBlock(profile.cidVersion(), Cid.DAG_PB, block);
     if (sink != null) {
       sink.accept(cid, block);

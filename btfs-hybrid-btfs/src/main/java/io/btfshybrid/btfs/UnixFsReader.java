@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Streams a byte range of a UnixFS file block by block, verifying every block against the CID
- * that names it before using it, and skipping whole subtrees outside the range by their
- * blocksizes. Holds one path from the root (at most 174 links per level) and one leaf.
+ * Streams a byte range of a UnixFS file block by block, verifying every block against the CID that
+ * names it before using it, and skipping whole subtrees outside the range by their blocksizes.
+ * Holds one path from the root (at most 174 links per level) and one leaf.
  */
 final class UnixFsReader extends InputStream {
   static final int MAX_BLOCK_SIZE = 4 << 20;
@@ -37,7 +37,12 @@ final class UnixFsReader extends InputStream {
 
   /** As above, closing {@code onClose} (e.g. the stream behind the blocks) when closed. */
   UnixFsReader(
-      BlockSource source, Cid root, long offset, long length, String tierId, java.io.Closeable onClose)
+      BlockSource source,
+      Cid root,
+      long offset,
+      long length,
+      String tierId,
+      java.io.Closeable onClose)
       throws IOException {
     this.source = Objects.requireNonNull(source, "source");
     this.onClose = onClose;
@@ -124,7 +129,12 @@ final class UnixFsReader extends InputStream {
       if (node.size() != expected) {
         throw integrity(
             start,
-            "block " + child + " holds " + node.size() + " bytes where its parent says " + expected);
+            "block "
+                + child
+                + " holds "
+                + node.size()
+                + " bytes where its parent says "
+                + expected);
       }
       if (stack.size() >= MAX_DEPTH) {
         throw integrity(start, "the DAG is deeper than " + MAX_DEPTH + " levels");
@@ -152,7 +162,8 @@ final class UnixFsReader extends InputStream {
   private Decoded fetch(Cid cid, long fileOffset) throws IOException {
     byte[] block = source.get(cid);
     if (block.length > MAX_BLOCK_SIZE) {
-      throw integrity(fileOffset, "block " + cid + " has " + block.length + " bytes, over the limit");
+      throw integrity(
+          fileOffset, "block " + cid + " has " + block.length + " bytes, over the limit");
     }
     boolean matches;
     try {
@@ -194,7 +205,8 @@ final class UnixFsReader extends InputStream {
       }
       return new Decoded(unixfs.data(), node.links(), unixfs.blockSizes(), unixfs.fileSize());
     } catch (IllegalArgumentException e) {
-      throw integrity(fileOffset, "block " + cid + " is not a valid UnixFS file node: " + e.getMessage());
+      throw integrity(
+          fileOffset, "block " + cid + " is not a valid UnixFS file node: " + e.getMessage());
     }
   }
 

@@ -7,8 +7,8 @@
  * io.btfshybrid.btfs.Cid#compute} and {@link io.btfshybrid.btfs.UnixFsDagBuilder} build the same
  * UnixFS DAG as {@code add} (256 KiB chunks, balanced, 174 links per node) in one streaming pass
  * with bounded memory. {@link io.btfshybrid.btfs.UnixFs#open} reads a file back from blocks,
- * proving every block against its CID, so an untrusted node or gateway cannot pass off wrong
- * bytes; {@code BtfsTier.builder().trustless(true)} reads that way.
+ * proving every block against its CID, so an untrusted node or gateway cannot pass off wrong bytes;
+ * {@code BtfsTier.builder().trustless(true)} reads that way.
  *
  * <pre>{@code
  * try (BtfsTier btfs = BtfsTier.builder().id("btfs").apiUrl(URI.create("http://127.0.0.1:5001"))

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * BtfsTier against a real IPFS node (js-ipfs, started by {@link IpfsNodeExtension}) through its
- * /api/v0 RPC API and gateway: the node's CIDs are ours, reads are exact, pins behave, and
- * missing content fails typed within the configured limit.
+ * /api/v0 RPC API and gateway: the node's CIDs are ours, reads are exact, pins behave, and missing
+ * content fails typed within the configured limit.
  */
 @ExtendWith(IpfsNodeExtension.class)
 class BtfsTierAgainstIpfsNodeTest {
@@ -42,7 +42,8 @@ class BtfsTierAgainstIpfsNodeTest {
   static void writeContent(IpfsNodeExtension.IpfsNode node) throws IOException {
     tier = tierOn(node.apiUrl(), null).build();
     trustless = tierOn(node.apiUrl(), null).id("ipfs-trustless").trustless(true).build();
-    stored = tier.write("datasets/shard-0001.bin", new ByteArrayInputStream(CONTENT), CONTENT.length);
+    stored =
+        tier.write("datasets/shard-0001.bin", new ByteArrayInputStream(CONTENT), CONTENT.length);
   }
 
   @AfterAll
@@ -52,11 +53,13 @@ class BtfsTierAgainstIpfsNodeTest {
   }
 
   private static BtfsTier.Builder tierOn(URI api, URI gateway) {
-    BtfsTier.Builder b = BtfsTier.builder().id("ipfs").apiUrl(api).apiPrefix("/api/v0").requestTimeout(LIMIT);
+    BtfsTier.Builder b =
+        BtfsTier.builder().id("ipfs").apiUrl(api).apiPrefix("/api/v0").requestTimeout(LIMIT);
     return gateway == null ? b : b.gatewayUrl(gateway);
   }
 
-  private static byte[] read(BtfsTier t, Locator where, long offset, long length) throws IOException {
+  private static byte[] read(BtfsTier t, Locator where, long offset, long length)
+      throws IOException {
     try (InputStream in = t.read(where, offset, length)) {
       return in.readAllBytes();
     }
@@ -84,11 +87,15 @@ class BtfsTierAgainstIpfsNodeTest {
   @Test
   void catReadsWholeAndRanges() throws IOException {
     assertArrayEquals(CONTENT, read(tier, stored, 0, -1));
-    long[][] ranges = {{0, 1}, {CHUNK - 3, 10}, {2L * CHUNK + 1, CHUNK}, {CONTENT.length - 5, -1}, {100, 0}};
+    long[][] ranges = {
+      {0, 1}, {CHUNK - 3, 10}, {2L * CHUNK + 1, CHUNK}, {CONTENT.length - 5, -1}, {100, 0}
+    };
     for (long[] r : ranges) {
       int to = r[1] < 0 ? CONTENT.length : (int) (r[0] + r[1]);
       assertArrayEquals(
-          Arrays.copyOfRange(CONTENT, (int) r[0], to), read(tier, stored, r[0], r[1]), Arrays.toString(r));
+          Arrays.copyOfRange(CONTENT, (int) r[0], to),
+          read(tier, stored, r[0], r[1]),
+          Arrays.toString(r));
     }
   }
 
@@ -110,7 +117,8 @@ class BtfsTierAgainstIpfsNodeTest {
       throws IOException {
     Cid root = BtfsTier.cidOf(stored);
     HttpURLConnection c =
-        (HttpURLConnection) node.apiUrl().resolve("/api/v0/dag/export?arg=" + root).toURL().openConnection();
+        (HttpURLConnection)
+            node.apiUrl().resolve("/api/v0/dag/export?arg=" + root).toURL().openConnection();
     c.setRequestMethod("POST");
     assertEquals(200, c.getResponseCode());
     byte[] nodeCar;
@@ -119,11 +127,15 @@ class BtfsTierAgainstIpfsNodeTest {
     }
     ByteArrayOutputStream ours = new ByteArrayOutputStream();
     Car.export(tier::blockGet, root, ours);
-    assertArrayEquals(ours.toByteArray(), nodeCar, "the same header, blocks and order as dag/export");
+    assertArrayEquals(
+        ours.toByteArray(), nodeCar, "the same header, blocks and order as dag/export");
     CarBlockSource source =
-        new CarBlockSource(new ByteArrayInputStream(nodeCar), () -> {}, cid -> {
-          throw new AssertionError("the CAR should have held " + cid);
-        });
+        new CarBlockSource(
+            new ByteArrayInputStream(nodeCar),
+            () -> {},
+            cid -> {
+              throw new AssertionError("the CAR should have held " + cid);
+            });
     try (InputStream in = new UnixFsReader(source, root, 0, -1, "ipfs", source)) {
       assertArrayEquals(CONTENT, in.readAllBytes());
     }
@@ -134,7 +146,8 @@ class BtfsTierAgainstIpfsNodeTest {
     assertEquals(CONTENT.length, tier.stat(stored).orElseThrow().size());
     byte[] small = "hello world".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     Locator raw = tier.write("hw", new ByteArrayInputStream(small), small.length);
-    assertEquals("btfs://bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e", raw.uri().toString());
+    assertEquals(
+        "btfs://bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e", raw.uri().toString());
     assertEquals(11, tier.stat(raw).orElseThrow().size());
   }
 
@@ -154,7 +167,8 @@ class BtfsTierAgainstIpfsNodeTest {
 
   @Test
   void missingContentFailsTypedWithinTheLimit() throws IOException {
-    Cid missing = Cid.compute(new ByteArrayInputStream(SeededContent.bytes(31337, 64)), CidProfile.V1_RAW);
+    Cid missing =
+        Cid.compute(new ByteArrayInputStream(SeededContent.bytes(31337, 64)), CidProfile.V1_RAW);
     Locator where = tier.locator(missing);
     for (BtfsTier t : new BtfsTier[] {tier, trustless}) {
       long start = System.nanoTime();
@@ -169,7 +183,8 @@ class BtfsTierAgainstIpfsNodeTest {
   }
 
   @Test
-  void readsFallBackToTheGatewayWhenTheApiIsDown(IpfsNodeExtension.IpfsNode node) throws IOException {
+  void readsFallBackToTheGatewayWhenTheApiIsDown(IpfsNodeExtension.IpfsNode node)
+      throws IOException {
     URI deadApi;
     try (ServerSocket s = new ServerSocket(0)) {
       deadApi = URI.create("http://127.0.0.1:" + s.getLocalPort());
@@ -177,7 +192,8 @@ class BtfsTierAgainstIpfsNodeTest {
     try (BtfsTier viaGateway = tierOn(deadApi, node.gatewayUrl()).build()) {
       assertArrayEquals(CONTENT, read(viaGateway, stored, 0, -1));
       assertArrayEquals(
-          Arrays.copyOfRange(CONTENT, CHUNK + 1, CHUNK + 4001), read(viaGateway, stored, CHUNK + 1, 4000));
+          Arrays.copyOfRange(CONTENT, CHUNK + 1, CHUNK + 4001),
+          read(viaGateway, stored, CHUNK + 1, 4000));
     }
   }
 }

@@ -45,19 +45,22 @@ class BtfsTierConfigurationTest {
       assertEquals("btfs", btfs.id());
       assertEquals(TierKind.BTFS, btfs.kind());
       assertTrue(btfs.trustless());
-      assertEquals(Optional.empty(), btfs.locate("blobs/abc"), "content-addressed: no key locators");
+      assertEquals(
+          Optional.empty(), btfs.locate("blobs/abc"), "content-addressed: no key locators");
     }
   }
 
   @Test
   void theFactoryNamesBadSettings() {
     IllegalArgumentException noApi =
-        assertThrows(IllegalArgumentException.class, () -> new BtfsTierFactory().create(spec(Map.of())));
+        assertThrows(
+            IllegalArgumentException.class, () -> new BtfsTierFactory().create(spec(Map.of())));
     assertTrue(noApi.getMessage().contains("'api'"), noApi.getMessage());
     IllegalArgumentException badTimeout =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new BtfsTierFactory().create(spec(Map.of("api", "http://h:1", "timeout", "soon"))));
+            () ->
+                new BtfsTierFactory().create(spec(Map.of("api", "http://h:1", "timeout", "soon"))));
     assertTrue(badTimeout.getMessage().contains("'soon'"), badTimeout.getMessage());
     IllegalArgumentException badApi =
         assertThrows(
@@ -69,7 +72,13 @@ class BtfsTierConfigurationTest {
             IllegalArgumentException.class,
             () ->
                 new BtfsTierFactory()
-                    .create(new TierSpec("x", "btfs", TierKind.CLOUD, Optional.empty(), Map.of("api", "http://h:1"))));
+                    .create(
+                        new TierSpec(
+                            "x",
+                            "btfs",
+                            TierKind.CLOUD,
+                            Optional.empty(),
+                            Map.of("api", "http://h:1"))));
     assertTrue(wrongKind.getMessage().contains("CLOUD"), wrongKind.getMessage());
   }
 
@@ -86,20 +95,28 @@ class BtfsTierConfigurationTest {
 
   @Test
   void theBuilderNamesWhatIsMissingOrWrong() {
-    assertThrows(IllegalArgumentException.class, () -> BtfsTier.builder().apiUrl(URI.create("http://h:1")).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BtfsTier.builder().apiUrl(URI.create("http://h:1")).build());
     IllegalArgumentException noApi =
         assertThrows(IllegalArgumentException.class, () -> BtfsTier.builder().id("b").build());
     assertTrue(noApi.getMessage().contains("apiUrl"), noApi.getMessage());
     IllegalArgumentException zero =
         assertThrows(
             IllegalArgumentException.class,
-            () -> BtfsTier.builder().id("b").apiUrl(URI.create("http://h:1")).requestTimeout(Duration.ZERO).build());
+            () ->
+                BtfsTier.builder()
+                    .id("b")
+                    .apiUrl(URI.create("http://h:1"))
+                    .requestTimeout(Duration.ZERO)
+                    .build());
     assertTrue(zero.getMessage().contains("PT0S"), zero.getMessage());
   }
 
   @Test
   void locatorsNameContentByCid() {
-    try (BtfsTier tier = BtfsTier.builder().id("b").apiUrl(URI.create("http://127.0.0.1:1")).build()) {
+    try (BtfsTier tier =
+        BtfsTier.builder().id("b").apiUrl(URI.create("http://127.0.0.1:1")).build()) {
       Cid cid = Cid.parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e");
       Locator where = tier.locator(cid);
       assertEquals(URI.create("btfs://" + cid), where.uri());
@@ -110,7 +127,9 @@ class BtfsTierConfigurationTest {
               () -> BtfsTier.cidOf(new Locator("b", URI.create("s3://bucket/key"))));
       assertTrue(s3.getMessage().contains("s3://bucket/key"), s3.getMessage());
       IllegalArgumentException notCid =
-          assertThrows(IllegalArgumentException.class, () -> BtfsTier.cidOf(new Locator("b", URI.create("btfs://xyz"))));
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> BtfsTier.cidOf(new Locator("b", URI.create("btfs://xyz"))));
       assertTrue(notCid.getMessage().contains("'xyz'"), notCid.getMessage());
     }
   }
@@ -122,7 +141,8 @@ class BtfsTierConfigurationTest {
       dead = URI.create("http://127.0.0.1:" + s.getLocalPort());
     }
     try (BtfsTier tier = BtfsTier.builder().id("b").apiUrl(dead).build()) {
-      Locator where = tier.locator(Cid.parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e"));
+      Locator where =
+          tier.locator(Cid.parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e"));
       BtfsNodeException e = assertThrows(BtfsNodeException.class, () -> tier.read(where, 0, -1));
       assertEquals(0, e.httpStatus());
       assertTrue(e.getMessage().contains(dead.getAuthority()), e.getMessage());

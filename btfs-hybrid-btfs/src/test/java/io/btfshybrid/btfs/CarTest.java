@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class CarTest {
   private static final int CHUNK = CidProfile.CHUNK_SIZE;
 
-  private static Map<Cid, byte[]> dag(byte[] content, CidProfile profile, Cid[] root) throws IOException {
+  private static Map<Cid, byte[]> dag(byte[] content, CidProfile profile, Cid[] root)
+      throws IOException {
     Map<Cid, byte[]> blocks = new LinkedHashMap<>();
     UnixFsDagBuilder b = UnixFsDagBuilder.create(profile, blocks::put);
     b.write(content);
@@ -34,10 +35,13 @@ class CarTest {
     ByteArrayOutputStream car = new ByteArrayOutputStream();
     Car.export(blocks::get, root, car);
     CarBlockSource source =
-        new CarBlockSource(new ByteArrayInputStream(car.toByteArray()), () -> {}, c -> {
-          fallbacks.incrementAndGet();
-          return blocks.get(c);
-        });
+        new CarBlockSource(
+            new ByteArrayInputStream(car.toByteArray()),
+            () -> {},
+            c -> {
+              fallbacks.incrementAndGet();
+              return blocks.get(c);
+            });
     try (InputStream in = new UnixFsReader(source, root, 0, -1, "t", source)) {
       return in.readAllBytes();
     }
@@ -47,8 +51,15 @@ class CarTest {
   void theHeaderIsDagCborRootsThenVersion() {
     Cid root = Cid.parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e");
     String expected =
-        "a2" + "65726f6f7473" + "81" + "d82a" + "5825" + "00" + HexFormat.of().formatHex(root.toBytes())
-            + "6776657273696f6e" + "01";
+        "a2"
+            + "65726f6f7473"
+            + "81"
+            + "d82a"
+            + "5825"
+            + "00"
+            + HexFormat.of().formatHex(root.toBytes())
+            + "6776657273696f6e"
+            + "01";
     assertEquals(expected, HexFormat.of().formatHex(Car.header(root)));
   }
 
@@ -82,13 +93,16 @@ class CarTest {
     Car.export(blocks::get, root[0], out);
     byte[] car = out.toByteArray();
     car[car.length / 2] ^= 1; // inside the first leaf's bytes
-    CarBlockSource source = new CarBlockSource(new ByteArrayInputStream(car), () -> {}, blocks::get);
+    CarBlockSource source =
+        new CarBlockSource(new ByteArrayInputStream(car), () -> {}, blocks::get);
     IntegrityException e =
-        assertThrows(IntegrityException.class, () -> {
-          try (InputStream in = new UnixFsReader(source, root[0], 0, -1, "t", source)) {
-            in.readAllBytes();
-          }
-        });
+        assertThrows(
+            IntegrityException.class,
+            () -> {
+              try (InputStream in = new UnixFsReader(source, root[0], 0, -1, "t", source)) {
+                in.readAllBytes();
+              }
+            });
     assertTrue(e.getMessage().contains("does not hash"), e.getMessage());
   }
 
@@ -97,6 +111,8 @@ class CarTest {
     Cid[] root = new Cid[1];
     Map<Cid, byte[]> blocks = dag(SeededContent.bytes(5, CHUNK + 1), CidProfile.V1_RAW, root);
     blocks.put(root[0], new byte[] {1, 2, 3});
-    assertThrows(IntegrityException.class, () -> Car.export(blocks::get, root[0], new ByteArrayOutputStream()));
+    assertThrows(
+        IntegrityException.class,
+        () -> Car.export(blocks::get, root[0], new ByteArrayOutputStream()));
   }
 }

@@ -12,10 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** The CID test vectors of PEERS.md: parsed, printed and computed with both profiles. */
 class CidTest {
@@ -52,13 +52,15 @@ class CidTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("vectors")
-  void computesTheRawLeafCidv1(String name, byte[] content, String v1, String v0) throws IOException {
+  void computesTheRawLeafCidv1(String name, byte[] content, String v1, String v0)
+      throws IOException {
     assertEquals(v1, Cid.compute(new ByteArrayInputStream(content), CidProfile.V1_RAW).toString());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("vectors")
-  void computesTheDefaultCidv0(String name, byte[] content, String v1, String v0) throws IOException {
+  void computesTheDefaultCidv0(String name, byte[] content, String v1, String v0)
+      throws IOException {
     assertEquals(v0, Cid.compute(new ByteArrayInputStream(content), CidProfile.V0).toString());
   }
 
@@ -87,7 +89,8 @@ class CidTest {
             .digest("hello world".getBytes(StandardCharsets.US_ASCII));
     assertArrayEquals(expected, cid.digest());
     assertTrue(cid.matches("hello world".getBytes(StandardCharsets.US_ASCII)));
-    assertEquals("1220" + HexFormat.of().formatHex(expected), HexFormat.of().formatHex(cid.multihash()));
+    assertEquals(
+        "1220" + HexFormat.of().formatHex(expected), HexFormat.of().formatHex(cid.multihash()));
     assertEquals("01551220", HexFormat.of().formatHex(cid.toBytes()).substring(0, 8));
   }
 
@@ -96,7 +99,8 @@ class CidTest {
     // PBNode{Data: UnixFS{Type: File, filesize: 0}} = 0a 04 08 02 18 00
     byte[] node = HexFormat.of().parseHex("0a0408021800");
     assertEquals(
-        "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH", Cid.ofBlock(0, Cid.DAG_PB, node).toString());
+        "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH",
+        Cid.ofBlock(0, Cid.DAG_PB, node).toString());
   }
 
   @Test
@@ -121,7 +125,8 @@ class CidTest {
 
   @Test
   void badTextIsRefusedNamingTheValueAndTheReason() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cid.parse("xyz"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Cid.parse("xyz"));
     assertTrue(e.getMessage().contains("'xyz'"), e.getMessage());
     assertTrue(e.getMessage().contains("multibase prefix"), e.getMessage());
     IllegalArgumentException bad58 =

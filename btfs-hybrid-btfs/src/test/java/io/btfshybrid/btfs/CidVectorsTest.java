@@ -45,7 +45,9 @@ class CidVectorsTest {
       JsonNode root = JSON.readTree(in);
       List<Arguments> out = new ArrayList<>();
       for (JsonNode v : root.get("vectors")) {
-        out.add(Arguments.of(v.get("name").asText(), v.get("size").asLong(), v.get("seed").asLong(), v));
+        out.add(
+            Arguments.of(
+                v.get("name").asText(), v.get("size").asLong(), v.get("seed").asLong(), v));
       }
       assertTrue(out.size() >= 11, resource + " holds " + out.size() + " vectors");
       return out.stream();
@@ -81,7 +83,14 @@ class CidVectorsTest {
     assumeTrue(onPath("ipfs_cid"), "Debian's ipfs_cid is not installed (apt-get install ipfs-cid)");
     Random random = new Random(20261121L);
     long[] sizes = {
-      0, 1, 100, 262_143, 262_144, 262_145, 3L * 262_144 - 7, 174L * 262_144 + 1 + random.nextInt(262_144)
+      0,
+      1,
+      100,
+      262_143,
+      262_144,
+      262_145,
+      3L * 262_144 - 7,
+      174L * 262_144 + 1 + random.nextInt(262_144)
     };
     for (long size : sizes) {
       long seed = random.nextInt() | 1;
@@ -89,12 +98,17 @@ class CidVectorsTest {
       try (OutputStream out = Files.newOutputStream(file)) {
         new SeededContent(seed, size).transferTo(out);
       }
-      Process p = new ProcessBuilder("ipfs_cid", file.toString()).redirectErrorStream(false).start();
+      Process p =
+          new ProcessBuilder("ipfs_cid", file.toString()).redirectErrorStream(false).start();
       p.getErrorStream().transferTo(OutputStream.nullOutputStream());
       String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ipfs_cid did not finish");
       String line =
-          stdout.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow(() -> new AssertionError(stdout));
+          stdout
+              .lines()
+              .filter(l -> l.startsWith("{"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(stdout));
       String expected = JSON.readTree(line).get("CIDv0").asText();
       try (InputStream in = Files.newInputStream(file)) {
         assertEquals(expected, Cid.compute(in, CidProfile.V0).toString(), size + " bytes");

@@ -24,7 +24,8 @@ class DagPbTest {
     Cid child = Cid.parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e");
     byte[] node =
         DagPb.encode(
-            List.of(new DagPb.Link(child, "", 11)), UnixFsData.encodeInternal(11, new long[] {11}, 1));
+            List.of(new DagPb.Link(child, "", 11)),
+            UnixFsData.encodeInternal(11, new long[] {11}, 1));
     String link = "0a24" + HEX.formatHex(child.toBytes()) + "1200" + "180b";
     String data = "0a06" + "0802" + "180b" + "200b";
     assertEquals("12" + "2a" + link + data, HEX.formatHex(node));

@@ -100,7 +100,10 @@ final class IpfsNodeExtension implements BeforeAllCallback, ParameterResolver {
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
-              "the js-ipfs daemon exited with " + process.exitValue() + ":\n" + Files.readString(log));
+              "the js-ipfs daemon exited with "
+                  + process.exitValue()
+                  + ":\n"
+                  + Files.readString(log));
         }
         if (Files.readString(log).contains("Daemon is ready") && answers(node.apiUrl())) {
           return;
@@ -158,7 +161,8 @@ final class IpfsNodeExtension implements BeforeAllCallback, ParameterResolver {
         return p.toAbsolutePath();
       }
     }
-    throw new IllegalStateException("cannot find src/test/ipfs/package.json; looked in " + candidates);
+    throw new IllegalStateException(
+        "cannot find src/test/ipfs/package.json; looked in " + candidates);
   }
 
   private static void install(Path dir) throws IOException {
@@ -177,13 +181,21 @@ final class IpfsNodeExtension implements BeforeAllCallback, ParameterResolver {
               .start();
     } catch (IOException e) {
       throw new IllegalStateException(
-          "npm is needed to install the js-ipfs test node (src/test/ipfs) but could not run: " + e, e);
+          "npm is needed to install the js-ipfs test node (src/test/ipfs) but could not run: " + e,
+          e);
     }
     try {
       if (!npm.waitFor(INSTALL_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
         npm.destroyForcibly();
         throw new IllegalStateException(
-            "npm " + command + " in " + dir + " took over " + INSTALL_LIMIT + ":\n" + Files.readString(log));
+            "npm "
+                + command
+                + " in "
+                + dir
+                + " took over "
+                + INSTALL_LIMIT
+                + ":\n"
+                + Files.readString(log));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -191,7 +203,13 @@ final class IpfsNodeExtension implements BeforeAllCallback, ParameterResolver {
     }
     if (npm.exitValue() != 0 || !Files.isExecutable(dir.resolve("node_modules/.bin/jsipfs"))) {
       throw new IllegalStateException(
-          "npm " + command + " in " + dir + " failed (exit " + npm.exitValue() + "):\n"
+          "npm "
+              + command
+              + " in "
+              + dir
+              + " failed (exit "
+              + npm.exitValue()
+              + "):\n"
               + Files.readString(log, StandardCharsets.UTF_8));
     }
   }

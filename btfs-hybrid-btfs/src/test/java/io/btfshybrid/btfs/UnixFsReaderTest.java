@@ -25,8 +25,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Trustless reads: the DAG's blocks, verified one by one, rebuild exactly the content. */
 class UnixFsReaderTest {
   private static final int CHUNK = CidProfile.CHUNK_SIZE;
+
   /** 176 chunks: two levels below the root (174 + 2 leaves under two nodes). */
   private static final int SIZE = 175 * CHUNK + 4321;
+
   private static byte[] content;
 
   @BeforeAll
@@ -99,7 +101,9 @@ class UnixFsReaderTest {
       int from = (int) r[0];
       int to = r[1] < 0 ? SIZE : (int) Math.min(SIZE, r[0] + r[1]);
       assertArrayEquals(
-          Arrays.copyOfRange(content, from, to), read(dag, r[0], r[1]), "range " + Arrays.toString(r));
+          Arrays.copyOfRange(content, from, to),
+          read(dag, r[0], r[1]),
+          "range " + Arrays.toString(r));
     }
   }
 
@@ -119,7 +123,8 @@ class UnixFsReaderTest {
     Dag dag = build(profile, content);
     Cid thirdLeaf = new ArrayList<>(dag.blocks.keySet()).get(2);
     dag.blocks.get(thirdLeaf)[100] ^= 1;
-    assertArrayEquals(Arrays.copyOf(content, 2 * CHUNK), read(dag, 0, 2 * CHUNK), "leaves before it");
+    assertArrayEquals(
+        Arrays.copyOf(content, 2 * CHUNK), read(dag, 0, 2 * CHUNK), "leaves before it");
     IntegrityException e = assertThrows(IntegrityException.class, () -> read(dag, 0, -1));
     assertEquals(2L * CHUNK, e.offset());
     assertEquals("test", e.tierId());
@@ -140,7 +145,8 @@ class UnixFsReaderTest {
     Dag dag = build(CidProfile.V0, content);
     dag.blocks.get(dag.root)[3] ^= 0x40;
     IntegrityException e =
-        assertThrows(IntegrityException.class, () -> UnixFs.open(dag.source(), dag.root, 0, -1, "t"));
+        assertThrows(
+            IntegrityException.class, () -> UnixFs.open(dag.source(), dag.root, 0, -1, "t"));
     assertEquals(0, e.offset());
   }
 

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Checks the hash chain of an audit log. */
 @Command(name = "audit", description = "Audit log.", subcommands = AuditCommand.Verify.class)
@@ -33,8 +33,10 @@ final class AuditCommand {
         if (parent.main.config == null) {
           throw new ConfigException("no audit log: pass --log FILE or a --config with 'audit:'");
         }
-        file = CliConfig.load(parent.main.config).audit()
-            .orElseThrow(() -> new ConfigException("the configuration has no 'audit:' file"));
+        file =
+            CliConfig.load(parent.main.config)
+                .audit()
+                .orElseThrow(() -> new ConfigException("the configuration has no 'audit:' file"));
       }
       AuditVerification v = AuditLog.verify(file);
       if (parent.main.json) {
@@ -47,7 +49,11 @@ final class AuditCommand {
       } else if (v.ok()) {
         spec.commandLine().getOut().printf("%s: %d entries, chain intact%n", file, v.entries());
       } else {
-        spec.commandLine().getErr().printf("btfs-hybrid: %s: chain broken at entry %d: %s%n", file, v.firstBadEntry(), v.detail());
+        spec.commandLine()
+            .getErr()
+            .printf(
+                "btfs-hybrid: %s: chain broken at entry %d: %s%n",
+                file, v.firstBadEntry(), v.detail());
       }
       return v.ok() ? ExitCodes.OK : ExitCodes.INTEGRITY;
     }

@@ -30,7 +30,8 @@ record CliConfig(
     long cacheMaxBytes,
     Optional<Path> trust,
     Optional<Path> audit) {
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
   static final long DEFAULT_CACHE_BYTES = 8L << 30;
 
   static CliConfig load(Path file) {
@@ -41,7 +42,8 @@ record CliConfig(
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
     } catch (IOException e) {
-      throw new ConfigException("configuration file '" + file + "' is not valid YAML/JSON: " + e.getMessage(), e);
+      throw new ConfigException(
+          "configuration file '" + file + "' is not valid YAML/JSON: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException("configuration file '" + file + "' must hold a mapping");
@@ -62,8 +64,12 @@ record CliConfig(
   }
 
   private static TierSpec tier(JsonNode t, Path base, Path file) {
-    String id = text(t, "id").orElseThrow(() -> new ConfigException("a tier in '" + file + "' has no id"));
-    String type = text(t, "type").orElseThrow(() -> new ConfigException("tier '" + id + "' has no type (file, s3, btfs)"));
+    String id =
+        text(t, "id").orElseThrow(() -> new ConfigException("a tier in '" + file + "' has no id"));
+    String type =
+        text(t, "type")
+            .orElseThrow(
+                () -> new ConfigException("tier '" + id + "' has no type (file, s3, btfs)"));
     TierKind kind;
     try {
       kind = TierKind.parse(text(t, "kind").orElse(defaultKind(type)));
@@ -76,7 +82,8 @@ record CliConfig(
       Map.Entry<String, JsonNode> f = fields.next();
       if (!List.of("id", "type", "kind", "region").contains(f.getKey())) {
         String value = f.getValue().asText();
-        settings.put(f.getKey(), f.getKey().equals("root") ? resolve(base, value).toString() : value);
+        settings.put(
+            f.getKey(), f.getKey().equals("root") ? resolve(base, value).toString() : value);
       }
     }
     return new TierSpec(id, type, kind, text(t, "region"), settings);
@@ -96,7 +103,8 @@ record CliConfig(
   }
 
   private static Path resolve(Path base, String path) {
-    String expanded = path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+    String expanded =
+        path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
     return base.resolve(expanded).normalize();
   }
 
@@ -104,17 +112,19 @@ record CliConfig(
   static long parseSize(String text) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
-      throw new ConfigException("size '" + text + "' is not a number with an optional unit (KiB, MiB, GiB, TiB)");
+      throw new ConfigException(
+          "size '" + text + "' is not a number with an optional unit (KiB, MiB, GiB, TiB)");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-    int shift = switch (unit.charAt(0)) {
-      case 'K' -> 10;
-      case 'M' -> 20;
-      case 'G' -> 30;
-      case 'T' -> 40;
-      default -> 0;
-    };
+    int shift =
+        switch (unit.charAt(0)) {
+          case 'K' -> 10;
+          case 'M' -> 20;
+          case 'G' -> 30;
+          case 'T' -> 40;
+          default -> 0;
+        };
     return n << shift;
   }
 
@@ -135,8 +145,13 @@ record CliConfig(
   }
 
   TrustRoot trustRoot(Optional<Path> override) throws IOException {
-    Path file = override.or(() -> trust)
-        .orElseThrow(() -> new ConfigException("no trust root: set 'trust:' in the configuration or pass --trust"));
+    Path file =
+        override
+            .or(() -> trust)
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "no trust root: set 'trust:' in the configuration or pass --trust"));
     return TrustRoot.load(file);
   }
 

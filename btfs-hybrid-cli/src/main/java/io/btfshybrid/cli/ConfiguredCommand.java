@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** A sub-command that works on the tiers of the configuration file. */
 abstract class ConfiguredCommand implements Callable<Integer> {
@@ -35,7 +35,8 @@ abstract class ConfiguredCommand implements Callable<Integer> {
       if (Files.isRegularFile(local)) {
         return CliConfig.load(local);
       }
-      throw new ConfigException("no configuration: pass --config FILE (or create ./btfs-hybrid.yaml)");
+      throw new ConfigException(
+          "no configuration: pass --config FILE (or create ./btfs-hybrid.yaml)");
     }
     return CliConfig.load(main.config);
   }

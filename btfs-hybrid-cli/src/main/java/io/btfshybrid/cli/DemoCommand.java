@@ -26,33 +26,44 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Publishes a generated release to three local tiers (a replica directory, a real S3 server and a
  * BTFS node simulator), loads it verified, then damages the replica and stops the cloud, and shows
  * every read still returns exact bytes.
  */
-@Command(name = "demo", description = "Publish a sample release to a replica, an in-process S3 server and a BTFS node"
-    + " simulator; load it verified; survive a lying replica and a dead cloud.")
+@Command(
+    name = "demo",
+    description =
+        "Publish a sample release to a replica, an in-process S3 server and a BTFS node"
+            + " simulator; load it verified; survive a lying replica and a dead cloud.")
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(names = "--dir", description = "work directory (default: a temporary one, removed afterwards)")
+  @Option(
+      names = "--dir",
+      description = "work directory (default: a temporary one, removed afterwards)")
   Path dir;
 
-  @Option(names = "--shards", defaultValue = "64", description = "number of shards (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--shards",
+      defaultValue = "64",
+      description = "number of shards (default ${DEFAULT-VALUE})")
   int shards;
 
-  @Option(names = "--shard-size", defaultValue = "4MiB", description = "bytes per shard (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--shard-size",
+      defaultValue = "4MiB",
+      description = "bytes per shard (default ${DEFAULT-VALUE})")
   String shardSize;
 
   private PrintWriter out;
@@ -65,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--shards and --shard-size must be positive");
     }
     boolean temporary = dir == null;
-    Path work = temporary ? Files.createTempDirectory("btfs-hybrid-demo") : Files.createDirectories(dir);
+    Path work =
+        temporary ? Files.createTempDirectory("btfs-hybrid-demo") : Files.createDirectories(dir);
     try {
       return run(work, perShard);
     } finally {
@@ -86,27 +98,42 @@ final class DemoCommand implements Callable<Integer> {
         BtfsNodeSimulator node = BtfsNodeSimulator.start(tierRoot.resolve("btfs-node"));
         S3Tier cloud = s3.tierBuilder("cloud").prefix("releases").build();
         BtfsTier btfs = BtfsTier.builder().id("btfs").apiUrl(node.apiUrl()).build()) {
-      FileTier mirror = FileTier.builder().id("mirror").kind(TierKind.REPLICA).region("eu-west-1")
-          .root(tierRoot.resolve("mirror")).build();
-      out.printf("      replica: directory %s%n      cloud:   S3 (S3Proxy, in-process) at %s, bucket datasets%n"
-          + "      btfs:    BTFS node simulator at %s%n", mirror.root(), s3.endpoint(), node.apiUrl());
+      FileTier mirror =
+          FileTier.builder()
+              .id("mirror")
+              .kind(TierKind.REPLICA)
+              .region("eu-west-1")
+              .root(tierRoot.resolve("mirror"))
+              .build();
+      out.printf(
+          "      replica: directory %s%n      cloud:   S3 (S3Proxy, in-process) at %s, bucket datasets%n"
+              + "      btfs:    BTFS node simulator at %s%n",
+          mirror.root(), s3.endpoint(), node.apiUrl());
       List<StorageTier> tiers = List.of(mirror, cloud, btfs);
       ManifestSigner signer = ManifestSigner.generate();
       TrustRoot trust = TrustRoot.of(signer.publicKeyset());
 
       step(2, "publishing sample@1.0.0 to %s", describe(tiers));
       long t0 = System.nanoTime();
-      PublishResult release = DatasetPublisher.builder().tiers(tiers).signer(signer)
-          .classification("internal").tag("demo", "true").build()
-          .publish(source, "sample", "1.0.0");
-      out.printf("      %s in %.1f s%n      manifest %s%n", Human.bytes(release.bytesUploaded()), secs(t0), release.manifestUri());
+      PublishResult release =
+          DatasetPublisher.builder()
+              .tiers(tiers)
+              .signer(signer)
+              .classification("internal")
+              .tag("demo", "true")
+              .build()
+              .publish(source, "sample", "1.0.0");
+      out.printf(
+          "      %s in %.1f s%n      manifest %s%n",
+          Human.bytes(release.bytesUploaded()), secs(t0), release.manifestUri());
 
       step(3, "loading every shard verified, with a disk cache (cold, then warm)");
       Path cacheDir = work.resolve("cache");
       try (DatasetClient client = client(tiers, trust, cacheDir, shards * perShard)) {
         Pass cold = readAll(client, release, expected);
         Pass warm = readAll(client, release, expected);
-        out.printf("      cold (fetch + fill cache): %s   warm (from cache, re-verified): %s   cache hits: %d%n",
+        out.printf(
+            "      cold (fetch + fill cache): %s   warm (from cache, re-verified): %s   cache hits: %d%n",
             cold.rate(), warm.rate(), client.stats().cacheHits());
       }
 
@@ -130,28 +157,39 @@ final class DemoCommand implements Callable<Integer> {
       try (DatasetClient client = client(tiers, trust, cacheDir, shards * perShard)) {
         Pass damaged = readAll(client, release, expected);
         Pass cached = readAll(client, release, expected);
-        out.printf("      every shard exact: %s   then from cache: %s%n%n", damaged.rate(), cached.rate());
+        out.printf(
+            "      every shard exact: %s   then from cache: %s%n%n", damaged.rate(), cached.rate());
         table(client.stats());
-        out.printf("%n      integrity failures caught: %d   cache hits: %d   throughput with a failing tier: %s%n",
+        out.printf(
+            "%n      integrity failures caught: %d   cache hits: %d   throughput with a failing tier: %s%n",
             client.stats().integrityFailures(), client.stats().cacheHits(), damaged.rate());
       }
 
       step(6, "the cloud goes down too (S3 server stopped): reading from BTFS, no cache");
       s3.close();
-      try (DatasetClient client = DatasetClient.builder().tiers(tiers).region("eu-west-1").trust(trust).build()) {
+      try (DatasetClient client =
+          DatasetClient.builder().tiers(tiers).region("eu-west-1").trust(trust).build()) {
         Pass fromBtfs = readAll(client, release, expected);
         out.printf("      every shard exact: %s%n%n", fromBtfs.rate());
         table(client.stats());
       }
     }
-    out.println("\nOK: every byte returned matched the signed manifest, through a lying replica and a"
-        + " dead cloud.");
+    out.println(
+        "\nOK: every byte returned matched the signed manifest, through a lying replica and a"
+            + " dead cloud.");
     return ExitCodes.OK;
   }
 
-  private DatasetClient client(List<StorageTier> tiers, TrustRoot trust, Path cacheDir, long datasetBytes) throws IOException {
-    return DatasetClient.builder().tiers(tiers).region("eu-west-1").trust(trust)
-        .cacheDirectory(cacheDir).cacheMaxBytes(Math.max(4 * datasetBytes, 1 << 20)).build();
+  private DatasetClient client(
+      List<StorageTier> tiers, TrustRoot trust, Path cacheDir, long datasetBytes)
+      throws IOException {
+    return DatasetClient.builder()
+        .tiers(tiers)
+        .region("eu-west-1")
+        .trust(trust)
+        .cacheDirectory(cacheDir)
+        .cacheMaxBytes(Math.max(4 * datasetBytes, 1 << 20))
+        .build();
   }
 
   /** Writes the sample shards and returns each one's SHA-256, for an independent check. */
@@ -184,7 +222,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Reads every shard and checks it against the source file's own SHA-256, independently. */
-  private Pass readAll(DatasetClient client, PublishResult release, Map<String, String> expected) throws IOException {
+  private Pass readAll(DatasetClient client, PublishResult release, Map<String, String> expected)
+      throws IOException {
     long bytes = 0;
     long t0 = System.nanoTime();
     try (Dataset ds = client.open(release.manifestUri())) {
@@ -215,10 +254,18 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void table(ClientStats stats) {
-    out.printf("  %-8s %14s %8s %8s %10s %9s%n", "source", "bytes served", "chunks", "errors", "integrity", "healthy");
+    out.printf(
+        "  %-8s %14s %8s %8s %10s %9s%n",
+        "source", "bytes served", "chunks", "errors", "integrity", "healthy");
     for (TierStats t : stats.sources()) {
-      out.printf("  %-8s %14s %8d %8d %10d %9s%n", t.tierId(), Human.bytes(t.bytesServed()), t.chunksServed(),
-          t.errors(), t.integrityFailures(), t.healthy() ? "yes" : "no");
+      out.printf(
+          "  %-8s %14s %8d %8d %10d %9s%n",
+          t.tierId(),
+          Human.bytes(t.bytesServed()),
+          t.chunksServed(),
+          t.errors(),
+          t.integrityFailures(),
+          t.healthy() ? "yes" : "no");
     }
   }
 
@@ -234,7 +281,11 @@ final class DemoCommand implements Callable<Integer> {
   private static String describe(List<StorageTier> tiers) {
     StringBuilder sb = new StringBuilder();
     for (StorageTier t : tiers) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(t.id()).append(" (").append(t.kind().name().toLowerCase()).append(')');
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append(t.id())
+          .append(" (")
+          .append(t.kind().name().toLowerCase())
+          .append(')');
     }
     return sb.toString();
   }
@@ -243,7 +294,6 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("[" + n + "/6] " + format + "%n", args);
     out.flush();
   }
-
 
   private static double secs(long t0) {
     return (System.nanoTime() - t0) / 1e9;

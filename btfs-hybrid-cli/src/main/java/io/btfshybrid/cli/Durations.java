@@ -13,7 +13,8 @@ final class Durations {
   static Duration parse(String text) {
     Matcher m = FORMAT.matcher(text.trim());
     if (!m.matches()) {
-      throw new ConfigException("duration '" + text + "' is not a number followed by d, h, m or s (e.g. 30d)");
+      throw new ConfigException(
+          "duration '" + text + "' is not a number followed by d, h, m or s (e.g. 30d)");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -38,8 +38,10 @@ final class ExitCodes {
     if (t instanceof AccessDeniedException || t instanceof KeyUnavailableException) {
       return DENIED;
     }
-    if (t instanceof IllegalArgumentException || t instanceof ConfigException
-        || t instanceof NoSuchFileException || t instanceof InvalidKeysetException) {
+    if (t instanceof IllegalArgumentException
+        || t instanceof ConfigException
+        || t instanceof NoSuchFileException
+        || t instanceof InvalidKeysetException) {
       return USAGE;
     }
     return FAILURE;

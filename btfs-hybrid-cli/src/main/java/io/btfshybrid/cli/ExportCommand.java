@@ -7,7 +7,9 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 /** The exit path: plain files plus a SHA256SUMS file that {@code sha256sum -c} checks. */
-@Command(name = "export", description = "Write MANIFEST's shards as plain files plus SHA256SUMS into --out DIR.")
+@Command(
+    name = "export",
+    description = "Write MANIFEST's shards as plain files plus SHA256SUMS into --out DIR.")
 final class ExportCommand extends PullCommand {
   @Override
   void afterWrite(List<Materializer.Written> files) throws IOException {

@@ -14,12 +14,16 @@ import picocli.CommandLine.Parameters;
 /** Shows a verified manifest. */
 @Command(name = "inspect", description = "Verify MANIFEST and show what it contains.")
 final class InspectCommand extends ConfiguredCommand {
-  @Parameters(index = "0", paramLabel = "MANIFEST", description = "release address, tier URI or manifest file")
+  @Parameters(
+      index = "0",
+      paramLabel = "MANIFEST",
+      description = "release address, tier URI or manifest file")
   String manifest;
 
   @Override
   public Integer call() throws Exception {
-    try (DatasetClient client = client(); Dataset ds = client.open(manifestUri(manifest))) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(manifestUri(manifest))) {
       DatasetManifest m = ds.manifest();
       if (json()) {
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -33,15 +37,29 @@ final class InspectCommand extends ConfiguredCommand {
         doc.put("encrypted", m.encryption().isPresent());
         List<Map<String, Object>> shards = new ArrayList<>();
         for (ShardEntry s : m.shards()) {
-          shards.add(Map.of("path", s.path(), "size", s.size(), "sha256", s.sha256(), "chunks", s.chunkCount()));
+          shards.add(
+              Map.of(
+                  "path",
+                  s.path(),
+                  "size",
+                  s.size(),
+                  "sha256",
+                  s.sha256(),
+                  "chunks",
+                  s.chunkCount()));
         }
         doc.put("shards", shards);
         Json.print(out(), doc);
       } else {
         out().printf("%s@%s  manifest %s%n", m.datasetId(), m.version(), ds.manifestHash());
-        out().printf("owner %s, classification %s, created %s, expires %s, %s%n", m.owner(), m.classification(),
-            m.createdAt(), m.expiresAt().map(Object::toString).orElse("never"),
-            m.encryption().isPresent() ? "encrypted" : "not encrypted");
+        out()
+            .printf(
+                "owner %s, classification %s, created %s, expires %s, %s%n",
+                m.owner(),
+                m.classification(),
+                m.createdAt(),
+                m.expiresAt().map(Object::toString).orElse("never"),
+                m.encryption().isPresent() ? "encrypted" : "not encrypted");
         out().printf("%d shards, %s%n", m.shards().size(), Human.bytes(m.totalSize()));
         for (ShardEntry s : m.shards()) {
           out().printf("  %12d  %s  %s%n", s.size(), s.sha256().substring(0, 16), s.path());

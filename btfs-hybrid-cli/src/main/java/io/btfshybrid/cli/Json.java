@@ -7,7 +7,8 @@ import java.io.PrintWriter;
 /** Machine-readable output for {@code --json}. */
 final class Json {
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      new ObjectMapper()
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .enable(SerializationFeature.INDENT_OUTPUT);
 
   private Json() {}

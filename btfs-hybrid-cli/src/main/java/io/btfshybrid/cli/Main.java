@@ -55,7 +55,9 @@ public final class Main {
     cli.setParameterExceptionHandler(
         (ex, args1) -> {
           ex.getCommandLine().getErr().println("btfs-hybrid: " + ex.getMessage());
-          ex.getCommandLine().getErr().println("try: btfs-hybrid " + ex.getCommandLine().getCommandName() + " --help");
+          ex.getCommandLine()
+              .getErr()
+              .println("try: btfs-hybrid " + ex.getCommandLine().getCommandName() + " --help");
           return ExitCodes.USAGE;
         });
     return cli.execute(args);

@@ -38,7 +38,8 @@ final class Materializer {
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling("." + target.getFileName() + ".partial");
         MessageDigest md = sha256();
-        try (InputStream in = ds.openShard(shard.path()); OutputStream out = Files.newOutputStream(temp)) {
+        try (InputStream in = ds.openShard(shard.path());
+            OutputStream out = Files.newOutputStream(temp)) {
           byte[] buf = new byte[1 << 16];
           for (int n; (n = in.read(buf)) > 0; ) {
             md.update(buf, 0, n);
@@ -48,7 +49,8 @@ final class Materializer {
           Files.deleteIfExists(temp);
           throw e;
         }
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         done.add(target);
         written.add(new Written(shard.path(), shard.size(), HexFormat.of().formatHex(md.digest())));
       }

@@ -11,14 +11,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** Shows which tier each shard would be read from first, and how many bytes that is per tier. */
-@Command(name = "plan", description = "Bytes per first-choice tier for MANIFEST, and shards with no source.")
+@Command(
+    name = "plan",
+    description = "Bytes per first-choice tier for MANIFEST, and shards with no source.")
 final class PlanCommand extends ConfiguredCommand {
-  @Parameters(index = "0", paramLabel = "MANIFEST", description = "release address, tier URI or manifest file")
+  @Parameters(
+      index = "0",
+      paramLabel = "MANIFEST",
+      description = "release address, tier URI or manifest file")
   String manifest;
 
   @Override
   public Integer call() throws Exception {
-    try (DatasetClient client = client(); Dataset ds = client.open(manifestUri(manifest))) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(manifestUri(manifest))) {
       Map<String, Long> bytesByTier = new TreeMap<>();
       int unplanned = 0;
       for (ShardEntry s : ds.shards()) {
@@ -30,11 +36,22 @@ final class PlanCommand extends ConfiguredCommand {
         }
       }
       if (json()) {
-        Json.print(out(), Map.of("bytesByFirstTier", bytesByTier, "shardsWithoutSource", unplanned,
-            "totalBytes", ds.manifest().totalSize()));
+        Json.print(
+            out(),
+            Map.of(
+                "bytesByFirstTier",
+                bytesByTier,
+                "shardsWithoutSource",
+                unplanned,
+                "totalBytes",
+                ds.manifest().totalSize()));
       } else {
-        bytesByTier.forEach((tier, bytes) -> out().printf("  %-12s %s%n", tier, Human.bytes(bytes)));
-        out().printf("total %s; shards with no source: %d%n", Human.bytes(ds.manifest().totalSize()), unplanned);
+        bytesByTier.forEach(
+            (tier, bytes) -> out().printf("  %-12s %s%n", tier, Human.bytes(bytes)));
+        out()
+            .printf(
+                "total %s; shards with no source: %d%n",
+                Human.bytes(ds.manifest().totalSize()), unplanned);
       }
       return unplanned == 0 ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
     } finally {

@@ -24,8 +24,9 @@ final class ProgressBar implements DatasetPublisher.ProgressListener {
     double secs = Math.max(1e-3, (now - started) / 1e9);
     double rate = done / secs;
     long eta = rate <= 0 ? 0 : (long) ((total - done) / rate);
-    err.printf("\r%-7s %s / %s  %s  ETA %ds   ", phase, Human.bytes(done), Human.bytes(total),
-        Human.rate(done, now - started), eta);
+    err.printf(
+        "\r%-7s %s / %s  %s  ETA %ds   ",
+        phase, Human.bytes(done), Human.bytes(total), Human.rate(done, now - started), eta);
     if (done >= total && "upload".equals(phase)) {
       err.println();
     }

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Publishes a directory as a signed release to every configured tier. */
-@Command(name = "publish", description = "Publish DIR as an immutable, signed release; prints the manifest URI.")
+@Command(
+    name = "publish",
+    description = "Publish DIR as an immutable, signed release; prints the manifest URI.")
 final class PublishCommand extends ConfiguredCommand {
   @Parameters(index = "0", paramLabel = "DIR", description = "directory to publish")
   Path source;
@@ -25,13 +27,21 @@ final class PublishCommand extends ConfiguredCommand {
   @Option(names = "--version", required = true, description = "release version")
   String version;
 
-  @Option(names = "--signing-key", required = true, description = "signing keyset from 'keys generate'")
+  @Option(
+      names = "--signing-key",
+      required = true,
+      description = "signing keyset from 'keys generate'")
   Path signingKey;
 
-  @Option(names = "--classification", defaultValue = "unclassified", description = "classification label")
+  @Option(
+      names = "--classification",
+      defaultValue = "unclassified",
+      description = "classification label")
   String classification;
 
-  @Option(names = "--encrypt", description = "envelope-encrypt the shards (needs --kek and --kek-id)")
+  @Option(
+      names = "--encrypt",
+      description = "envelope-encrypt the shards (needs --kek and --kek-id)")
   boolean encrypt;
 
   @Option(names = "--kek-id", description = "the KEK that wraps the release's data key")
@@ -46,10 +56,11 @@ final class PublishCommand extends ConfiguredCommand {
   @Override
   public Integer call() throws Exception {
     try {
-      DatasetPublisher.Builder b = DatasetPublisher.builder()
-          .tiers(tiers())
-          .signer(ManifestSigner.load(signingKey))
-          .classification(classification);
+      DatasetPublisher.Builder b =
+          DatasetPublisher.builder()
+              .tiers(tiers())
+              .signer(ManifestSigner.load(signingKey))
+              .classification(classification);
       if (encrypt) {
         if (reader.kek == null || kekId == null) {
           throw new ConfigException("--encrypt needs --kek KEK.json and --kek-id ID");
@@ -78,12 +89,14 @@ final class PublishCommand extends ConfiguredCommand {
       }
       PublishResult r = b.build().publish(source, dataset, version);
       if (json()) {
-        Json.print(out(), Map.of(
-            "manifestUri", r.manifestUri().toString(),
-            "manifestHash", r.manifestHash(),
-            "shards", r.manifest().shards().size(),
-            "bytesUploaded", r.bytesUploaded(),
-            "alreadyPublished", r.alreadyPublished()));
+        Json.print(
+            out(),
+            Map.of(
+                "manifestUri", r.manifestUri().toString(),
+                "manifestHash", r.manifestHash(),
+                "shards", r.manifest().shards().size(),
+                "bytesUploaded", r.bytesUploaded(),
+                "alreadyPublished", r.alreadyPublished()));
       } else {
         out().println(r.manifestUri());
       }

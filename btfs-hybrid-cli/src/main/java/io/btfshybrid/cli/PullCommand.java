@@ -12,7 +12,10 @@ import picocli.CommandLine.Parameters;
 /** Downloads a release, verified, into a directory. */
 @Command(name = "pull", description = "Download every shard of MANIFEST, verified, into --out DIR.")
 class PullCommand extends ConfiguredCommand {
-  @Parameters(index = "0", paramLabel = "MANIFEST", description = "release address, tier URI or manifest file")
+  @Parameters(
+      index = "0",
+      paramLabel = "MANIFEST",
+      description = "release address, tier URI or manifest file")
   String manifest;
 
   @Option(names = "--out", required = true, description = "destination directory")
@@ -20,7 +23,8 @@ class PullCommand extends ConfiguredCommand {
 
   @Override
   public Integer call() throws Exception {
-    try (DatasetClient client = client(); Dataset ds = client.open(manifestUri(manifest))) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(manifestUri(manifest))) {
       List<Materializer.Written> files = Materializer.write(ds, outDir);
       afterWrite(files);
       report(files, ds);
@@ -36,11 +40,28 @@ class PullCommand extends ConfiguredCommand {
   void report(List<Materializer.Written> files, Dataset ds) {
     long bytes = files.stream().mapToLong(Materializer.Written::size).sum();
     if (json()) {
-      Json.print(out(), Map.of("dataset", ds.manifest().datasetId(), "version", ds.manifest().version(),
-          "files", files.size(), "bytes", bytes, "out", outDir.toString()));
+      Json.print(
+          out(),
+          Map.of(
+              "dataset",
+              ds.manifest().datasetId(),
+              "version",
+              ds.manifest().version(),
+              "files",
+              files.size(),
+              "bytes",
+              bytes,
+              "out",
+              outDir.toString()));
     } else {
-      out().printf("%s@%s: %d files, %s verified into %s%n", ds.manifest().datasetId(),
-          ds.manifest().version(), files.size(), Human.bytes(bytes), outDir);
+      out()
+          .printf(
+              "%s@%s: %d files, %s verified into %s%n",
+              ds.manifest().datasetId(),
+              ds.manifest().version(),
+              files.size(),
+              Human.bytes(bytes),
+              outDir);
     }
   }
 }

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 
 /** Who is reading and which key file may unwrap data keys, for encrypted or restricted releases. */
 final class ReaderOptions {
-  @Option(names = "--principal", description = "the reader's name, checked against the release's policy")
+  @Option(
+      names = "--principal",
+      description = "the reader's name, checked against the release's policy")
   String principal;
 
   @Option(names = "--groups", split = ",", description = "the reader's groups (comma-separated)")

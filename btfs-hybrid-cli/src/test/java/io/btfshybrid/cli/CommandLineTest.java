@@ -42,21 +42,40 @@ class CommandLineTest {
     }
     Files.write(source.resolve("empty.txt"), new byte[0]);
     config = tmp.resolve("btfs-hybrid.yaml");
-    Files.writeString(config, String.join("\n",
-        "region: eu-west-1",
-        "tiers:",
-        "  - { id: mirror, type: file, kind: replica, region: eu-west-1, root: tiers/mirror }",
-        "  - { id: cloud, type: file, kind: cloud, root: tiers/cloud }",
-        "trust: trust.json",
-        ""));
-    Run keys = run("keys", "generate", "--out", tmp.resolve("signer.json").toString(),
-        "--public-out", tmp.resolve("trust.json").toString());
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "region: eu-west-1",
+            "tiers:",
+            "  - { id: mirror, type: file, kind: replica, region: eu-west-1, root: tiers/mirror }",
+            "  - { id: cloud, type: file, kind: cloud, root: tiers/cloud }",
+            "trust: trust.json",
+            ""));
+    Run keys =
+        run(
+            "keys",
+            "generate",
+            "--out",
+            tmp.resolve("signer.json").toString(),
+            "--public-out",
+            tmp.resolve("trust.json").toString());
     assertEquals(0, keys.code(), keys.err());
   }
 
   String publish() {
-    Run p = run("--config", config.toString(), "publish", source.toString(), "--dataset", "ds",
-        "--version", "1", "--signing-key", tmp.resolve("signer.json").toString());
+    Run p =
+        run(
+            "--config",
+            config.toString(),
+            "publish",
+            source.toString(),
+            "--dataset",
+            "ds",
+            "--version",
+            "1",
+            "--signing-key",
+            tmp.resolve("signer.json").toString());
     assertEquals(0, p.code(), p.err());
     return p.out().trim();
   }
@@ -68,8 +87,11 @@ class CommandLineTest {
     Path out = tmp.resolve("export");
     Run e = run("--config", config.toString(), "export", uri, "--out", out.toString());
     assertEquals(0, e.code(), e.err());
-    Process check = new ProcessBuilder("sha256sum", "-c", "SHA256SUMS").directory(out.toFile())
-        .redirectErrorStream(true).start();
+    Process check =
+        new ProcessBuilder("sha256sum", "-c", "SHA256SUMS")
+            .directory(out.toFile())
+            .redirectErrorStream(true)
+            .start();
     String report = new String(check.getInputStream().readAllBytes());
     assertEquals(0, check.waitFor(), report);
     assertEquals(4, report.lines().filter(l -> l.endsWith(": OK")).count(), report);
@@ -91,7 +113,8 @@ class CommandLineTest {
   void everyCopyCorruptExitsWithIntegrityCodeAndLeavesNoFileBehind() throws IOException {
     String uri = publish();
     try (Stream<Path> blobs = Files.walk(tmp.resolve("tiers"))) {
-      for (Path b : blobs.filter(p -> p.toString().contains("blobs") && Files.isRegularFile(p)).toList()) {
+      for (Path b :
+          blobs.filter(p -> p.toString().contains("blobs") && Files.isRegularFile(p)).toList()) {
         if (Files.size(b) > 0) {
           try (RandomAccessFile f = new RandomAccessFile(b.toFile(), "rw")) {
             f.seek(5);
@@ -107,7 +130,8 @@ class CommandLineTest {
     assertEquals(ExitCodes.INTEGRITY, pull.code(), pull.err());
     assertEquals(1, pull.err().lines().count(), "one line on stderr: " + pull.err());
     try (Stream<Path> left = Files.walk(out)) {
-      assertEquals(0, left.filter(Files::isRegularFile).count(), "no partial or unverified file left");
+      assertEquals(
+          0, left.filter(Files::isRegularFile).count(), "no partial or unverified file left");
     }
   }
 
@@ -127,7 +151,8 @@ class CommandLineTest {
   void missingCopiesExitWithUnavailableCode() throws IOException {
     String uri = publish();
     try (Stream<Path> blobs = Files.walk(tmp.resolve("tiers"))) {
-      for (Path b : blobs.filter(p -> p.toString().contains("blobs") && Files.isRegularFile(p)).toList()) {
+      for (Path b :
+          blobs.filter(p -> p.toString().contains("blobs") && Files.isRegularFile(p)).toList()) {
         Files.delete(b);
       }
     }
@@ -138,12 +163,14 @@ class CommandLineTest {
   @Test
   void badConfigurationAndArgumentsAreUsageErrorsNamingTheValue() throws IOException {
     Files.writeString(config, "tiers:\n  - { id: x, type: ftp, root: /tmp }\ntrust: trust.json\n");
-    Run badType = run("--config", config.toString(), "inspect", "btfs-hybrid://manifests/ds/1.json");
+    Run badType =
+        run("--config", config.toString(), "inspect", "btfs-hybrid://manifests/ds/1.json");
     assertEquals(ExitCodes.USAGE, badType.code());
     assertTrue(badType.err().contains("'ftp'"), badType.err());
 
     Files.writeString(config, "tiers:\n  - { id: x, type: file, kind: attic, root: /tmp }\n");
-    Run badKind = run("--config", config.toString(), "inspect", "btfs-hybrid://manifests/ds/1.json");
+    Run badKind =
+        run("--config", config.toString(), "inspect", "btfs-hybrid://manifests/ds/1.json");
     assertEquals(ExitCodes.USAGE, badKind.code());
     assertTrue(badKind.err().contains("'attic'"), badKind.err());
 
@@ -162,7 +189,15 @@ class CommandLineTest {
 
   @Test
   void demoRunsEndToEndAtASmallSize() {
-    Run d = run("demo", "--shards", "6", "--shard-size", "300KiB", "--dir", tmp.resolve("demo").toString());
+    Run d =
+        run(
+            "demo",
+            "--shards",
+            "6",
+            "--shard-size",
+            "300KiB",
+            "--dir",
+            tmp.resolve("demo").toString());
     assertEquals(0, d.code(), d.err());
     assertTrue(d.out().contains("integrity failures caught: 1"), d.out());
     assertTrue(d.out().contains("OK: every byte"), d.out());

@@ -33,24 +33,43 @@ class ReadmeExampleTest {
 
   // --- README example starts here ---
   static long readmeExample(Path sourceDir, Path work) throws IOException {
-    StorageTier mirror = FileTier.builder().id("mirror").kind(TierKind.REPLICA)
-        .region("eu-west-1").root(work.resolve("mirror")).build();
-    StorageTier cloud = FileTier.builder().id("cloud").kind(TierKind.CLOUD)
-        .root(work.resolve("cloud")).build();   // or S3Tier.builder()…, BtfsTier.builder()…
+    StorageTier mirror =
+        FileTier.builder()
+            .id("mirror")
+            .kind(TierKind.REPLICA)
+            .region("eu-west-1")
+            .root(work.resolve("mirror"))
+            .build();
+    StorageTier cloud =
+        FileTier.builder()
+            .id("cloud")
+            .kind(TierKind.CLOUD)
+            .root(work.resolve("cloud"))
+            .build(); // or S3Tier.builder()…, BtfsTier.builder()…
 
-    ManifestSigner signer = ManifestSigner.generate();          // keep it: signer.save(path)
-    PublishResult release = DatasetPublisher.builder()
-        .tier(mirror).tier(cloud).signer(signer).build()
-        .publish(sourceDir, "imagenet-mini", "1.0.0");
+    ManifestSigner signer = ManifestSigner.generate(); // keep it: signer.save(path)
+    PublishResult release =
+        DatasetPublisher.builder()
+            .tier(mirror)
+            .tier(cloud)
+            .signer(signer)
+            .build()
+            .publish(sourceDir, "imagenet-mini", "1.0.0");
     // release.manifestUri(): btfs-hybrid://manifests/imagenet-mini/1.0.0.json?sha256=<pin>
 
     long bytes = 0;
-    try (DatasetClient client = DatasetClient.builder().tier(mirror).tier(cloud)
-            .region("eu-west-1").trust(TrustRoot.of(signer.publicKeyset()))
-            .cacheDirectory(work.resolve("cache")).cacheMaxBytes(8L << 30).build();
+    try (DatasetClient client =
+            DatasetClient.builder()
+                .tier(mirror)
+                .tier(cloud)
+                .region("eu-west-1")
+                .trust(TrustRoot.of(signer.publicKeyset()))
+                .cacheDirectory(work.resolve("cache"))
+                .cacheMaxBytes(8L << 30)
+                .build();
         Dataset ds = client.open(release.manifestUri())) {
       for (ShardEntry shard : ds.shards()) {
-        try (InputStream in = ds.openShard(shard.path())) {   // verified chunk by chunk
+        try (InputStream in = ds.openShard(shard.path())) { // verified chunk by chunk
           bytes += in.transferTo(java.io.OutputStream.nullOutputStream());
         }
       }

@@ -27,16 +27,46 @@ class SecureCommandLineTest {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.writeString(src.resolve("labels.txt"), SECRET.repeat(2000));
     config = tmp.resolve("c.yaml");
-    Files.writeString(config, "tiers:\n  - { id: mirror, type: file, root: tiers/mirror }\n"
-        + "trust: trust.json\naudit: audit.log\n");
-    assertEquals(0, run("keys", "generate", "--out", tmp.resolve("signer.json").toString(),
-        "--public-out", tmp.resolve("trust.json").toString()).code());
-    Run kms = run("kms", "generate", "--out", tmp.resolve("kek.json").toString(), "--kek-id", "kek-1");
+    Files.writeString(
+        config,
+        "tiers:\n  - { id: mirror, type: file, root: tiers/mirror }\n"
+            + "trust: trust.json\naudit: audit.log\n");
+    assertEquals(
+        0,
+        run(
+                "keys",
+                "generate",
+                "--out",
+                tmp.resolve("signer.json").toString(),
+                "--public-out",
+                tmp.resolve("trust.json").toString())
+            .code());
+    Run kms =
+        run("kms", "generate", "--out", tmp.resolve("kek.json").toString(), "--kek-id", "kek-1");
     assertEquals(0, kms.code(), kms.err());
-    Run pub = run("--config", config.toString(), "publish", src.toString(), "--dataset", "secret",
-        "--version", "1", "--signing-key", tmp.resolve("signer.json").toString(), "--encrypt",
-        "--kek", tmp.resolve("kek.json").toString(), "--kek-id", "kek-1", "--allow", "group:research",
-        "--classification", "confidential", "--expires-in", "30d");
+    Run pub =
+        run(
+            "--config",
+            config.toString(),
+            "publish",
+            src.toString(),
+            "--dataset",
+            "secret",
+            "--version",
+            "1",
+            "--signing-key",
+            tmp.resolve("signer.json").toString(),
+            "--encrypt",
+            "--kek",
+            tmp.resolve("kek.json").toString(),
+            "--kek-id",
+            "kek-1",
+            "--allow",
+            "group:research",
+            "--classification",
+            "confidential",
+            "--expires-in",
+            "30d");
     assertEquals(0, pub.code(), pub.err());
     uri = pub.out().trim();
   }
@@ -45,29 +75,79 @@ class SecureCommandLineTest {
   void tiersHoldNoPlaintextAndOnlyThePolicyGroupReads() throws IOException {
     try (Stream<Path> files = Files.walk(tmp.resolve("tiers"))) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains("secret fox"), f.toString());
+        assertFalse(
+            new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains("secret fox"),
+            f.toString());
       }
     }
-    Run alice = run("--config", config.toString(), "pull", uri, "--out", tmp.resolve("a").toString(),
-        "--principal", "alice", "--groups", "research", "--kek", tmp.resolve("kek.json").toString());
+    Run alice =
+        run(
+            "--config",
+            config.toString(),
+            "pull",
+            uri,
+            "--out",
+            tmp.resolve("a").toString(),
+            "--principal",
+            "alice",
+            "--groups",
+            "research",
+            "--kek",
+            tmp.resolve("kek.json").toString());
     assertEquals(0, alice.code(), alice.err());
     assertEquals(SECRET.repeat(2000), Files.readString(tmp.resolve("a/labels.txt")));
 
-    Run mallory = run("--config", config.toString(), "pull", uri, "--out", tmp.resolve("m").toString(),
-        "--principal", "mallory", "--groups", "sales", "--kek", tmp.resolve("kek.json").toString());
+    Run mallory =
+        run(
+            "--config",
+            config.toString(),
+            "pull",
+            uri,
+            "--out",
+            tmp.resolve("m").toString(),
+            "--principal",
+            "mallory",
+            "--groups",
+            "sales",
+            "--kek",
+            tmp.resolve("kek.json").toString());
     assertEquals(ExitCodes.DENIED, mallory.code(), mallory.err());
     assertTrue(mallory.err().contains("mallory"), mallory.err());
     assertFalse(Files.exists(tmp.resolve("m/labels.txt")));
 
-    Run noKey = run("--config", config.toString(), "pull", uri, "--out", tmp.resolve("n").toString(),
-        "--principal", "alice", "--groups", "research");
+    Run noKey =
+        run(
+            "--config",
+            config.toString(),
+            "pull",
+            uri,
+            "--out",
+            tmp.resolve("n").toString(),
+            "--principal",
+            "alice",
+            "--groups",
+            "research");
     assertEquals(ExitCodes.DENIED, noKey.code(), noKey.err());
   }
 
   @Test
   void auditVerifyNamesAnEditedEntry() throws IOException {
-    assertEquals(0, run("--config", config.toString(), "pull", uri, "--out", tmp.resolve("a").toString(),
-        "--principal", "alice", "--groups", "research", "--kek", tmp.resolve("kek.json").toString()).code());
+    assertEquals(
+        0,
+        run(
+                "--config",
+                config.toString(),
+                "pull",
+                uri,
+                "--out",
+                tmp.resolve("a").toString(),
+                "--principal",
+                "alice",
+                "--groups",
+                "research",
+                "--kek",
+                tmp.resolve("kek.json").toString())
+            .code());
     Path log = tmp.resolve("audit.log");
     Run ok = run("audit", "verify", "--log", log.toString());
     assertEquals(0, ok.code(), ok.err());

@@ -26,7 +26,8 @@ public final class AccessPolicy {
   private final List<String> groups;
   private final Optional<String> classification;
 
-  private AccessPolicy(List<String> principals, List<String> groups, Optional<String> classification) {
+  private AccessPolicy(
+      List<String> principals, List<String> groups, Optional<String> classification) {
     this.principals = List.copyOf(new TreeSet<>(principals));
     this.groups = List.copyOf(new TreeSet<>(groups));
     this.classification = classification;
@@ -79,8 +80,12 @@ public final class AccessPolicy {
 
   @Override
   public String toString() {
-    return "AccessPolicy[principals=" + principals + ", groups=" + groups
-        + classification.map(c -> ", classification=" + c).orElse("") + "]";
+    return "AccessPolicy[principals="
+        + principals
+        + ", groups="
+        + groups
+        + classification.map(c -> ", classification=" + c).orElse("")
+        + "]";
   }
 
   /** Assembles an {@link AccessPolicy}. */
@@ -113,14 +118,17 @@ public final class AccessPolicy {
       Preconditions.checkArgument(
           principals.size() + groups.size() <= MAX_ENTRIES,
           "%s principals and groups exceed the limit of %s",
-          principals.size() + groups.size(), MAX_ENTRIES);
+          principals.size() + groups.size(),
+          MAX_ENTRIES);
       return new AccessPolicy(principals, groups, Optional.ofNullable(classification));
     }
 
     private static String checkEntry(String what, String value) {
       Preconditions.checkArgument(
           value != null && !value.isBlank() && value.length() <= 256,
-          "%s name must be 1-256 characters, was '%s'", what, value);
+          "%s name must be 1-256 characters, was '%s'",
+          what,
+          value);
       return value;
     }
   }

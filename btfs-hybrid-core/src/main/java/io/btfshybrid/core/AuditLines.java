@@ -22,8 +22,8 @@ final class AuditLines implements Closeable {
   }
 
   /**
-   * The next line without its newline: null at the end of the file, {@code Optional.empty()}
-   * for a line over the bound.
+   * The next line without its newline: null at the end of the file, {@code Optional.empty()} for a
+   * line over the bound.
    */
   Optional<byte[]> next() throws IOException {
     if (done) {

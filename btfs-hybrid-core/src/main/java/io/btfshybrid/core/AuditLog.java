@@ -33,26 +33,28 @@ import org.slf4j.LoggerFactory;
 /**
  * An append-only, hash-chained log of security events as JSON lines. Each entry carries its
  * sequence number, the hash of the entry before it and its own hash (SHA-256 of its canonical
- * body), optionally signed by a {@link ManifestSigner}; {@link #verify} names the first entry
- * that was edited, removed, inserted or reordered.
+ * body), optionally signed by a {@link ManifestSigner}; {@link #verify} names the first entry that
+ * was edited, removed, inserted or reordered.
  *
- * <p>Appends are thread-safe and safe across processes sharing the file (a JVM-wide lock per
- * file plus an OS file lock; the chain's tail is re-read under the lock). Fsync policy: by
- * default every entry is forced to disk before {@link #append} returns, so an acknowledged event
- * survives a crash; {@code fsync(false)} leaves flushing to the OS. A failed append is reported
- * to the caller (publishers and clients then fail the operation rather than act unaudited).
+ * <p>Appends are thread-safe and safe across processes sharing the file (a JVM-wide lock per file
+ * plus an OS file lock; the chain's tail is re-read under the lock). Fsync policy: by default every
+ * entry is forced to disk before {@link #append} returns, so an acknowledged event survives a
+ * crash; {@code fsync(false)} leaves flushing to the OS. A failed append is reported to the caller
+ * (publishers and clients then fail the operation rather than act unaudited).
  *
- * <p>A hash chain shows edits inside the log; removing entries from its end or rewriting the
- * whole log is only visible against an outside anchor: ship entries to an {@link AuditSink} or
- * record {@link AuditVerification#entries()} and the last hash elsewhere, and sign entries so a
- * rewritten chain cannot be re-signed.
+ * <p>A hash chain shows edits inside the log; removing entries from its end or rewriting the whole
+ * log is only visible against an outside anchor: ship entries to an {@link AuditSink} or record
+ * {@link AuditVerification#entries()} and the last hash elsewhere, and sign entries so a rewritten
+ * chain cannot be re-signed.
  */
 public final class AuditLog implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   static final String GENESIS = "0".repeat(64);
   static final String ENTRY_TYPE = "application/vnd.btfs-hybrid.audit-entry.v1+json";
+
   /** Longest entry line written or accepted. */
   static final int MAX_LINE_BYTES = 16 * 1024;
+
   private static final int MAX_FIELDS = 32;
   private static final int MAX_VALUE_CHARS = 1024;
   private static final Set<String> BODY_FIELDS = Set.of("seq", "time", "event", "fields", "prev");
@@ -72,7 +74,8 @@ public final class AuditLog implements Closeable {
       Files.createDirectories(parent);
     }
     this.channel =
-        FileChannel.open(b.file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel.open(
+            b.file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     this.file = b.file.toRealPath();
     this.lock = LOCKS.computeIfAbsent(file, f -> new Object());
     this.signer = b.signer;
@@ -97,13 +100,16 @@ public final class AuditLog implements Closeable {
   }
 
   /**
-   * Appends one event with its fields (at most 32; values longer than 1024 characters are cut)
-   * and returns the entry as written.
+   * Appends one event with its fields (at most 32; values longer than 1024 characters are cut) and
+   * returns the entry as written.
    */
   public AuditEntry append(AuditEvent event, Map<String, String> fields) throws IOException {
     Objects.requireNonNull(event, "event");
     Preconditions.checkArgument(
-        fields.size() <= MAX_FIELDS, "%s audit fields exceed the limit of %s", fields.size(), MAX_FIELDS);
+        fields.size() <= MAX_FIELDS,
+        "%s audit fields exceed the limit of %s",
+        fields.size(),
+        MAX_FIELDS);
     ObjectNode fieldNode = JsonNodeFactory.instance.objectNode();
     new TreeMap<>(fields).forEach((k, v) -> fieldNode.put(cut(k), cut(String.valueOf(v))));
     AuditEntry entry;
@@ -142,13 +148,20 @@ public final class AuditLog implements Closeable {
         if (fsync) {
           channel.force(false);
         }
-        entry = new AuditEntry(tail.nextSequence(), time, event, fields(fieldNode), tail.hash(), hash, json);
+        entry =
+            new AuditEntry(
+                tail.nextSequence(), time, event, fields(fieldNode), tail.hash(), hash, json);
       }
       for (AuditSink sink : sinks) {
         try {
           sink.accept(entry);
         } catch (IOException | RuntimeException e) {
-          LOG.warn("audit sink {} failed for entry {} of {}: {}", sink, entry.sequence(), file, e.toString());
+          LOG.warn(
+              "audit sink {} failed for entry {} of {}: {}",
+              sink,
+              entry.sequence(),
+              file,
+              e.toString());
         }
       }
     }
@@ -199,7 +212,10 @@ public final class AuditLog implements Closeable {
 
   private HybridStorageException damaged(String why) {
     return new HybridStorageException(
-        "audit log '" + file + "' cannot be appended to: " + why
+        "audit log '"
+            + file
+            + "' cannot be appended to: "
+            + why
             + "; run AuditLog.verify on it and start a new log");
   }
 
@@ -219,16 +235,19 @@ public final class AuditLog implements Closeable {
   }
 
   /**
-   * Checks the chain of the log at {@code file}; with {@code signers}, every entry must also
-   * carry a valid signature by one of its keys.
+   * Checks the chain of the log at {@code file}; with {@code signers}, every entry must also carry
+   * a valid signature by one of its keys.
    */
   public static AuditVerification verify(Path file, TrustRoot signers) throws IOException {
     String prev = GENESIS;
     long index = 0;
     try (AuditLines lines = new AuditLines(file, MAX_LINE_BYTES)) {
-      for (java.util.Optional<byte[]> raw = lines.next(); raw != null; raw = lines.next(), index++) {
+      for (java.util.Optional<byte[]> raw = lines.next();
+          raw != null;
+          raw = lines.next(), index++) {
         if (raw.isEmpty()) {
-          return AuditVerification.bad(index, index + 1, "longer than " + MAX_LINE_BYTES + " bytes");
+          return AuditVerification.bad(
+              index, index + 1, "longer than " + MAX_LINE_BYTES + " bytes");
         }
         String problem = problem(raw.get(), index, prev, signers);
         if (problem != null) {
@@ -276,7 +295,9 @@ public final class AuditLog implements Closeable {
       return "its content does not match its hash (edited)";
     }
     if (!body.path("seq").canConvertToLong() || body.get("seq").asLong() != index) {
-      return "carries sequence " + body.path("seq").asText() + " (an entry before it was removed,"
+      return "carries sequence "
+          + body.path("seq").asText()
+          + " (an entry before it was removed,"
           + " or entries were reordered or inserted)";
     }
     if (!prev.equals(body.path("prev").asText())) {
@@ -295,7 +316,8 @@ public final class AuditLog implements Closeable {
         SignedEnvelope.Signature s =
             new SignedEnvelope.Signature(
                 sig.get("keyid").asText(), Base64.getDecoder().decode(sig.get("sig").asText()));
-        signers.verify(new SignedEnvelope(ENTRY_TYPE, bodyBytes, List.of(s)), "audit entry " + index);
+        signers.verify(
+            new SignedEnvelope(ENTRY_TYPE, bodyBytes, List.of(s)), "audit entry " + index);
       } catch (ManifestRejectedException | IllegalArgumentException e) {
         return "signature refused: " + e.getMessage();
       }

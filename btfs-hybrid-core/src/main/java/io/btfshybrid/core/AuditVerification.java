@@ -2,9 +2,9 @@ package io.btfshybrid.core;
 
 /**
  * The outcome of {@link AuditLog#verify}: whether the whole chain holds; if not, the zero-based
- * index of the first entry that was edited, removed, inserted or reordered ({@code -1} when the
- * log is intact); how many entries were read (up to and including the first bad one); and a
- * one-line explanation.
+ * index of the first entry that was edited, removed, inserted or reordered ({@code -1} when the log
+ * is intact); how many entries were read (up to and including the first bad one); and a one-line
+ * explanation.
  */
 public record AuditVerification(boolean ok, long firstBadEntry, long entries, String detail) {
   static AuditVerification good(long entries) {

@@ -8,10 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Passes verified-read events to the health tracker and records each source failure of one
- * shard in the audit log: wrong bytes as {@code integrity_failure}, other failures as
- * {@code fallback} (the read moved on to the next source). A failing audit append is logged; it
- * cannot interrupt a read already under way.
+ * Passes verified-read events to the health tracker and records each source failure of one shard in
+ * the audit log: wrong bytes as {@code integrity_failure}, other failures as {@code fallback} (the
+ * read moved on to the next source). A failing audit append is logged; it cannot interrupt a read
+ * already under way.
  */
 final class AuditedReads implements VerifiedReadListener {
   private static final Logger LOG = LoggerFactory.getLogger(AuditedReads.class);
@@ -21,7 +21,8 @@ final class AuditedReads implements VerifiedReadListener {
   private final Map<String, String> release;
   private final String shard;
 
-  AuditedReads(VerifiedReadListener delegate, AuditLog audit, Map<String, String> release, String shard) {
+  AuditedReads(
+      VerifiedReadListener delegate, AuditLog audit, Map<String, String> release, String shard) {
     this.delegate = delegate;
     this.audit = audit;
     this.release = Map.copyOf(release);
@@ -46,8 +47,13 @@ final class AuditedReads implements VerifiedReadListener {
     try {
       audit.append(integrity ? AuditEvent.INTEGRITY_FAILURE : AuditEvent.FALLBACK, fields);
     } catch (IOException | RuntimeException e) {
-      LOG.error("cannot record a {} of shard '{}' from {} in {}: {}",
-          integrity ? "integrity failure" : "fallback", shard, sourceId, audit, e.toString());
+      LOG.error(
+          "cannot record a {} of shard '{}' from {} in {}: {}",
+          integrity ? "integrity failure" : "fallback",
+          shard,
+          sourceId,
+          audit,
+          e.toString());
     }
   }
 }

@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads verified chunks of one shard from an ordered list of sources. It keeps the current
- * source's stream open while reads are sequential; when a source errors, ends early or serves a
- * chunk whose hash does not match, it abandons that source and resumes at the same chunk on the
- * next one. It never asks a source for bytes past the stored size.
+ * Reads verified chunks of one shard from an ordered list of sources. It keeps the current source's
+ * stream open while reads are sequential; when a source errors, ends early or serves a chunk whose
+ * hash does not match, it abandons that source and resumes at the same chunk on the next one. It
+ * never asks a source for bytes past the stored size.
  */
 final class ChunkCursor implements Closeable {
   private final ShardEntry shard;
@@ -36,7 +36,10 @@ final class ChunkCursor implements Closeable {
    *     the range; smaller for random access so a seek does not waste a long request)
    */
   ChunkCursor(
-      ShardEntry shard, List<ChunkSource> sources, VerifiedReadListener listener, long requestSpan) {
+      ShardEntry shard,
+      List<ChunkSource> sources,
+      VerifiedReadListener listener,
+      long requestSpan) {
     this.shard = shard;
     this.sources = List.copyOf(sources);
     this.abandoned = new boolean[sources.size()];
@@ -65,8 +68,15 @@ final class ChunkCursor implements Closeable {
         int n = stream.readNBytes(buf, 0, length);
         if (n < length) {
           throw new IOException(
-              "source " + source.id() + " ended after " + n + " of " + length
-                  + " bytes of chunk " + index + " (truncated)");
+              "source "
+                  + source.id()
+                  + " ended after "
+                  + n
+                  + " of "
+                  + length
+                  + " bytes of chunk "
+                  + index
+                  + " (truncated)");
         }
         digest.update(buf, 0, length);
         if (!Digests.matches(digest.digest(), expected)) {
@@ -150,7 +160,8 @@ final class ChunkCursor implements Closeable {
             : "all " + sources.size() + " source(s) failed at chunk " + index;
     IOException e =
         anyIntegrity
-            ? new IntegrityException(shard.path(), start, null, "no source had good bytes: " + detail)
+            ? new IntegrityException(
+                shard.path(), start, null, "no source had good bytes: " + detail)
             : new ShardUnavailableException(shard.path(), detail);
     failures.forEach(e::addSuppressed);
     return e;

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An opened, verified release: its shards, read as verified streams or random-access channels.
- * For an encrypted release, the stored ciphertext is verified chunk by chunk first and only
- * verified segments are decrypted; sizes and offsets are those of the plaintext.
+ * An opened, verified release: its shards, read as verified streams or random-access channels. For
+ * an encrypted release, the stored ciphertext is verified chunk by chunk first and only verified
+ * segments are decrypted; sizes and offsets are those of the plaintext.
  */
 public final class Dataset implements Closeable {
   /** Verified chunks a sequential encrypted read keeps ready ahead of decryption. */
@@ -60,7 +60,12 @@ public final class Dataset implements Closeable {
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "no shard '" + path + "' in " + manifest().datasetId() + "@" + manifest().version()));
+                    "no shard '"
+                        + path
+                        + "' in "
+                        + manifest().datasetId()
+                        + "@"
+                        + manifest().version()));
   }
 
   /** The sources a read of {@code path} would try, best first (the cache not included). */
@@ -86,7 +91,8 @@ public final class Dataset implements Closeable {
         return decrypt.newDecryptingStream(ciphertext, ShardEncryption.shardAad(path));
       } catch (GeneralSecurityException e) {
         ciphertext.close();
-        throw new HybridStorageException("cannot decrypt shard '" + path + "': " + e.getMessage(), e);
+        throw new HybridStorageException(
+            "cannot decrypt shard '" + path + "': " + e.getMessage(), e);
       }
     }
     return verifier(shard, true).openStream();
@@ -98,7 +104,10 @@ public final class Dataset implements Closeable {
     ensureOpen();
     Preconditions.checkArgument(
         offset >= 0 && offset <= shard.size(),
-        "offset %s is outside shard '%s' of %s bytes", offset, path, shard.size());
+        "offset %s is outside shard '%s' of %s bytes",
+        offset,
+        path,
+        shard.size());
     long end = length < 0 ? shard.size() : Math.min(shard.size(), offset + length);
     if (isEncrypted()) {
       SeekableByteChannel channel = decryptingChannel(shard);
@@ -133,8 +142,15 @@ public final class Dataset implements Closeable {
       if (plain.size() != shard.size()) {
         plain.close();
         throw new IntegrityException(
-            shard.path(), 0, null, "stored size " + shard.storedSize() + " decrypts to "
-                + plain.size() + " bytes, the manifest says " + shard.size());
+            shard.path(),
+            0,
+            null,
+            "stored size "
+                + shard.storedSize()
+                + " decrypts to "
+                + plain.size()
+                + " bytes, the manifest says "
+                + shard.size());
       }
       return plain;
     } catch (GeneralSecurityException e) {
@@ -150,8 +166,13 @@ public final class Dataset implements Closeable {
     if (shard.chunkSize() != segment) {
       throw new ManifestRejectedException(
           ManifestRejectedException.Reason.MALFORMED,
-          "shard '" + shard.path() + "' has chunk size " + shard.chunkSize()
-              + " but the release's ciphertext segments are " + segment + " bytes");
+          "shard '"
+              + shard.path()
+              + "' has chunk size "
+              + shard.chunkSize()
+              + " but the release's ciphertext segments are "
+              + segment
+              + " bytes");
     }
     if (aead == null) {
       aead = client.releaseKey(manifest());
@@ -171,8 +192,12 @@ public final class Dataset implements Closeable {
     Optional<Path> cached = cache.get().lookup(key);
     if (cached.isEmpty() && fillCache) {
       cached =
-          cache.get().fill(key, shard.storedSize(),
-              () -> new StreamingVerifier(shard, tierSources, listener).openStream());
+          cache
+              .get()
+              .fill(
+                  key,
+                  shard.storedSize(),
+                  () -> new StreamingVerifier(shard, tierSources, listener).openStream());
     }
     if (cached.isEmpty()) {
       return new StreamingVerifier(shard, tierSources, listener);

@@ -26,12 +26,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +42,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Security checks on open: signatures against the {@link TrustRoot} (k of n), the pin of a
  * pinned address, that a manifest read from {@code manifests/<dataset>/<version>…} really is that
- * release and revision, expiry (unless {@code allowExpired}), the access policy for the
- * configured {@link Principal} (restricted releases are refused to principals outside the
- * policy whether encrypted or not), and for a latest pointer its signature, expiry and sequence
- * (never older than one seen before: ROLLBACK). An encrypted release's data key is unwrapped on
- * the first read, after the policy allowed the principal. Opening a specific immutable manifest
- * address stays allowed after a newer pointer was seen. With an {@link AuditLog}, opens, key
- * releases, refusals, integrity failures and fallbacks are recorded.
+ * release and revision, expiry (unless {@code allowExpired}), the access policy for the configured
+ * {@link Principal} (restricted releases are refused to principals outside the policy whether
+ * encrypted or not), and for a latest pointer its signature, expiry and sequence (never older than
+ * one seen before: ROLLBACK). An encrypted release's data key is unwrapped on the first read, after
+ * the policy allowed the principal. Opening a specific immutable manifest address stays allowed
+ * after a newer pointer was seen. With an {@link AuditLog}, opens, key releases, refusals,
+ * integrity failures and fallbacks are recorded.
  */
 public final class DatasetClient implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetClient.class);
@@ -92,9 +92,9 @@ public final class DatasetClient implements Closeable {
   }
 
   /**
-   * Opens a release: a {@code btfs-hybrid://manifests/…} address (optionally pinned with
-   * {@code ?sha256=}), a dataset's latest pointer {@code btfs-hybrid://manifests/<dataset>/latest.json},
-   * a tier URI such as {@code s3://bucket/key} or {@code btfs://<cid>}, or a local {@code file:}
+   * Opens a release: a {@code btfs-hybrid://manifests/…} address (optionally pinned with {@code
+   * ?sha256=}), a dataset's latest pointer {@code btfs-hybrid://manifests/<dataset>/latest.json}, a
+   * tier URI such as {@code s3://bucket/key} or {@code btfs://<cid>}, or a local {@code file:}
    * manifest. Signatures, pins, expiry, rollback and the access policy are checked first.
    */
   public Dataset open(URI manifestUri) throws IOException {
@@ -102,12 +102,23 @@ public final class DatasetClient implements Closeable {
     try {
       loaded = resolve(manifestUri);
     } catch (ManifestRejectedException e) {
-      audit(AuditEvent.MANIFEST_REJECTED, null,
-          Map.of("uri", manifestUri.toString(), "reason", e.reason().name(), "detail", e.getMessage()));
+      audit(
+          AuditEvent.MANIFEST_REJECTED,
+          null,
+          Map.of(
+              "uri",
+              manifestUri.toString(),
+              "reason",
+              e.reason().name(),
+              "detail",
+              e.getMessage()));
       throw e;
     }
     authorize(loaded.manifest());
-    audit(AuditEvent.OPEN, loaded.manifest(), Map.of("uri", manifestUri.toString(), "manifest", loaded.hash()));
+    audit(
+        AuditEvent.OPEN,
+        loaded.manifest(),
+        Map.of("uri", manifestUri.toString(), "manifest", loaded.hash()));
     return new Dataset(this, loaded);
   }
 
@@ -128,8 +139,11 @@ public final class DatasetClient implements Closeable {
         LatestPointers.newest(resolver.orderedTiers(), datasetId, trust, failures);
     if (found.isEmpty()) {
       IOException thrown =
-          failures.stream().filter(f -> f instanceof ManifestRejectedException).findFirst()
-              .orElse(new ShardUnavailableException(uri.toString(), "no tier holds a latest pointer"));
+          failures.stream()
+              .filter(f -> f instanceof ManifestRejectedException)
+              .findFirst()
+              .orElse(
+                  new ShardUnavailableException(uri.toString(), "no tier holds a latest pointer"));
       failures.stream().filter(f -> f != thrown).forEach(thrown::addSuppressed);
       throw thrown;
     }
@@ -137,8 +151,13 @@ public final class DatasetClient implements Closeable {
     String where = found.get().where();
     if (!allowExpired && clock.instant().isAfter(pointer.expiresAt())) {
       throw new ManifestRejectedException(
-          Reason.EXPIRED, where + " (sequence " + pointer.sequence() + ") expired at "
-              + pointer.expiresAt() + "; the publisher must refresh it");
+          Reason.EXPIRED,
+          where
+              + " (sequence "
+              + pointer.sequence()
+              + ") expired at "
+              + pointer.expiresAt()
+              + "; the publisher must refresh it");
     }
     trustState.check(pointer, where);
     LoadedManifest loaded =
@@ -157,9 +176,19 @@ public final class DatasetClient implements Closeable {
       String who = principal == null ? "<none>" : principal.name();
       String detail =
           principal == null
-              ? manifest.datasetId() + "@" + manifest.version() + " is restricted and no principal was configured"
-              : manifest.datasetId() + "@" + manifest.version() + " allows principals "
-                  + policy.principals() + " and groups " + policy.groups() + ", not " + principal;
+              ? manifest.datasetId()
+                  + "@"
+                  + manifest.version()
+                  + " is restricted and no principal was configured"
+              : manifest.datasetId()
+                  + "@"
+                  + manifest.version()
+                  + " allows principals "
+                  + policy.principals()
+                  + " and groups "
+                  + policy.groups()
+                  + ", not "
+                  + principal;
       audit(AuditEvent.ACCESS_DENIED, manifest, Map.of("detail", detail));
       throw new AccessDeniedException(who, detail);
     }
@@ -178,19 +207,27 @@ public final class DatasetClient implements Closeable {
     try {
       if (kms == null) {
         throw new KeyUnavailableException(
-            enc.kekId(), release + " is encrypted and this client has no key management (keyManagement(..))");
+            enc.kekId(),
+            release + " is encrypted and this client has no key management (keyManagement(..))");
       }
       byte[] wrapped;
       try {
         wrapped = Base64.getDecoder().decode(enc.wrappedKey());
       } catch (IllegalArgumentException e) {
-        throw new ManifestRejectedException(Reason.MALFORMED, release + " wrapped key is not base64", e);
+        throw new ManifestRejectedException(
+            Reason.MALFORMED, release + " wrapped key is not base64", e);
       }
-      dataKey = kms.unwrap(enc.kekId(), wrapped,
-          ShardEncryption.keyContext(manifest.datasetId(), manifest.version()));
+      dataKey =
+          kms.unwrap(
+              enc.kekId(),
+              wrapped,
+              ShardEncryption.keyContext(manifest.datasetId(), manifest.version()));
     } catch (IOException e) {
-      audit(AuditEvent.KEY_RELEASE, manifest,
-          Map.of("kek", enc.kekId(), "outcome", "refused", "detail", String.valueOf(e.getMessage())));
+      audit(
+          AuditEvent.KEY_RELEASE,
+          manifest,
+          Map.of(
+              "kek", enc.kekId(), "outcome", "refused", "detail", String.valueOf(e.getMessage())));
       throw e;
     }
     try {
@@ -198,7 +235,8 @@ public final class DatasetClient implements Closeable {
       audit(AuditEvent.KEY_RELEASE, manifest, Map.of("kek", enc.kekId(), "outcome", "released"));
       return aead;
     } catch (GeneralSecurityException e) {
-      throw new KeyUnavailableException(enc.kekId(), "the unwrapped data key is unusable: " + e.getMessage(), e);
+      throw new KeyUnavailableException(
+          enc.kekId(), "the unwrapped data key is unusable: " + e.getMessage(), e);
     } finally {
       Arrays.fill(dataKey, (byte) 0);
     }
@@ -271,13 +309,18 @@ public final class DatasetClient implements Closeable {
       }
     }
     IOException rejected =
-        failures.stream().filter(f -> f instanceof ManifestRejectedException).findFirst().orElse(null);
+        failures.stream()
+            .filter(f -> f instanceof ManifestRejectedException)
+            .findFirst()
+            .orElse(null);
     IOException thrown =
         rejected != null
             ? rejected
             : new ShardUnavailableException(
                 uri.toString(),
-                failures.isEmpty() ? "no configured tier can serve this address" : "no tier served the manifest");
+                failures.isEmpty()
+                    ? "no configured tier can serve this address"
+                    : "no tier served the manifest");
     failures.stream().filter(f -> f != thrown).forEach(thrown::addSuppressed);
     throw thrown;
   }
@@ -288,7 +331,8 @@ public final class DatasetClient implements Closeable {
     String hash = envelope.payloadSha256();
     if (pin.isPresent() && !pin.get().equals(hash)) {
       throw new ManifestRejectedException(
-          Reason.HASH_MISMATCH, "'" + uri + "' pins " + pin.get() + " but the manifest found hashes to " + hash);
+          Reason.HASH_MISMATCH,
+          "'" + uri + "' pins " + pin.get() + " but the manifest found hashes to " + hash);
     }
     trust.verify(envelope, "manifest '" + uri + "'");
     DatasetManifest manifest = ManifestCodec.parse(envelope.payload());
@@ -301,7 +345,8 @@ public final class DatasetClient implements Closeable {
    * A manifest read from a release address must be that release and revision: a validly signed
    * manifest of another version served under this key (a freeze or mix-and-match) is refused.
    */
-  private static void checkAddress(DatasetManifest manifest, URI uri) throws ManifestRejectedException {
+  private static void checkAddress(DatasetManifest manifest, URI uri)
+      throws ManifestRejectedException {
     if (!ManifestUris.isLogical(uri)) {
       return;
     }
@@ -310,8 +355,17 @@ public final class DatasetClient implements Closeable {
     if (!key.equals(expected)) {
       throw new ManifestRejectedException(
           Reason.MALFORMED,
-          "'" + uri + "' served the manifest of " + manifest.datasetId() + "@" + manifest.version()
-              + " revision " + manifest.revision() + ", whose address is '" + expected + "'");
+          "'"
+              + uri
+              + "' served the manifest of "
+              + manifest.datasetId()
+              + "@"
+              + manifest.version()
+              + " revision "
+              + manifest.revision()
+              + ", whose address is '"
+              + expected
+              + "'");
     }
   }
 
@@ -321,8 +375,14 @@ public final class DatasetClient implements Closeable {
         && clock.instant().isAfter(manifest.expiresAt().get())) {
       throw new ManifestRejectedException(
           Reason.EXPIRED,
-          "manifest '" + uri + "' of " + manifest.datasetId() + "@" + manifest.version()
-              + " expired at " + manifest.expiresAt().get());
+          "manifest '"
+              + uri
+              + "' of "
+              + manifest.datasetId()
+              + "@"
+              + manifest.version()
+              + " expired at "
+              + manifest.expiresAt().get());
     }
   }
 
@@ -351,7 +411,8 @@ public final class DatasetClient implements Closeable {
       byte[] bytes = in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1);
       if (bytes.length > ManifestCodec.MAX_MANIFEST_BYTES) {
         throw new ManifestRejectedException(
-            Reason.TOO_LARGE, candidate.name + " is larger than " + ManifestCodec.MAX_MANIFEST_BYTES + " bytes");
+            Reason.TOO_LARGE,
+            candidate.name + " is larger than " + ManifestCodec.MAX_MANIFEST_BYTES + " bytes");
       }
       return bytes;
     } catch (RuntimeException e) {
@@ -454,8 +515,8 @@ public final class DatasetClient implements Closeable {
     }
 
     /**
-     * Remembers the highest latest-pointer sequence seen per dataset in {@code dir}, so
-     * rollback protection survives restarts (without it, it lasts for this client's life).
+     * Remembers the highest latest-pointer sequence seen per dataset in {@code dir}, so rollback
+     * protection survives restarts (without it, it lasts for this client's life).
      */
     public Builder trustStateDirectory(Path dir) {
       this.trustStateDirectory = dir;
@@ -463,9 +524,9 @@ public final class DatasetClient implements Closeable {
     }
 
     /**
-     * Records opens, key releases, refusals, integrity failures and fallbacks; the log stays
-     * owned by the caller (closing the client does not close it). A failed append fails the
-     * open or key release it records; failures during a read are logged instead.
+     * Records opens, key releases, refusals, integrity failures and fallbacks; the log stays owned
+     * by the caller (closing the client does not close it). A failed append fails the open or key
+     * release it records; failures during a read are logged instead.
      */
     public Builder auditLog(AuditLog log) {
       this.audit = log;

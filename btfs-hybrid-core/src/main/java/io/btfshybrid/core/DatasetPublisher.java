@@ -8,12 +8,12 @@ import io.btfshybrid.api.EncryptionInfo;
 import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.KeyUnavailableException;
-import io.btfshybrid.api.ShardUnavailableException;
 import io.btfshybrid.api.LocationHint;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ObjectInfo;
 import io.btfshybrid.api.ShardEntry;
+import io.btfshybrid.api.ShardUnavailableException;
 import io.btfshybrid.api.StorageTier;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -43,30 +43,32 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a directory into an immutable, signed release replicated to every configured tier: each
  * file is hashed in one streaming pass, stored under a content-addressed key (so unchanged files
- * are shared between versions), and the signed manifest is stored last, followed by the
- * dataset's signed latest pointer, so a failed publication never leaves a release that looks
- * complete.
+ * are shared between versions), and the signed manifest is stored last, followed by the dataset's
+ * signed latest pointer, so a failed publication never leaves a release that looks complete.
  *
- * <p>Security options: {@code encryptWith} encrypts every shard before it leaves the machine
- * (fresh data key per release, Tink AES-GCM-HKDF streaming, segments aligned to chunks, data key
- * wrapped by a KEK); {@code policy} restricts who may read; {@code expiresAfter} bounds the
- * manifest's validity; several {@code signer}s produce k-of-n signatures; {@code auditLog}
- * records publications and key rotations.
+ * <p>Security options: {@code encryptWith} encrypts every shard before it leaves the machine (fresh
+ * data key per release, Tink AES-GCM-HKDF streaming, segments aligned to chunks, data key wrapped
+ * by a KEK); {@code policy} restricts who may read; {@code expiresAfter} bounds the manifest's
+ * validity; several {@code signer}s produce k-of-n signatures; {@code auditLog} records
+ * publications and key rotations.
  *
- * <p>Addresses: revision 1 of {@code dataset@version} is stored at
- * {@code manifests/<dataset>/<version>.json} and never changes. {@link #rotateKey} writes a new
- * revision n at {@code manifests/<dataset>/<version>/r<n>.json} (same shards, data key re-wrapped)
- * and never touches a stored object. The latest pointer {@code manifests/<dataset>/latest.json}
- * is the only document that is replaced: each publication or rotation writes it with a higher
- * sequence, signed and short-lived ({@code latestExpiresAfter}, default 7 days; renew it with
- * {@link #refreshLatest}).
+ * <p>Addresses: revision 1 of {@code dataset@version} is stored at {@code
+ * manifests/<dataset>/<version>.json} and never changes. {@link #rotateKey} writes a new revision n
+ * at {@code manifests/<dataset>/<version>/r<n>.json} (same shards, data key re-wrapped) and never
+ * touches a stored object. The latest pointer {@code manifests/<dataset>/latest.json} is the only
+ * document that is replaced: each publication or rotation writes it with a higher sequence, signed
+ * and short-lived ({@code latestExpiresAfter}, default 7 days; renew it with {@link
+ * #refreshLatest}).
  */
 public final class DatasetPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetPublisher.class);
+
   /** Default chunk size: the unit of verification and of ranged reads. */
   public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
+
   /** Default validity of a latest pointer. */
   public static final Duration DEFAULT_LATEST_VALIDITY = Duration.ofDays(7);
+
   private static final int MAX_REVISIONS = 10_000;
 
   private final List<StorageTier> tiers;
@@ -88,17 +90,22 @@ public final class DatasetPublisher {
 
   private DatasetPublisher(Builder b) {
     Preconditions.checkArgument(!b.tiers.isEmpty(), "DatasetPublisher needs at least one tier");
-    Preconditions.checkArgument(!b.signers.isEmpty(), "DatasetPublisher needs a signer (signer(..))");
+    Preconditions.checkArgument(
+        !b.signers.isEmpty(), "DatasetPublisher needs a signer (signer(..))");
     Preconditions.checkArgument(
         b.chunkSize > 0 && b.chunkSize <= ShardEntry.MAX_CHUNK_SIZE,
-        "chunk size %s is outside 1..%s", b.chunkSize, ShardEntry.MAX_CHUNK_SIZE);
+        "chunk size %s is outside 1..%s",
+        b.chunkSize,
+        ShardEntry.MAX_CHUNK_SIZE);
     Preconditions.checkArgument(
         b.kms == null || b.chunkSize >= ShardEncryption.MIN_SEGMENT_BYTES,
         "an encrypted release needs a chunk size of at least %s, was %s",
-        ShardEncryption.MIN_SEGMENT_BYTES, b.chunkSize);
+        ShardEncryption.MIN_SEGMENT_BYTES,
+        b.chunkSize);
     Preconditions.checkArgument(
         b.kms == null || b.kms.keyIds().contains(b.kekId),
-        "KEK '%s' is not one of the key management's KEKs %s", b.kekId,
+        "KEK '%s' is not one of the key management's KEKs %s",
+        b.kekId,
         b.kms == null ? List.of() : b.kms.keyIds());
     this.tiers = List.copyOf(b.tiers);
     this.signers = List.copyOf(b.signers.values());
@@ -118,7 +125,8 @@ public final class DatasetPublisher {
     this.trust =
         b.trust != null
             ? b.trust
-            : TrustRoot.of(signers.stream().map(ManifestSigner::publicKeyset).toArray(KeysetHandle[]::new));
+            : TrustRoot.of(
+                signers.stream().map(ManifestSigner::publicKeyset).toArray(KeysetHandle[]::new));
     this.tempDirectory = b.tempDirectory;
   }
 
@@ -128,16 +136,18 @@ public final class DatasetPublisher {
   }
 
   /**
-   * Publishes every regular file under {@code sourceDir} as {@code datasetId@version} and moves
-   * the dataset's latest pointer to it. Publishing the same content again is a no-op; different
-   * content under a published version is refused with {@link ReleaseConflictException}.
+   * Publishes every regular file under {@code sourceDir} as {@code datasetId@version} and moves the
+   * dataset's latest pointer to it. Publishing the same content again is a no-op; different content
+   * under a published version is refused with {@link ReleaseConflictException}.
    */
-  public PublishResult publish(Path sourceDir, String datasetId, String version) throws IOException {
+  public PublishResult publish(Path sourceDir, String datasetId, String version)
+      throws IOException {
     ShardPaths.checkName("dataset id", datasetId);
     ShardPaths.checkName("version", version);
     Preconditions.checkArgument(
         !version.equalsIgnoreCase(ManifestUris.LATEST),
-        "version '%s' is reserved for the latest pointer", version);
+        "version '%s' is reserved for the latest pointer",
+        version);
     if (!Files.isDirectory(sourceDir)) {
       throw new IllegalArgumentException("source '" + sourceDir + "' is not a directory");
     }
@@ -152,7 +162,8 @@ public final class DatasetPublisher {
       hashed += f.size();
       progress.progress("hash", hashed, total);
     }
-    Optional<PublishResult> existing = existingRelease(manifestKey, datasetId, version, digests, files);
+    Optional<PublishResult> existing =
+        existingRelease(manifestKey, datasetId, version, digests, files);
     if (existing.isPresent()) {
       return existing.get();
     }
@@ -179,7 +190,10 @@ public final class DatasetPublisher {
         byte[] wrapped = kms.wrap(kekId, dataKey, ShardEncryption.keyContext(datasetId, version));
         manifest.encryption(
             new EncryptionInfo(
-                ShardEncryption.SCHEME, chunkSize, kekId, Base64.getEncoder().encodeToString(wrapped)));
+                ShardEncryption.SCHEME,
+                chunkSize,
+                kekId,
+                Base64.getEncoder().encodeToString(wrapped)));
         encrypt = ShardEncryption.streamingAead(dataKey, chunkSize);
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("cannot set up shard encryption", e);
@@ -202,18 +216,41 @@ public final class DatasetPublisher {
       progress.progress("upload", done, total);
     }
     DatasetManifest built = manifest.build();
-    SignedEnvelope envelope = sign(SignedEnvelope.MANIFEST_TYPE, ManifestCodec.toCanonicalJson(built));
+    SignedEnvelope envelope =
+        sign(SignedEnvelope.MANIFEST_TYPE, ManifestCodec.toCanonicalJson(built));
     List<Locator> stored = storeDocument(manifestKey, envelope.toJson());
     String hash = envelope.payloadSha256();
     URI latest = publishLatest(built, manifestKey, hash);
-    LOG.info("published {}@{}: {} shards, {} bytes uploaded, manifest {}{}",
-        datasetId, version, files.size(), counts.bytes, hash, encrypt == null ? "" : ", encrypted");
-    audit(AuditEvent.PUBLISH, built, Map.of("manifest", hash,
-        "encrypted", Boolean.toString(encrypt != null), "kek", encrypt == null ? "" : kekId,
-        "tiers", tiers.stream().map(StorageTier::id).collect(Collectors.joining(","))));
+    LOG.info(
+        "published {}@{}: {} shards, {} bytes uploaded, manifest {}{}",
+        datasetId,
+        version,
+        files.size(),
+        counts.bytes,
+        hash,
+        encrypt == null ? "" : ", encrypted");
+    audit(
+        AuditEvent.PUBLISH,
+        built,
+        Map.of(
+            "manifest",
+            hash,
+            "encrypted",
+            Boolean.toString(encrypt != null),
+            "kek",
+            encrypt == null ? "" : kekId,
+            "tiers",
+            tiers.stream().map(StorageTier::id).collect(Collectors.joining(","))));
     return new PublishResult(
-        ManifestUris.releaseUri(datasetId, version, hash), hash, built, stored, counts.bytes,
-        counts.uploaded, counts.reused, false, latest);
+        ManifestUris.releaseUri(datasetId, version, hash),
+        hash,
+        built,
+        stored,
+        counts.bytes,
+        counts.uploaded,
+        counts.reused,
+        false,
+        latest);
   }
 
   /** Running totals of one publication. */
@@ -228,14 +265,20 @@ public final class DatasetPublisher {
     List<LocationHint> hints =
         replicate(file.path(), file.relative(), file.size(), digest.sha256(), release, counts);
     return new ShardEntry(
-        file.relative(), file.size(), digest.sha256(), file.size(), digest.sha256(),
-        chunkSize, digest.chunkHashes(), hints);
+        file.relative(),
+        file.size(),
+        digest.sha256(),
+        file.size(),
+        digest.sha256(),
+        chunkSize,
+        digest.chunkHashes(),
+        hints);
   }
 
   /**
-   * Encrypts one file once into a temporary file (the nonce prefix is random, so the ciphertext
-   * is only reproducible from that file), checks the plaintext is still what was hashed, and
-   * stores the ciphertext. The temporary file holds only ciphertext and is removed afterwards.
+   * Encrypts one file once into a temporary file (the nonce prefix is random, so the ciphertext is
+   * only reproducible from that file), checks the plaintext is still what was hashed, and stores
+   * the ciphertext. The temporary file holds only ciphertext and is removed afterwards.
    */
   private ShardEntry storeEncrypted(
       SourceFile file, ShardDigest digest, StreamingAead encrypt, String release, Upload counts)
@@ -255,8 +298,14 @@ public final class DatasetPublisher {
       List<LocationHint> hints =
           replicate(temp, file.relative(), stored.size(), stored.sha256(), release, counts);
       return new ShardEntry(
-          file.relative(), file.size(), digest.sha256(), stored.size(), stored.sha256(),
-          chunkSize, stored.chunkHashes(), hints);
+          file.relative(),
+          file.size(),
+          digest.sha256(),
+          stored.size(),
+          stored.sha256(),
+          chunkSize,
+          stored.chunkHashes(),
+          hints);
     } finally {
       Files.deleteIfExists(temp);
     }
@@ -279,8 +328,15 @@ public final class DatasetPublisher {
           where = upload(tier, key, bytes, label, size, sha256);
         } catch (IOException e) {
           throw new HybridStorageException(
-              "publishing " + release + ": tier '" + tier.id() + "' failed to store '" + label
-                  + "': " + e.getMessage(), e);
+              "publishing "
+                  + release
+                  + ": tier '"
+                  + tier.id()
+                  + "' failed to store '"
+                  + label
+                  + "': "
+                  + e.getMessage(),
+              e);
         }
         counts.bytes += size;
         counts.uploaded++;
@@ -306,39 +362,70 @@ public final class DatasetPublisher {
    * Writes a new latest pointer for the manifest of {@code release} stored at {@code key}, one
    * sequence above the newest verifiable pointer on any tier.
    */
-  private URI publishLatest(DatasetManifest release, String key, String manifestHash) throws IOException {
+  private URI publishLatest(DatasetManifest release, String key, String manifestHash)
+      throws IOException {
     String datasetId = release.datasetId();
     List<IOException> unreadable = new ArrayList<>();
-    Optional<LatestPointers.Found> current = LatestPointers.newest(tiers, datasetId, trust, unreadable);
-    unreadable.forEach(e -> LOG.warn("ignoring an unverifiable latest pointer of {}: {}", datasetId, e.getMessage()));
+    Optional<LatestPointers.Found> current =
+        LatestPointers.newest(tiers, datasetId, trust, unreadable);
+    unreadable.forEach(
+        e ->
+            LOG.warn(
+                "ignoring an unverifiable latest pointer of {}: {}", datasetId, e.getMessage()));
     long sequence = current.map(f -> f.pointer().sequence() + 1).orElse(1L);
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     LatestPointer pointer =
-        new LatestPointer(datasetId, sequence, release.version(), release.revision(), key,
-            manifestHash, now, now.plus(latestValidity));
-    storeDocument(ManifestUris.latestKey(datasetId), sign(SignedEnvelope.LATEST_TYPE, pointer.toCanonicalJson()).toJson());
-    LOG.debug("latest pointer of {} is now sequence {} -> {}@{} revision {}",
-        datasetId, sequence, datasetId, release.version(), release.revision());
+        new LatestPointer(
+            datasetId,
+            sequence,
+            release.version(),
+            release.revision(),
+            key,
+            manifestHash,
+            now,
+            now.plus(latestValidity));
+    storeDocument(
+        ManifestUris.latestKey(datasetId),
+        sign(SignedEnvelope.LATEST_TYPE, pointer.toCanonicalJson()).toJson());
+    LOG.debug(
+        "latest pointer of {} is now sequence {} -> {}@{} revision {}",
+        datasetId,
+        sequence,
+        datasetId,
+        release.version(),
+        release.revision());
     return ManifestUris.latestUri(datasetId);
   }
 
   /**
-   * Re-signs the dataset's current latest pointer with a higher sequence and a fresh expiry (run
-   * it well within {@code latestExpiresAfter}, e.g. daily, so clients never see it expire).
+   * Re-signs the dataset's current latest pointer with a higher sequence and a fresh expiry (run it
+   * well within {@code latestExpiresAfter}, e.g. daily, so clients never see it expire).
    */
   public URI refreshLatest(String datasetId) throws IOException {
     ShardPaths.checkName("dataset id", datasetId);
     List<IOException> failures = new ArrayList<>();
     LatestPointer current =
         LatestPointers.newest(tiers, datasetId, trust, failures)
-            .orElseThrow(() -> new ShardUnavailableException(
-                ManifestUris.latestKey(datasetId), "no tier holds a verifiable latest pointer to refresh"))
+            .orElseThrow(
+                () ->
+                    new ShardUnavailableException(
+                        ManifestUris.latestKey(datasetId),
+                        "no tier holds a verifiable latest pointer to refresh"))
             .pointer();
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     LatestPointer next =
-        new LatestPointer(datasetId, current.sequence() + 1, current.version(), current.revision(),
-            current.manifestKey(), current.manifestSha256(), now, now.plus(latestValidity));
-    storeDocument(ManifestUris.latestKey(datasetId), sign(SignedEnvelope.LATEST_TYPE, next.toCanonicalJson()).toJson());
+        new LatestPointer(
+            datasetId,
+            current.sequence() + 1,
+            current.version(),
+            current.revision(),
+            current.manifestKey(),
+            current.manifestSha256(),
+            now,
+            now.plus(latestValidity));
+    storeDocument(
+        ManifestUris.latestKey(datasetId),
+        sign(SignedEnvelope.LATEST_TYPE, next.toCanonicalJson()).toJson());
     return ManifestUris.latestUri(datasetId);
   }
 
@@ -347,14 +434,15 @@ public final class DatasetPublisher {
    * publishes a new manifest revision at {@code manifests/<dataset>/<version>/r<n>.json} listing
    * the same shards and stored objects (nothing is rewritten or uploaded), signed by this
    * publisher's signers, and moves the latest pointer to it when the pointer named this
-   * dataset@version. The old revision stays valid for as long as its KEK is usable and it has
-   * not expired: pinned addresses keep meaning exactly what they meant; retire the old KEK to
-   * retire the old revision. The key management of {@code encryptWith} must hold both KEKs.
+   * dataset@version. The old revision stays valid for as long as its KEK is usable and it has not
+   * expired: pinned addresses keep meaning exactly what they meant; retire the old KEK to retire
+   * the old revision. The key management of {@code encryptWith} must hold both KEKs.
    */
   public PublishResult rotateKey(URI manifestUri, String newKekId) throws IOException {
     Preconditions.checkState(kms != null, "rotateKey needs encryptWith(kms, kekId) on the builder");
     if (!kms.keyIds().contains(newKekId)) {
-      throw new KeyUnavailableException(newKekId, "not one of the key management's KEKs " + kms.keyIds());
+      throw new KeyUnavailableException(
+          newKekId, "not one of the key management's KEKs " + kms.keyIds());
     }
     DatasetManifest old;
     try (DatasetClient reader =
@@ -363,8 +451,11 @@ public final class DatasetPublisher {
     }
     String release = old.datasetId() + "@" + old.version();
     EncryptionInfo enc =
-        old.encryption().orElseThrow(() -> new IllegalArgumentException(
-            release + " is not encrypted: there is no data key to rotate"));
+        old.encryption()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        release + " is not encrypted: there is no data key to rotate"));
     ShardEncryption.check(enc, release);
     byte[] context = ShardEncryption.keyContext(old.datasetId(), old.version());
     byte[] dataKey = kms.unwrap(enc.kekId(), Base64.getDecoder().decode(enc.wrappedKey()), context);
@@ -381,34 +472,62 @@ public final class DatasetPublisher {
             .revision(revision)
             .createdAt(now)
             .expiresAt(expiresAfter != null ? now.plus(expiresAfter) : old.expiresAt().orElse(null))
-            .encryption(new EncryptionInfo(enc.scheme(), enc.segmentSize(), newKekId,
-                Base64.getEncoder().encodeToString(rewrapped)))
+            .encryption(
+                new EncryptionInfo(
+                    enc.scheme(),
+                    enc.segmentSize(),
+                    newKekId,
+                    Base64.getEncoder().encodeToString(rewrapped)))
             .build();
     String key = ManifestUris.manifestKey(next);
-    SignedEnvelope envelope = sign(SignedEnvelope.MANIFEST_TYPE, ManifestCodec.toCanonicalJson(next));
+    SignedEnvelope envelope =
+        sign(SignedEnvelope.MANIFEST_TYPE, ManifestCodec.toCanonicalJson(next));
     List<Locator> stored = storeDocument(key, envelope.toJson());
     String hash = envelope.payloadSha256();
     List<IOException> ignored = new ArrayList<>();
-    Optional<LatestPointers.Found> current = LatestPointers.newest(tiers, old.datasetId(), trust, ignored);
+    Optional<LatestPointers.Found> current =
+        LatestPointers.newest(tiers, old.datasetId(), trust, ignored);
     if (current.isEmpty() || current.get().pointer().version().equals(old.version())) {
       publishLatest(next, key, hash);
     }
-    LOG.info("rotated the data key of {} from KEK {} to {}: revision {}, manifest {}",
-        release, enc.kekId(), newKekId, revision, hash);
-    audit(AuditEvent.KEY_ROTATION, next, Map.of("manifest", hash, "fromKek", enc.kekId(), "kek", newKekId));
-    return new PublishResult(ManifestUris.uriOf(key, hash), hash, next, stored, 0, 0, 0, false,
+    LOG.info(
+        "rotated the data key of {} from KEK {} to {}: revision {}, manifest {}",
+        release,
+        enc.kekId(),
+        newKekId,
+        revision,
+        hash);
+    audit(
+        AuditEvent.KEY_ROTATION,
+        next,
+        Map.of("manifest", hash, "fromKek", enc.kekId(), "kek", newKekId));
+    return new PublishResult(
+        ManifestUris.uriOf(key, hash),
+        hash,
+        next,
+        stored,
+        0,
+        0,
+        0,
+        false,
         ManifestUris.latestUri(old.datasetId()));
   }
 
   /** One above the highest revision of the release stored on any tier. */
   private int nextRevision(DatasetManifest m) throws IOException {
     int revision = m.revision() + 1;
-    while (revision < MAX_REVISIONS && storedAnywhere(ManifestUris.manifestKey(m.datasetId(), m.version(), revision))) {
+    while (revision < MAX_REVISIONS
+        && storedAnywhere(ManifestUris.manifestKey(m.datasetId(), m.version(), revision))) {
       revision++;
     }
     if (revision >= MAX_REVISIONS) {
       throw new ReleaseConflictException(
-          m.datasetId() + "@" + m.version() + " already has " + MAX_REVISIONS + " manifest revisions");
+          m.datasetId()
+              + "@"
+              + m.version()
+              + " already has "
+              + MAX_REVISIONS
+              + " manifest revisions");
     }
     return revision;
   }
@@ -423,7 +542,8 @@ public final class DatasetPublisher {
     return false;
   }
 
-  private void audit(AuditEvent event, DatasetManifest m, Map<String, String> extra) throws IOException {
+  private void audit(AuditEvent event, DatasetManifest m, Map<String, String> extra)
+      throws IOException {
     if (audit == null) {
       return;
     }
@@ -431,7 +551,8 @@ public final class DatasetPublisher {
     fields.put("dataset", m.datasetId());
     fields.put("version", m.version());
     fields.put("revision", Integer.toString(m.revision()));
-    fields.put("signers", signers.stream().map(ManifestSigner::keyId).collect(Collectors.joining(",")));
+    fields.put(
+        "signers", signers.stream().map(ManifestSigner::keyId).collect(Collectors.joining(",")));
     audit.append(event, fields);
   }
 
@@ -458,7 +579,8 @@ public final class DatasetPublisher {
   }
 
   /** A copy already stored under the content-addressed key with the right size is reused. */
-  private static Optional<Locator> reusable(StorageTier tier, String key, long size) throws IOException {
+  private static Optional<Locator> reusable(StorageTier tier, String key, long size)
+      throws IOException {
     Optional<Locator> loc = tier.locate(key);
     if (loc.isEmpty()) {
       return Optional.empty();
@@ -469,7 +591,11 @@ public final class DatasetPublisher {
 
   /** The release already stored under this version, if any; refused when its content differs. */
   private Optional<PublishResult> existingRelease(
-      String key, String datasetId, String version, List<ShardDigest> digests, List<SourceFile> files)
+      String key,
+      String datasetId,
+      String version,
+      List<ShardDigest> digests,
+      List<SourceFile> files)
       throws IOException {
     Map<String, String> newContent = new java.util.HashMap<>();
     for (int i = 0; i < files.size(); i++) {
@@ -491,42 +617,69 @@ public final class DatasetPublisher {
         old = ManifestCodec.parse(envelope.payload());
       } catch (ManifestRejectedException e) {
         throw new ReleaseConflictException(
-            datasetId + "@" + version + " already exists on tier '" + tier.id()
-                + "' but its manifest is unreadable (" + e.getMessage() + "); refusing to overwrite");
+            datasetId
+                + "@"
+                + version
+                + " already exists on tier '"
+                + tier.id()
+                + "' but its manifest is unreadable ("
+                + e.getMessage()
+                + "); refusing to overwrite");
       }
       Map<String, String> oldContent =
-          old.shards().stream().collect(Collectors.toMap(ShardEntry::path, s -> s.size() + ":" + s.sha256()));
+          old.shards().stream()
+              .collect(Collectors.toMap(ShardEntry::path, s -> s.size() + ":" + s.sha256()));
       if (!oldContent.equals(newContent)) {
         throw new ReleaseConflictException(
-            datasetId + "@" + version + " is already published with different content; "
+            datasetId
+                + "@"
+                + version
+                + " is already published with different content; "
                 + "releases are immutable, publish a new version");
       }
       String protection = protectionConflict(old);
       if (protection != null) {
         throw new ReleaseConflictException(
-            datasetId + "@" + version + " is already published with the same content but " + protection
+            datasetId
+                + "@"
+                + version
+                + " is already published with the same content but "
+                + protection
                 + "; releases are immutable, publish a new version");
       }
       String hash = envelope.payloadSha256();
-      LOG.info("{}@{} is already published with the same content (manifest {})", datasetId, version, hash);
+      LOG.info(
+          "{}@{} is already published with the same content (manifest {})",
+          datasetId,
+          version,
+          hash);
       return Optional.of(
           new PublishResult(
-              ManifestUris.releaseUri(datasetId, version, hash), hash, old, List.of(loc.get()), 0, 0, 0, true,
+              ManifestUris.releaseUri(datasetId, version, hash),
+              hash,
+              old,
+              List.of(loc.get()),
+              0,
+              0,
+              0,
+              true,
               ManifestUris.latestUri(datasetId)));
     }
     return Optional.empty();
   }
 
   /**
-   * How an existing release's protection differs from what this publisher would write (so a
-   * release asked for encrypted or restricted is never silently answered by an open one), or null.
+   * How an existing release's protection differs from what this publisher would write (so a release
+   * asked for encrypted or restricted is never silently answered by an open one), or null.
    */
   private String protectionConflict(DatasetManifest old) {
     if (old.encryption().isPresent() != (kms != null)) {
       return old.encryption().isPresent() ? "encrypted" : "unencrypted";
     }
     Optional<io.btfshybrid.api.ManifestPolicy> wanted =
-        policy == null || policy.isOpen() ? Optional.empty() : Optional.of(policy.toManifestPolicy());
+        policy == null || policy.isOpen()
+            ? Optional.empty()
+            : Optional.of(policy.toManifestPolicy());
     if (!old.policy().equals(wanted)) {
       return "with the access policy " + old.policy().map(Object::toString).orElse("(none)");
     }
@@ -540,7 +693,8 @@ public final class DatasetPublisher {
         if (!Files.isRegularFile(p)) {
           continue;
         }
-        String relative = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+        String relative =
+            root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
         Optional<String> problem = ShardPaths.problem(relative);
         if (problem.isPresent()) {
           throw new IllegalArgumentException("cannot publish '" + p + "': " + problem.get());
@@ -594,8 +748,8 @@ public final class DatasetPublisher {
     }
 
     /**
-     * Adds a signing key; every document is signed by all signers added (the same key twice
-     * counts once), so clients with a k-of-n {@link TrustRoot} can require several.
+     * Adds a signing key; every document is signed by all signers added (the same key twice counts
+     * once), so clients with a k-of-n {@link TrustRoot} can require several.
      */
     public Builder signer(ManifestSigner signer) {
       Objects.requireNonNull(signer, "signer");
@@ -609,8 +763,8 @@ public final class DatasetPublisher {
     }
 
     /**
-     * Encrypts every shard of each release under a fresh data key, wrapped by {@code kekId}
-     * of {@code kms} (which must list it). Needs a chunk size of at least 1 KiB.
+     * Encrypts every shard of each release under a fresh data key, wrapped by {@code kekId} of
+     * {@code kms} (which must list it). Needs a chunk size of at least 1 KiB.
      */
     public Builder encryptWith(KeyManagementService kms, String kekId) {
       this.kms = Objects.requireNonNull(kms, "kms");
@@ -698,5 +852,4 @@ public final class DatasetPublisher {
       return new DatasetPublisher(this);
     }
   }
-
 }

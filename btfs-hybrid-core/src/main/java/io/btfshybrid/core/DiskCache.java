@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verified shards on local disk, one file per stored object named by its SHA-256, bounded in
- * bytes by a Caffeine weigher index (the least valuable entry out first). Files are written
- * atomically, the index is rebuilt from the directory on start, concurrent fills of one object
- * share one fetch, and a copy found damaged on read is dropped.
+ * Verified shards on local disk, one file per stored object named by its SHA-256, bounded in bytes
+ * by a Caffeine weigher index (the least valuable entry out first). Files are written atomically,
+ * the index is rebuilt from the directory on start, concurrent fills of one object share one fetch,
+ * and a copy found damaged on read is dropped.
  */
 final class DiskCache {
   private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
@@ -93,8 +93,8 @@ final class DiskCache {
   }
 
   /**
-   * Fills the cache with an object, once however many threads ask at the same time; empty when
-   * the cache declined to keep it (the caller then reads from the tiers).
+   * Fills the cache with an object, once however many threads ask at the same time; empty when the
+   * cache declined to keep it (the caller then reads from the tiers).
    */
   Optional<Path> fill(String sha256, long size, Fetch fetch) throws IOException {
     CompletableFuture<Optional<Path>> mine = new CompletableFuture<>();
@@ -132,7 +132,8 @@ final class DiskCache {
     }
   }
 
-  private static Optional<Path> await(CompletableFuture<Optional<Path>> running) throws IOException {
+  private static Optional<Path> await(CompletableFuture<Optional<Path>> running)
+      throws IOException {
     try {
       return running.join();
     } catch (CompletionException e) {
@@ -218,7 +219,8 @@ final class DiskCache {
       public InputStream open(long offset, long length) throws IOException {
         java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file);
         ch.position(offset);
-        return com.google.common.io.ByteStreams.limit(java.nio.channels.Channels.newInputStream(ch), length);
+        return com.google.common.io.ByteStreams.limit(
+            java.nio.channels.Channels.newInputStream(ch), length);
       }
 
       @Override

@@ -116,9 +116,10 @@ public final class FileTier implements StorageTier {
 
   private Path fileFor(String key) {
     ShardPaths.problem(key)
-        .ifPresent(p -> {
-          throw new IllegalArgumentException("FileTier '" + id + "' refuses key: " + p);
-        });
+        .ifPresent(
+            p -> {
+              throw new IllegalArgumentException("FileTier '" + id + "' refuses key: " + p);
+            });
     return root.resolve(key).normalize();
   }
 
@@ -135,7 +136,8 @@ public final class FileTier implements StorageTier {
       throw new ObjectNotFoundException(where, "not a file path: " + e.getMessage());
     }
     if (!file.startsWith(root)) {
-      throw new ObjectNotFoundException(where, "outside the root " + root + " of tier '" + id + "'");
+      throw new ObjectNotFoundException(
+          where, "outside the root " + root + " of tier '" + id + "'");
     }
     return file;
   }

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * Measures each source's recent health: a penalty that grows with errors (integrity failures
- * weigh more) and decays with time and with successes, plus a moving average of latency.
+ * Measures each source's recent health: a penalty that grows with errors (integrity failures weigh
+ * more) and decays with time and with successes, plus a moving average of latency.
  */
 final class HealthTracker implements VerifiedReadListener {
   static final String CACHE_ID = "cache";
@@ -59,8 +59,13 @@ final class HealthTracker implements VerifiedReadListener {
   TierStats stats(String tierId) {
     Health h = of(tierId);
     return new TierStats(
-        tierId, h.bytes.get(), h.chunks.get(), h.errors.get(), h.integrity.get(),
-        h.latencyMillis, healthy(tierId));
+        tierId,
+        h.bytes.get(),
+        h.chunks.get(),
+        h.errors.get(),
+        h.integrity.get(),
+        h.latencyMillis,
+        healthy(tierId));
   }
 
   List<TierStats> all() {
@@ -89,7 +94,8 @@ final class HealthTracker implements VerifiedReadListener {
     synchronized void success(long now, double millis) {
       decay(now);
       penalty *= SUCCESS_DECAY;
-      latencyMillis = latencyMillis == 0 ? millis : latencyMillis + LATENCY_ALPHA * (millis - latencyMillis);
+      latencyMillis =
+          latencyMillis == 0 ? millis : latencyMillis + LATENCY_ALPHA * (millis - latencyMillis);
     }
 
     private void decay(long now) {

@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Key-encryption keys held by a remote KMS, reached through Tink's {@link KmsClient}: AWS KMS
  * ({@code aws-kms://…}), GCP KMS ({@code gcp-kms://…}), HashiCorp Vault ({@code hcvault://…}) or
- * any other client, with no code change here. The KEK never leaves the KMS; wrapping and
- * unwrapping are remote calls, so access control and audit of key use stay with the KMS.
+ * any other client, with no code change here. The KEK never leaves the KMS; wrapping and unwrapping
+ * are remote calls, so access control and audit of key use stay with the KMS.
  */
 public final class KmsClientKeyManagementService implements KeyManagementService {
   private final KmsClient client;
@@ -32,7 +32,9 @@ public final class KmsClientKeyManagementService implements KeyManagementService
         (id, uri) ->
             Preconditions.checkArgument(
                 id != null && !id.isBlank() && id.length() <= 1024 && uri != null && !uri.isBlank(),
-                "KEK id '%s' -> key URI '%s' is not usable", id, uri));
+                "KEK id '%s' -> key URI '%s' is not usable",
+                id,
+                uri));
     this.keyUris = Collections.unmodifiableMap(new LinkedHashMap<>(keyUris));
   }
 
@@ -46,10 +48,11 @@ public final class KmsClientKeyManagementService implements KeyManagementService
   }
 
   /**
-   * KEKs under stable ids of your choosing, mapped to key URIs: the manifest records the id, so
-   * the mapping can point an id at another region's replica of the same key.
+   * KEKs under stable ids of your choosing, mapped to key URIs: the manifest records the id, so the
+   * mapping can point an id at another region's replica of the same key.
    */
-  public static KmsClientKeyManagementService of(KmsClient client, Map<String, String> keyUrisById) {
+  public static KmsClientKeyManagementService of(
+      KmsClient client, Map<String, String> keyUrisById) {
     return new KmsClientKeyManagementService(client, keyUrisById);
   }
 
@@ -73,29 +76,35 @@ public final class KmsClientKeyManagementService implements KeyManagementService
       return aead(kekId).decrypt(wrappedKey, context);
     } catch (GeneralSecurityException e) {
       throw new KeyUnavailableException(
-          kekId, "the KMS refused to unwrap (" + e.getMessage()
-              + "): wrong key, no permission, or an altered wrapped key", e);
+          kekId,
+          "the KMS refused to unwrap ("
+              + e.getMessage()
+              + "): wrong key, no permission, or an altered wrapped key",
+          e);
     }
   }
 
   private Aead aead(String kekId) throws KeyUnavailableException {
     String uri = keyUris.get(kekId);
     if (uri == null) {
-      throw new KeyUnavailableException(kekId, "no key URI is configured for it; known: " + keyUris.keySet());
+      throw new KeyUnavailableException(
+          kekId, "no key URI is configured for it; known: " + keyUris.keySet());
     }
     Aead known = aeads.get(kekId);
     if (known != null) {
       return known;
     }
     if (!client.doesSupport(uri)) {
-      throw new KeyUnavailableException(kekId, "the KMS client does not support key URI '" + uri + "'");
+      throw new KeyUnavailableException(
+          kekId, "the KMS client does not support key URI '" + uri + "'");
     }
     try {
       Aead aead = client.getAead(uri);
       aeads.putIfAbsent(kekId, aead);
       return aead;
     } catch (GeneralSecurityException e) {
-      throw new KeyUnavailableException(kekId, "the KMS client cannot use '" + uri + "': " + e.getMessage(), e);
+      throw new KeyUnavailableException(
+          kekId, "the KMS client cannot use '" + uri + "': " + e.getMessage(), e);
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * The signed, short-lived "latest" pointer of a dataset (TUF's timestamp role in miniature): a
  * sequence number that only grows, the release it points at (version, manifest revision, storage
- * key and manifest hash) and an expiry. Clients remember the highest sequence seen and refuse
- * older pointers, so a stale or replayed pointer cannot roll them back.
+ * key and manifest hash) and an expiry. Clients remember the highest sequence seen and refuse older
+ * pointers, so a stale or replayed pointer cannot roll them back.
  */
 record LatestPointer(
     String datasetId,
@@ -31,8 +31,15 @@ record LatestPointer(
   static final int MAX_DOCUMENT_BYTES = 64 * 1024;
 
   private static final Set<String> FIELDS =
-      Set.of("datasetId", "sequence", "version", "revision", "manifestKey", "manifestSha256",
-          "issuedAt", "expiresAt");
+      Set.of(
+          "datasetId",
+          "sequence",
+          "version",
+          "revision",
+          "manifestKey",
+          "manifestSha256",
+          "issuedAt",
+          "expiresAt");
 
   byte[] toCanonicalJson() {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -85,11 +92,22 @@ record LatestPointer(
       throw malformed(where + ": " + e.getMessage(), e);
     }
     if (!Digests.isSha256Hex(p.manifestSha256())) {
-      throw malformed(where + " manifestSha256 '" + p.manifestSha256() + "' is not SHA-256 hex", null);
+      throw malformed(
+          where + " manifestSha256 '" + p.manifestSha256() + "' is not SHA-256 hex", null);
     }
-    if (!p.manifestKey().equals(ManifestUris.manifestKey(p.datasetId(), p.version(), p.revision()))) {
-      throw malformed(where + " names manifest key '" + p.manifestKey() + "', which is not the key of "
-          + p.datasetId() + "@" + p.version() + " revision " + p.revision(), null);
+    if (!p.manifestKey()
+        .equals(ManifestUris.manifestKey(p.datasetId(), p.version(), p.revision()))) {
+      throw malformed(
+          where
+              + " names manifest key '"
+              + p.manifestKey()
+              + "', which is not the key of "
+              + p.datasetId()
+              + "@"
+              + p.version()
+              + " revision "
+              + p.revision(),
+          null);
     }
     if (!Arrays.equals(payload, p.toCanonicalJson())) {
       throw malformed(where + " is not in canonical form", null);
@@ -100,7 +118,8 @@ record LatestPointer(
   private static String text(JsonNode n, String name) {
     JsonNode v = n.get(name);
     if (v == null || !v.isTextual() || v.asText().length() > 4096) {
-      throw new IllegalArgumentException("field '" + name + "' must be a string of at most 4096 characters");
+      throw new IllegalArgumentException(
+          "field '" + name + "' must be a string of at most 4096 characters");
     }
     return v.asText();
   }

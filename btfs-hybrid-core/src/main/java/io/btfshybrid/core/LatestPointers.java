@@ -42,10 +42,12 @@ final class LatestPointers {
         }
         if (bytes.length > LatestPointer.MAX_DOCUMENT_BYTES) {
           throw new ManifestRejectedException(
-              Reason.TOO_LARGE, where + " is larger than " + LatestPointer.MAX_DOCUMENT_BYTES + " bytes");
+              Reason.TOO_LARGE,
+              where + " is larger than " + LatestPointer.MAX_DOCUMENT_BYTES + " bytes");
         }
         SignedEnvelope env =
-            SignedEnvelope.parse(bytes, SignedEnvelope.LATEST_TYPE, LatestPointer.MAX_DOCUMENT_BYTES);
+            SignedEnvelope.parse(
+                bytes, SignedEnvelope.LATEST_TYPE, LatestPointer.MAX_DOCUMENT_BYTES);
         trust.verify(env, where);
         LatestPointer p = LatestPointer.parse(env.payload(), where);
         if (!p.datasetId().equals(datasetId)) {

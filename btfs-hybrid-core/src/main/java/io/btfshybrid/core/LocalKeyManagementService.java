@@ -28,10 +28,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Key-encryption keys (Tink AES-256-GCM keysets) kept in a local file, one per KEK id. The file
- * is secret: it is written owner-only and whoever reads it can unwrap every data key wrapped by
- * its KEKs. Suited to tests, single hosts and air-gapped setups; use
- * {@link KmsClientKeyManagementService} for AWS KMS, GCP KMS or Vault.
+ * Key-encryption keys (Tink AES-256-GCM keysets) kept in a local file, one per KEK id. The file is
+ * secret: it is written owner-only and whoever reads it can unwrap every data key wrapped by its
+ * KEKs. Suited to tests, single hosts and air-gapped setups; use {@link
+ * KmsClientKeyManagementService} for AWS KMS, GCP KMS or Vault.
  */
 public final class LocalKeyManagementService implements KeyManagementService {
   static final String FORMAT = "btfs-hybrid.kek-keyset.v1";
@@ -48,8 +48,8 @@ public final class LocalKeyManagementService implements KeyManagementService {
   }
 
   /**
-   * Creates {@code keysetFile} holding a fresh AES-256-GCM KEK for each id; refuses to overwrite
-   * an existing file (losing a KEK loses every release it wraps).
+   * Creates {@code keysetFile} holding a fresh AES-256-GCM KEK for each id; refuses to overwrite an
+   * existing file (losing a KEK loses every release it wraps).
    */
   public static LocalKeyManagementService generate(Path keysetFile, String... kekIds)
       throws IOException {
@@ -68,7 +68,8 @@ public final class LocalKeyManagementService implements KeyManagementService {
         ShardPaths.checkName("KEK id", id);
         Preconditions.checkArgument(!keks.containsKey(id), "KEK id '%s' is listed twice", id);
         KeysetHandle handle = KeysetHandle.generateNew(KEK_PARAMETERS);
-        keksNode.put(id, TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
+        keksNode.put(
+            id, TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
         keks.put(id, handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
       }
     } catch (GeneralSecurityException e) {
@@ -78,7 +79,9 @@ public final class LocalKeyManagementService implements KeyManagementService {
     root.put("format", FORMAT);
     root.set("keks", ManifestCodec.sorted(keksNode));
     AtomicFiles.write(
-        keysetFile, ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root), true);
+        keysetFile,
+        ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root),
+        true);
     return new LocalKeyManagementService(keysetFile, keks);
   }
 
@@ -92,7 +95,8 @@ public final class LocalKeyManagementService implements KeyManagementService {
       throw new InvalidKeysetException(keysetFile, "no such file", e);
     }
     if (bytes.length > MAX_FILE_BYTES) {
-      throw new InvalidKeysetException(keysetFile, "larger than " + MAX_FILE_BYTES + " bytes", null);
+      throw new InvalidKeysetException(
+          keysetFile, "larger than " + MAX_FILE_BYTES + " bytes", null);
     }
     try {
       JsonNode root = ManifestCodec.JSON.readTree(bytes);
@@ -101,7 +105,8 @@ public final class LocalKeyManagementService implements KeyManagementService {
       }
       JsonNode list = root.path("keks");
       if (!list.isObject() || list.isEmpty() || list.size() > MAX_KEKS) {
-        throw new IllegalArgumentException("'keks' must map 1.." + MAX_KEKS + " KEK ids to keysets");
+        throw new IllegalArgumentException(
+            "'keks' must map 1.." + MAX_KEKS + " KEK ids to keysets");
       }
       Map<String, Aead> keks = new TreeMap<>();
       Iterator<Map.Entry<String, JsonNode>> it = list.fields();
@@ -109,7 +114,8 @@ public final class LocalKeyManagementService implements KeyManagementService {
         Map.Entry<String, JsonNode> e = it.next();
         ShardPaths.checkName("KEK id", e.getKey());
         KeysetHandle handle =
-            TinkJsonProtoKeysetFormat.parseKeyset(e.getValue().asText(), InsecureSecretKeyAccess.get());
+            TinkJsonProtoKeysetFormat.parseKeyset(
+                e.getValue().asText(), InsecureSecretKeyAccess.get());
         if (!(handle.getPrimary().getKey().getParameters() instanceof AeadParameters)) {
           throw new IllegalArgumentException("KEK '" + e.getKey() + "' is not an AEAD key");
         }
@@ -147,7 +153,9 @@ public final class LocalKeyManagementService implements KeyManagementService {
     } catch (GeneralSecurityException e) {
       throw new KeyUnavailableException(
           kekId,
-          "the KEK in '" + file + "' does not open this wrapped data key (another key under the"
+          "the KEK in '"
+              + file
+              + "' does not open this wrapped data key (another key under the"
               + " same id, or a wrapped key or release identity that was altered)",
           e);
     }

@@ -34,8 +34,8 @@ import java.util.TreeMap;
 /**
  * Canonical JSON for manifests: sorted keys, no insignificant white space, so one release always
  * yields the same bytes and the same manifest hash. Parsing is strict: unknown or missing fields,
- * wrong types, unsafe paths, inconsistent sizes and non-canonical input are refused with
- * {@link ManifestRejectedException} naming the field.
+ * wrong types, unsafe paths, inconsistent sizes and non-canonical input are refused with {@link
+ * ManifestRejectedException} naming the field.
  */
 public final class ManifestCodec {
   /** Upper bound on a manifest document, against endless-data attacks. */
@@ -54,11 +54,27 @@ public final class ManifestCodec {
 
   private static final Set<String> MANIFEST_FIELDS =
       Set.of(
-          "schemaVersion", "datasetId", "version", "createdAt", "expiresAt", "owner",
-          "classification", "tags", "shards", "encryption", "policy", "revision");
+          "schemaVersion",
+          "datasetId",
+          "version",
+          "createdAt",
+          "expiresAt",
+          "owner",
+          "classification",
+          "tags",
+          "shards",
+          "encryption",
+          "policy",
+          "revision");
   private static final Set<String> SHARD_FIELDS =
       Set.of(
-          "path", "size", "sha256", "storedSize", "storedSha256", "chunkSize", "chunks",
+          "path",
+          "size",
+          "sha256",
+          "storedSize",
+          "storedSha256",
+          "chunkSize",
+          "chunks",
           "locations");
 
   private ManifestCodec() {}
@@ -82,8 +98,7 @@ public final class ManifestCodec {
     try {
       root = JSON.readTree(json);
     } catch (java.io.IOException e) {
-      throw new ManifestRejectedException(
-          Reason.MALFORMED, "not valid JSON: " + e.getMessage(), e);
+      throw new ManifestRejectedException(Reason.MALFORMED, "not valid JSON: " + e.getMessage(), e);
     }
     DatasetManifest manifest = fromTree(root);
     if (!Arrays.equals(json, toCanonicalJson(manifest))) {
@@ -168,8 +183,11 @@ public final class ManifestCodec {
     int schema = (int) m.number("schemaVersion", 1, Integer.MAX_VALUE);
     if (schema != DatasetManifest.SCHEMA_VERSION) {
       throw malformed(
-          "unsupported schemaVersion " + schema + " (this library reads "
-              + DatasetManifest.SCHEMA_VERSION + ")");
+          "unsupported schemaVersion "
+              + schema
+              + " (this library reads "
+              + DatasetManifest.SCHEMA_VERSION
+              + ")");
     }
     DatasetManifest.Builder b =
         DatasetManifest.builder()
@@ -200,7 +218,9 @@ public final class ManifestCodec {
     }
     if (m.has("encryption")) {
       Fields e =
-          new Fields(m.object("encryption"), "encryption",
+          new Fields(
+              m.object("encryption"),
+              "encryption",
               Set.of("scheme", "segmentSize", "kekId", "wrappedKey"));
       b.encryption(
           new EncryptionInfo(
@@ -215,8 +235,11 @@ public final class ManifestCodec {
       List<String> groups = p.strings("groups");
       if (principals.size() + groups.size() > AccessPolicy.MAX_ENTRIES) {
         throw new ManifestRejectedException(
-            Reason.TOO_LARGE, "policy lists " + (principals.size() + groups.size())
-                + " principals and groups, more than " + AccessPolicy.MAX_ENTRIES);
+            Reason.TOO_LARGE,
+            "policy lists "
+                + (principals.size() + groups.size())
+                + " principals and groups, more than "
+                + AccessPolicy.MAX_ENTRIES);
       }
       b.policy(new ManifestPolicy(principals, groups));
     }
@@ -258,18 +281,25 @@ public final class ManifestCodec {
     List<String> chunks = named.strings("chunks");
     for (String c : chunks) {
       if (!Digests.isSha256Hex(c)) {
-        throw malformed("shard '" + path + "' has a chunk hash that is not SHA-256 hex: '" + c + "'");
+        throw malformed(
+            "shard '" + path + "' has a chunk hash that is not SHA-256 hex: '" + c + "'");
       }
     }
     List<LocationHint> hints = new ArrayList<>();
     JsonNode locations = named.array("locations");
     if (locations.size() > MAX_LOCATIONS_PER_SHARD) {
       throw new ManifestRejectedException(
-          Reason.TOO_LARGE, "shard '" + path + "' lists " + locations.size()
-              + " locations, more than " + MAX_LOCATIONS_PER_SHARD);
+          Reason.TOO_LARGE,
+          "shard '"
+              + path
+              + "' lists "
+              + locations.size()
+              + " locations, more than "
+              + MAX_LOCATIONS_PER_SHARD);
     }
     for (JsonNode l : locations) {
-      Fields h = new Fields(l, "location of '" + path + "'", Set.of("tier", "kind", "region", "uri"));
+      Fields h =
+          new Fields(l, "location of '" + path + "'", Set.of("tier", "kind", "region", "uri"));
       TierKind kind;
       try {
         kind = TierKind.parse(h.text("kind"));
@@ -403,5 +433,4 @@ public final class ManifestCodec {
       return out;
     }
   }
-
 }

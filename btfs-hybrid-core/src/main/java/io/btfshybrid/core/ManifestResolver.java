@@ -12,10 +12,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Turns a shard's location hints into an ordered read plan over the configured tiers: healthy
- * tiers first, then REPLICA (the client's region first), CLOUD, BTFS, faster tiers first within
- * a kind. Hints are matched to tiers by id; a tier without a hint is still asked where it can find
- * the object by its content-addressed key, and a BTFS tier can use any BTFS hint's CID.
+ * Turns a shard's location hints into an ordered read plan over the configured tiers: healthy tiers
+ * first, then REPLICA (the client's region first), CLOUD, BTFS, faster tiers first within a kind.
+ * Hints are matched to tiers by id; a tier without a hint is still asked where it can find the
+ * object by its content-addressed key, and a BTFS tier can use any BTFS hint's CID.
  */
 public final class ManifestResolver {
   private final List<StorageTier> tiers;

@@ -49,8 +49,11 @@ public final class ManifestSigner {
           TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get()));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new HybridStorageException(
-          "signing keyset '" + keysetFile + "' is not a Tink Ed25519 private keyset: "
-              + e.getMessage(), e);
+          "signing keyset '"
+              + keysetFile
+              + "' is not a Tink Ed25519 private keyset: "
+              + e.getMessage(),
+          e);
     }
   }
 

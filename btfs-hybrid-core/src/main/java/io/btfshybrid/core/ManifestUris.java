@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code btfs-hybrid://manifests/<dataset>/<version>.json}: revision 1 of a release;
- *   <li>{@code btfs-hybrid://manifests/<dataset>/<version>/r<n>.json}: revision n ≥ 2 (same
- *       shards, e.g. the data key re-wrapped by a key rotation);
- *   <li>{@code btfs-hybrid://manifests/<dataset>/latest.json}: the dataset's signed latest
- *       pointer ({@code latest} is therefore not a valid version).
+ *   <li>{@code btfs-hybrid://manifests/<dataset>/<version>/r<n>.json}: revision n ≥ 2 (same shards,
+ *       e.g. the data key re-wrapped by a key rotation);
+ *   <li>{@code btfs-hybrid://manifests/<dataset>/latest.json}: the dataset's signed latest pointer
+ *       ({@code latest} is therefore not a valid version).
  * </ul>
  *
  * Every document at these keys is write-once except the latest pointer. A manifest address may be
@@ -75,7 +75,10 @@ final class ManifestUris {
   static String keyOf(URI uri) throws ManifestRejectedException {
     String host = uri.getHost();
     String path = uri.getPath();
-    if (host == null || path == null || path.length() < 2 || ShardPaths.problem(host + path).isPresent()) {
+    if (host == null
+        || path == null
+        || path.length() < 2
+        || ShardPaths.problem(host + path).isPresent()) {
       throw new ManifestRejectedException(
           Reason.MALFORMED, "'" + uri + "' is not a btfs-hybrid://<key> manifest address");
     }

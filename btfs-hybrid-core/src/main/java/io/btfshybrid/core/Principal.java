@@ -30,7 +30,9 @@ public final class Principal {
     Set<String> set = new TreeSet<>();
     for (String g : groups) {
       Preconditions.checkArgument(
-          g != null && !g.isBlank(), "group names must not be blank, got %s", Arrays.toString(groups));
+          g != null && !g.isBlank(),
+          "group names must not be blank, got %s",
+          Arrays.toString(groups));
       set.add(g);
     }
     return new Principal(name, Set.copyOf(set));

@@ -35,7 +35,15 @@ public record PublishResult(
       int objectsUploaded,
       int objectsReused,
       boolean alreadyPublished) {
-    this(manifestUri, manifestHash, manifest, manifestLocations, bytesUploaded, objectsUploaded,
-        objectsReused, alreadyPublished, ManifestUris.latestUri(manifest.datasetId()));
+    this(
+        manifestUri,
+        manifestHash,
+        manifest,
+        manifestLocations,
+        bytesUploaded,
+        objectsUploaded,
+        objectsReused,
+        alreadyPublished,
+        ManifestUris.latestUri(manifest.datasetId()));
   }
 }

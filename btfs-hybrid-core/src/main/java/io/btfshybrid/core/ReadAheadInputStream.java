@@ -8,12 +8,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads a stream on a helper thread at most {@code depth} buffers ahead of the caller, so that
- * work done while producing the bytes (chunk verification) overlaps with work done while
- * consuming them (decryption). Memory is bounded by {@code depth + 2} buffers; the helper ends
- * (and closes the source) at the end of the stream, on an error (re-thrown to the reader as it
- * was) or when this stream is closed. Like any stream, it must be closed: an abandoned, unclosed
- * one keeps its helper thread parked with its buffers.
+ * Reads a stream on a helper thread at most {@code depth} buffers ahead of the caller, so that work
+ * done while producing the bytes (chunk verification) overlaps with work done while consuming them
+ * (decryption). Memory is bounded by {@code depth + 2} buffers; the helper ends (and closes the
+ * source) at the end of the stream, on an error (re-thrown to the reader as it was) or when this
+ * stream is closed. Like any stream, it must be closed: an abandoned, unclosed one keeps its helper
+ * thread parked with its buffers.
  */
 final class ReadAheadInputStream extends InputStream {
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -31,7 +31,9 @@ final class ReadAheadInputStream extends InputStream {
 
   ReadAheadInputStream(InputStream source, int bufferSize, int depth) {
     this.queue = new ArrayBlockingQueue<>(depth);
-    this.helper = new Thread(() -> fill(source, bufferSize), "btfs-hybrid-read-ahead-" + THREADS.incrementAndGet());
+    this.helper =
+        new Thread(
+            () -> fill(source, bufferSize), "btfs-hybrid-read-ahead-" + THREADS.incrementAndGet());
     helper.setDaemon(true);
     helper.start();
   }

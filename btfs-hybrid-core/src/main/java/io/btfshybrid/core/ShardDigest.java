@@ -34,8 +34,8 @@ record ShardDigest(String sha256, long size, List<String> chunkHashes) {
   }
 
   /**
-   * Hashes bytes as they are written, in any pieces: the whole-object SHA-256 and one SHA-256
-   * per {@code chunkSize} bytes. Used as a tee when the bytes are produced (e.g. ciphertext).
+   * Hashes bytes as they are written, in any pieces: the whole-object SHA-256 and one SHA-256 per
+   * {@code chunkSize} bytes. Used as a tee when the bytes are produced (e.g. ciphertext).
    */
   static final class Hasher extends OutputStream {
     private final int chunkSize;

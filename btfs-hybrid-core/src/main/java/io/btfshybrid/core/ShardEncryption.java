@@ -26,18 +26,25 @@ import java.security.MessageDigest;
  * whole segment and ranged reads decrypt only the segments they touch.
  *
  * <p>Each release has its own random 256-bit data key; the manifest carries it wrapped by a KEK
- * with the release identity as context. Each shard is encrypted with its path as associated
- * data, so ciphertext moved to another path (or from another release) does not decrypt.
+ * with the release identity as context. Each shard is encrypted with its path as associated data,
+ * so ciphertext moved to another path (or from another release) does not decrypt.
  */
 final class ShardEncryption {
   /** The scheme name recorded in {@link EncryptionInfo#scheme()}. */
   static final String SCHEME = "AES256_GCM_HKDF";
+
   static final int DATA_KEY_BYTES = 32;
-  /** Header of a Tink AES-GCM-HKDF stream: 1 length byte, the salt (key size), 7-byte nonce prefix. */
+
+  /**
+   * Header of a Tink AES-GCM-HKDF stream: 1 length byte, the salt (key size), 7-byte nonce prefix.
+   */
   static final int HEADER_BYTES = 1 + DATA_KEY_BYTES + 7;
+
   static final int TAG_BYTES = 16;
+
   /** Smallest segment (chunk) size that leaves plaintext room in the first segment. */
   static final int MIN_SEGMENT_BYTES = 1024;
+
   /** Upper bound on a wrapped data key (Tink AEAD adds at most a prefix, nonce and tag). */
   static final int MAX_WRAPPED_KEY_BYTES = 1024;
 
@@ -48,7 +55,8 @@ final class ShardEncryption {
   }
 
   /** The streaming AEAD of a data key at a segment size. */
-  static StreamingAead streamingAead(byte[] dataKey, int segmentSize) throws GeneralSecurityException {
+  static StreamingAead streamingAead(byte[] dataKey, int segmentSize)
+      throws GeneralSecurityException {
     if (dataKey.length != DATA_KEY_BYTES) {
       throw new GeneralSecurityException(
           "data key has " + dataKey.length + " bytes, " + DATA_KEY_BYTES + " expected");
@@ -72,25 +80,35 @@ final class ShardEncryption {
 
   /** Context bound to the wrapped data key: the release it belongs to. */
   static byte[] keyContext(String datasetId, String version) {
-    return ("btfs-hybrid/data-key/v1:" + datasetId + "@" + version).getBytes(StandardCharsets.UTF_8);
+    return ("btfs-hybrid/data-key/v1:" + datasetId + "@" + version)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** Refuses encryption parameters this library cannot read safely, naming the value. */
   static void check(EncryptionInfo info, String release) throws ManifestRejectedException {
     if (!SCHEME.equals(info.scheme())) {
       throw new ManifestRejectedException(
-          Reason.MALFORMED, release + " uses encryption scheme '" + info.scheme()
-              + "'; this library reads only '" + SCHEME + "'");
+          Reason.MALFORMED,
+          release
+              + " uses encryption scheme '"
+              + info.scheme()
+              + "'; this library reads only '"
+              + SCHEME
+              + "'");
     }
     if (info.segmentSize() < MIN_SEGMENT_BYTES) {
       throw new ManifestRejectedException(
-          Reason.MALFORMED, release + " declares segment size " + info.segmentSize()
-              + ", below the minimum " + MIN_SEGMENT_BYTES);
+          Reason.MALFORMED,
+          release
+              + " declares segment size "
+              + info.segmentSize()
+              + ", below the minimum "
+              + MIN_SEGMENT_BYTES);
     }
     if (info.wrappedKey().length() > MAX_WRAPPED_KEY_BYTES * 2) {
       throw new ManifestRejectedException(
-          Reason.TOO_LARGE, release + " carries a wrapped key of " + info.wrappedKey().length()
-              + " characters");
+          Reason.TOO_LARGE,
+          release + " carries a wrapped key of " + info.wrappedKey().length() + " characters");
     }
   }
 
@@ -110,7 +128,8 @@ final class ShardEncryption {
     byte[] buf = new byte[64 * 1024];
     try (InputStream in = Files.newInputStream(plaintext);
         OutputStream file = Files.newOutputStream(out);
-        OutputStream encrypting = aead.newEncryptingStream(new Tee(file, stored), shardAad(shardPath))) {
+        OutputStream encrypting =
+            aead.newEncryptingStream(new Tee(file, stored), shardAad(shardPath))) {
       int n;
       while ((n = in.read(buf)) > 0) {
         plain.update(buf, 0, n);

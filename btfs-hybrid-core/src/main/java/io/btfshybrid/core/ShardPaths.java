@@ -24,7 +24,8 @@ final class ShardPaths {
     }
     for (int i = 0; i < path.length(); i++) {
       if (Character.isISOControl(path.charAt(i))) {
-        return Optional.of("control character in path '" + path.replaceAll("\\p{Cntrl}", "?") + "'");
+        return Optional.of(
+            "control character in path '" + path.replaceAll("\\p{Cntrl}", "?") + "'");
       }
     }
     for (String segment : path.split("/", -1)) {

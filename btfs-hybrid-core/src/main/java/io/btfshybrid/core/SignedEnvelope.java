@@ -20,6 +20,7 @@ record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signat
   static final String MANIFEST_TYPE = "application/vnd.btfs-hybrid.manifest.v1+json";
   static final String LATEST_TYPE = "application/vnd.btfs-hybrid.latest.v1+json";
   static final String TRUST_ROOT_TYPE = "application/vnd.btfs-hybrid.trust-root.v1+json";
+
   /** Most signatures a document may carry. */
   static final int MAX_SIGNATURES = 64;
 
@@ -67,7 +68,9 @@ record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signat
     root.put("payload", Base64.getEncoder().encodeToString(payload));
     ArrayNode sigs = root.putArray("signatures");
     for (Signature s : signatures) {
-      sigs.addObject().put("keyid", s.keyId()).put("sig", Base64.getEncoder().encodeToString(s.bytes()));
+      sigs.addObject()
+          .put("keyid", s.keyId())
+          .put("sig", Base64.getEncoder().encodeToString(s.bytes()));
     }
     try {
       return ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -93,8 +96,10 @@ record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signat
     } catch (IOException e) {
       throw new ManifestRejectedException(Reason.MALFORMED, "signed document is not JSON", e);
     }
-    if (root == null || !root.isObject()
-        || !root.path("payloadType").isTextual() || !root.path("payload").isTextual()) {
+    if (root == null
+        || !root.isObject()
+        || !root.path("payloadType").isTextual()
+        || !root.path("payload").isTextual()) {
       throw new ManifestRejectedException(
           Reason.MALFORMED, "not a signed btfs-hybrid document (payloadType/payload missing)");
     }
@@ -123,7 +128,9 @@ record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signat
         throw new ManifestRejectedException(Reason.MALFORMED, "signature lacks keyid or sig");
       }
       try {
-        sigs.add(new Signature(s.get("keyid").asText(), Base64.getDecoder().decode(s.get("sig").asText())));
+        sigs.add(
+            new Signature(
+                s.get("keyid").asText(), Base64.getDecoder().decode(s.get("sig").asText())));
       } catch (IllegalArgumentException e) {
         throw new ManifestRejectedException(Reason.MALFORMED, "signature is not base64", e);
       }

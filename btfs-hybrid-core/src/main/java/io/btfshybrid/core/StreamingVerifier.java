@@ -6,8 +6,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 
 /**
- * Verified reads of one shard's stored bytes from an ordered list of sources: bytes are released
- * a chunk at a time, only after the chunk's SHA-256 matched the manifest, and a failing source is
+ * Verified reads of one shard's stored bytes from an ordered list of sources: bytes are released a
+ * chunk at a time, only after the chunk's SHA-256 matched the manifest, and a failing source is
  * abandoned mid-stream for the next one, resuming at the last verified offset.
  */
 public final class StreamingVerifier {

@@ -30,10 +30,10 @@ import java.util.Set;
  * needs (k of n). A document signed by no key here is refused.
  *
  * <p>Roots are versioned and rotate like TUF's root role: {@link #rotate} produces a signed
- * document announcing the next root (version + 1), and {@link #verifyRotation} accepts it only
- * when it carries the threshold of this root's keys and the threshold of its own keys, so
- * neither a stolen minority of old keys nor keys nobody holds can take over. Chains are applied
- * one version at a time ({@link #verifyRotations}).
+ * document announcing the next root (version + 1), and {@link #verifyRotation} accepts it only when
+ * it carries the threshold of this root's keys and the threshold of its own keys, so neither a
+ * stolen minority of old keys nor keys nobody holds can take over. Chains are applied one version
+ * at a time ({@link #verifyRotations}).
  */
 public final class TrustRoot {
   private final Map<String, KeysetHandle> keys;
@@ -43,6 +43,7 @@ public final class TrustRoot {
 
   /** Most keys a root may list. */
   static final int MAX_KEYS = 64;
+
   /** Upper bound on a signed trust-root document. */
   static final int MAX_DOCUMENT_BYTES = 1 << 20;
 
@@ -76,7 +77,11 @@ public final class TrustRoot {
     }
     if (threshold < 1 || threshold > byId.size()) {
       throw new IllegalArgumentException(
-          "threshold " + threshold + " must be between 1 and the number of keys (" + byId.size() + ")");
+          "threshold "
+              + threshold
+              + " must be between 1 and the number of keys ("
+              + byId.size()
+              + ")");
     }
     this.keys = Collections.unmodifiableMap(byId);
     this.verifiers = Collections.unmodifiableMap(verify);
@@ -110,12 +115,13 @@ public final class TrustRoot {
   }
 
   /**
-   * A signed document making {@code next} (its keys and threshold) the successor of this root,
-   * at version {@code version() + 1}. Sign it with at least this root's threshold of keys and
-   * {@code next}'s threshold of its keys; more signatures can be added with {@link #cosign}.
+   * A signed document making {@code next} (its keys and threshold) the successor of this root, at
+   * version {@code version() + 1}. Sign it with at least this root's threshold of keys and {@code
+   * next}'s threshold of its keys; more signatures can be added with {@link #cosign}.
    */
   public byte[] rotate(TrustRoot next, ManifestSigner... signers) {
-    TrustRoot successor = new TrustRoot(version + 1, next.threshold, List.copyOf(next.keys.values()));
+    TrustRoot successor =
+        new TrustRoot(version + 1, next.threshold, List.copyOf(next.keys.values()));
     return SignedEnvelope.sign(
             SignedEnvelope.TRUST_ROOT_TYPE, successor.canonicalJson(), Arrays.asList(signers))
         .toJson();
@@ -134,9 +140,9 @@ public final class TrustRoot {
   }
 
   /**
-   * The root a rotation document announces, accepted only when its version is exactly this
-   * root's plus one, it carries this root's threshold of valid signatures (THRESHOLD_NOT_MET,
-   * UNKNOWN_KEY otherwise) and its own threshold. An older or equal version is a ROLLBACK.
+   * The root a rotation document announces, accepted only when its version is exactly this root's
+   * plus one, it carries this root's threshold of valid signatures (THRESHOLD_NOT_MET, UNKNOWN_KEY
+   * otherwise) and its own threshold. An older or equal version is a ROLLBACK.
    */
   public TrustRoot verifyRotation(byte[] rotationDocument) throws ManifestRejectedException {
     SignedEnvelope env =
@@ -145,21 +151,29 @@ public final class TrustRoot {
     if (next.version <= version) {
       throw new ManifestRejectedException(
           Reason.ROLLBACK,
-          "trust root version " + next.version + " is not newer than the trusted version " + version);
+          "trust root version "
+              + next.version
+              + " is not newer than the trusted version "
+              + version);
     }
     if (next.version != version + 1) {
       throw new ManifestRejectedException(
           Reason.MALFORMED,
-          "trust root version " + next.version + " skips versions after " + version
+          "trust root version "
+              + next.version
+              + " skips versions after "
+              + version
               + "; apply every rotation in order");
     }
-    verify(env, "trust root v" + next.version + " (signatures of the current root v" + version + ")");
+    verify(
+        env, "trust root v" + next.version + " (signatures of the current root v" + version + ")");
     next.verify(env, "trust root v" + next.version + " (signatures of its own keys)");
     return next;
   }
 
   /** Applies a chain of rotation documents in order, returning the newest root. */
-  public TrustRoot verifyRotations(List<byte[]> rotationDocuments) throws ManifestRejectedException {
+  public TrustRoot verifyRotations(List<byte[]> rotationDocuments)
+      throws ManifestRejectedException {
     TrustRoot root = this;
     for (byte[] doc : rotationDocuments) {
       root = root.verifyRotation(doc);
@@ -199,12 +213,14 @@ public final class TrustRoot {
       TrustRoot parsed = fromTree(root);
       for (JsonNode k : root.path("keys")) {
         if (!parsed.keys.containsKey(k.path("keyid").asText())) {
-          throw new IllegalArgumentException("key id '" + k.path("keyid").asText() + "' does not match its key");
+          throw new IllegalArgumentException(
+              "key id '" + k.path("keyid").asText() + "' does not match its key");
         }
       }
       return parsed;
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw new ManifestRejectedException(Reason.MALFORMED, "trust root document: " + e.getMessage(), e);
+      throw new ManifestRejectedException(
+          Reason.MALFORMED, "trust root document: " + e.getMessage(), e);
     }
   }
 
@@ -214,7 +230,8 @@ public final class TrustRoot {
     }
     JsonNode keyList = root.path("keys");
     if (!keyList.isArray() || keyList.size() > MAX_KEYS) {
-      throw new IllegalArgumentException("'keys' must be an array of at most " + MAX_KEYS + " keys");
+      throw new IllegalArgumentException(
+          "'keys' must be an array of at most " + MAX_KEYS + " keys");
     }
     List<KeysetHandle> handles = new ArrayList<>();
     for (JsonNode k : keyList) {
@@ -258,7 +275,10 @@ public final class TrustRoot {
     if (!bad.isEmpty()) {
       throw new ManifestRejectedException(
           Reason.BAD_SIGNATURE,
-          what + " has a signature by key " + bad + " that does not match its content"
+          what
+              + " has a signature by key "
+              + bad
+              + " that does not match its content"
               + " (altered after signing?)");
     }
     if (valid.isEmpty()) {
@@ -272,7 +292,10 @@ public final class TrustRoot {
 
   /** Saves the trust root as JSON (public keys only). */
   public void save(Path file) throws IOException {
-    AtomicFiles.write(file, ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toTree()), false);
+    AtomicFiles.write(
+        file,
+        ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toTree()),
+        false);
   }
 
   /** Loads a trust root saved by {@link #save}, naming the file when it is malformed. */

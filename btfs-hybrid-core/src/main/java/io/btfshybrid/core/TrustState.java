@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a client has seen of each dataset's latest pointer: the highest sequence and the manifest
- * it named. Kept in memory and, with a directory, in one small file per dataset (written
- * atomically) so rollback protection survives restarts. A pointer older than the one seen, or a
- * different pointer under the same sequence (a fork), is refused.
+ * What a client has seen of each dataset's latest pointer: the highest sequence and the manifest it
+ * named. Kept in memory and, with a directory, in one small file per dataset (written atomically)
+ * so rollback protection survives restarts. A pointer older than the one seen, or a different
+ * pointer under the same sequence (a fork), is refused.
  */
 final class TrustState {
   private static final int MAX_STATE_BYTES = 4096;
@@ -46,15 +46,29 @@ final class TrustState {
     if (pointer.sequence() < s.sequence()) {
       throw new ManifestRejectedException(
           Reason.ROLLBACK,
-          where + " has sequence " + pointer.sequence() + " (" + pointer.datasetId() + "@"
-              + pointer.version() + ") but sequence " + s.sequence() + " was already seen");
+          where
+              + " has sequence "
+              + pointer.sequence()
+              + " ("
+              + pointer.datasetId()
+              + "@"
+              + pointer.version()
+              + ") but sequence "
+              + s.sequence()
+              + " was already seen");
     }
-    if (pointer.sequence() == s.sequence() && !pointer.manifestSha256().equals(s.manifestSha256())) {
+    if (pointer.sequence() == s.sequence()
+        && !pointer.manifestSha256().equals(s.manifestSha256())) {
       throw new ManifestRejectedException(
           Reason.ROLLBACK,
-          where + " has sequence " + pointer.sequence() + " naming manifest "
-              + pointer.manifestSha256() + ", but the same sequence named "
-              + s.manifestSha256() + " before (a forked pointer)");
+          where
+              + " has sequence "
+              + pointer.sequence()
+              + " naming manifest "
+              + pointer.manifestSha256()
+              + ", but the same sequence named "
+              + s.manifestSha256()
+              + " before (a forked pointer)");
     }
   }
 
@@ -101,12 +115,17 @@ final class TrustState {
       return Optional.of(s);
     } catch (IOException e) {
       throw new HybridStorageException(
-          "trust state file '" + file + "' is damaged (" + e.getMessage()
-              + "); refusing to guess which pointer was seen last", e);
+          "trust state file '"
+              + file
+              + "' is damaged ("
+              + e.getMessage()
+              + "); refusing to guess which pointer was seen last",
+          e);
     }
   }
 
   private Path fileFor(String datasetId) {
-    return dir.orElseThrow().resolve(ShardPaths.checkName("dataset id", datasetId) + ".latest.json");
+    return dir.orElseThrow()
+        .resolve(ShardPaths.checkName("dataset id", datasetId) + ".latest.json");
   }
 }

@@ -9,8 +9,8 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /**
- * Random access to a shard's stored bytes: each read fetches and verifies only the chunk under
- * the position (one chunk is held in memory).
+ * Random access to a shard's stored bytes: each read fetches and verifies only the chunk under the
+ * position (one chunk is held in memory).
  */
 final class VerifiedChannel implements SeekableByteChannel {
   private final ShardEntry shard;

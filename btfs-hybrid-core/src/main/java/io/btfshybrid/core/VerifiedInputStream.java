@@ -20,14 +20,24 @@ final class VerifiedInputStream extends InputStream {
   VerifiedInputStream(ShardEntry shard, ChunkCursor cursor, long from, long to) {
     Preconditions.checkArgument(
         from >= 0 && from <= to && to <= shard.storedSize(),
-        "range [%s, %s) is outside shard '%s' of %s bytes", from, to, shard.path(), shard.storedSize());
+        "range [%s, %s) is outside shard '%s' of %s bytes",
+        from,
+        to,
+        shard.path(),
+        shard.storedSize());
     this.shard = shard;
     this.cursor = cursor;
     this.to = to;
     this.position = from;
     this.nextChunk = (int) (from / shard.chunkSize());
-    this.chunk = new byte[to == from ? 0 : Math.min(shard.chunkSize(), (int) Math.min(Integer.MAX_VALUE, shard.storedSize()))];
-    cursor.limitTo(to == from ? from : (long) ((to - 1) / shard.chunkSize() + 1) * shard.chunkSize());
+    this.chunk =
+        new byte
+            [to == from
+                ? 0
+                : Math.min(
+                    shard.chunkSize(), (int) Math.min(Integer.MAX_VALUE, shard.storedSize()))];
+    cursor.limitTo(
+        to == from ? from : (long) ((to - 1) / shard.chunkSize() + 1) * shard.chunkSize());
   }
 
   private boolean fill() throws IOException {

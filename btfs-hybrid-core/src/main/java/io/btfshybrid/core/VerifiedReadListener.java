@@ -2,13 +2,14 @@ package io.btfshybrid.core;
 
 /** Told what each source did during verified reads: chunks served, failures and their kind. */
 interface VerifiedReadListener {
-  VerifiedReadListener NONE = new VerifiedReadListener() {
-    @Override
-    public void served(String sourceId, int bytes, long nanos) {}
+  VerifiedReadListener NONE =
+      new VerifiedReadListener() {
+        @Override
+        public void served(String sourceId, int bytes, long nanos) {}
 
-    @Override
-    public void failed(String sourceId, Throwable cause, boolean integrity) {}
-  };
+        @Override
+        public void failed(String sourceId, Throwable cause, boolean integrity) {}
+      };
 
   /** A chunk of {@code bytes} from {@code sourceId} matched its hash, fetched in {@code nanos}. */
   void served(String sourceId, int bytes, long nanos);

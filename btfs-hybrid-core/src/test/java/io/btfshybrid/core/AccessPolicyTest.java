@@ -29,7 +29,11 @@ class AccessPolicyTest {
   LocalKeyManagementService kms;
   AtomicInteger unwraps = new AtomicInteger();
   AccessPolicy policy =
-      AccessPolicy.builder().allowGroup("research").allowPrincipal("carol").classification("confidential").build();
+      AccessPolicy.builder()
+          .allowGroup("research")
+          .allowPrincipal("carol")
+          .classification("confidential")
+          .build();
 
   @BeforeEach
   void setUp() throws IOException {
@@ -40,8 +44,12 @@ class AccessPolicyTest {
   }
 
   PublishResult publish(boolean encrypted) throws IOException {
-    DatasetPublisher.Builder b = DatasetPublisher.builder().tier(replica).signer(signer)
-        .chunkSize(Releases.CHUNK).policy(policy);
+    DatasetPublisher.Builder b =
+        DatasetPublisher.builder()
+            .tier(replica)
+            .signer(signer)
+            .chunkSize(Releases.CHUNK)
+            .policy(policy);
     if (encrypted) {
       b.encryptWith(kms, "kek-1");
     }
@@ -70,8 +78,11 @@ class AccessPolicyTest {
   }
 
   DatasetClient client(Principal principal, AuditLog audit) throws IOException {
-    DatasetClient.Builder b = DatasetClient.builder().tier(replica).trust(TrustRoot.of(signer.publicKeyset()))
-        .keyManagement(countingKms());
+    DatasetClient.Builder b =
+        DatasetClient.builder()
+            .tier(replica)
+            .trust(TrustRoot.of(signer.publicKeyset()))
+            .keyManagement(countingKms());
     if (principal != null) {
       b.principal(principal);
     }
@@ -85,8 +96,12 @@ class AccessPolicyTest {
   void thePolicyAndClassificationAreSignedIntoTheManifest() throws IOException {
     PublishResult release = publish(true);
     assertEquals("confidential", release.manifest().classification());
-    assertEquals(new ManifestPolicy(List.of("carol"), List.of("research")), release.manifest().policy().orElseThrow());
-    assertTrue(AccessPolicy.of(release.manifest().policy().get()).allows(Principal.of("bob", "ops", "research")));
+    assertEquals(
+        new ManifestPolicy(List.of("carol"), List.of("research")),
+        release.manifest().policy().orElseThrow());
+    assertTrue(
+        AccessPolicy.of(release.manifest().policy().get())
+            .allows(Principal.of("bob", "ops", "research")));
   }
 
   @Test
@@ -94,7 +109,8 @@ class AccessPolicyTest {
     PublishResult release = publish(true);
     byte[] readme = Files.readAllBytes(source.resolve("README"));
     for (Principal p : List.of(Principal.of("alice", "research"), Principal.of("carol"))) {
-      try (DatasetClient client = client(p, null); Dataset ds = client.open(release.manifestUri())) {
+      try (DatasetClient client = client(p, null);
+          Dataset ds = client.open(release.manifestUri())) {
         assertArrayEquals(readme, Releases.readAll(ds.openShard("README")), p.toString());
       }
     }
@@ -119,7 +135,8 @@ class AccessPolicyTest {
     }
     assertEquals(0, unwraps.get(), "no data key was unwrapped");
     String log = Files.readString(auditFile);
-    assertEquals(3, log.lines().filter(l -> l.contains("\"event\":\"access_denied\"")).count(), log);
+    assertEquals(
+        3, log.lines().filter(l -> l.contains("\"event\":\"access_denied\"")).count(), log);
     assertFalse(log.contains("\"event\":\"key_release\""), log);
     assertTrue(AuditLog.verify(auditFile).ok());
   }
@@ -132,16 +149,23 @@ class AccessPolicyTest {
     }
     try (DatasetClient client = client(Principal.of("alice", "research"), null);
         Dataset ds = client.open(release.manifestUri())) {
-      assertArrayEquals(Files.readAllBytes(source.resolve("README")), Releases.readAll(ds.openShard("README")));
+      assertArrayEquals(
+          Files.readAllBytes(source.resolve("README")), Releases.readAll(ds.openShard("README")));
     }
   }
 
   @Test
   void anOpenPolicyAllowsEveryoneAndIsNotStored() throws IOException {
-    PublishResult release = DatasetPublisher.builder().tier(replica).signer(signer)
-        .policy(AccessPolicy.builder().build()).build().publish(source, "demo", "1.0.0");
+    PublishResult release =
+        DatasetPublisher.builder()
+            .tier(replica)
+            .signer(signer)
+            .policy(AccessPolicy.builder().build())
+            .build()
+            .publish(source, "demo", "1.0.0");
     assertTrue(release.manifest().policy().isEmpty());
-    try (DatasetClient client = client(null, null); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client(null, null);
+        Dataset ds = client.open(release.manifestUri())) {
       assertEquals(5, ds.shards().size());
     }
   }

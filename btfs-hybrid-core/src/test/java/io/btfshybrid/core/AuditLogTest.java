@@ -25,7 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hash-chained audit log: tamper evidence, concurrency, signatures, sinks and the read path. */
+/**
+ * The hash-chained audit log: tamper evidence, concurrency, signatures, sinks and the read path.
+ */
 class AuditLogTest {
   @TempDir Path tmp;
   Path file;
@@ -94,18 +96,23 @@ class AuditLogTest {
   void concurrentAppendsFromTwoLogsOnOneFileKeepOneChain() throws Exception {
     int threads = 4;
     int each = 25;
-    try (AuditLog first = AuditLog.open(file); AuditLog second = AuditLog.open(file)) {
+    try (AuditLog first = AuditLog.open(file);
+        AuditLog second = AuditLog.open(file)) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         AuditLog log = t % 2 == 0 ? first : second;
         int thread = t;
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < each; i++) {
-            log.append(AuditEvent.FALLBACK, Map.of("thread", Integer.toString(thread), "i", Integer.toString(i)));
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    log.append(
+                        AuditEvent.FALLBACK,
+                        Map.of("thread", Integer.toString(thread), "i", Integer.toString(i)));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -128,7 +135,8 @@ class AuditLogTest {
       log.append(AuditEvent.KEY_RELEASE, Map.of("dataset", "demo", "kek", "kek-1"));
     }
     assertTrue(AuditLog.verify(file, TrustRoot.of(signer.publicKeyset())).ok());
-    AuditVerification stranger = AuditLog.verify(file, TrustRoot.of(ManifestSigner.generate().publicKeyset()));
+    AuditVerification stranger =
+        AuditLog.verify(file, TrustRoot.of(ManifestSigner.generate().publicKeyset()));
     assertFalse(stranger.ok());
     assertEquals(0, stranger.firstBadEntry());
     assertEquals(2, shipped.size());
@@ -146,45 +154,75 @@ class AuditLogTest {
   @Test
   void aTornLastLineStopsAppendsInsteadOfForkingTheChain() throws IOException {
     writeEntries(2);
-    Files.write(file, "{\"seq\":2,\"ti".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
+    Files.write(
+        file,
+        "{\"seq\":2,\"ti".getBytes(StandardCharsets.UTF_8),
+        java.nio.file.StandardOpenOption.APPEND);
     assertEquals(2, AuditLog.verify(file).firstBadEntry());
     try (AuditLog log = AuditLog.open(file)) {
-      HybridStorageException e = assertThrows(HybridStorageException.class, () -> log.append(AuditEvent.OPEN, Map.of()));
+      HybridStorageException e =
+          assertThrows(HybridStorageException.class, () -> log.append(AuditEvent.OPEN, Map.of()));
       assertTrue(e.getMessage().contains(file.getFileName().toString()), e.getMessage());
     }
   }
 
   @Test
-  void publisherAndClientRecordPublicationOpensKeyReleasesAndIntegrityFailures() throws IOException {
+  void publisherAndClientRecordPublicationOpensKeyReleasesAndIntegrityFailures()
+      throws IOException {
     Path source = Releases.sampleSource(tmp.resolve("src"));
     FileTier replica = Releases.tier(tmp.resolve("replica"), "mirror", TierKind.REPLICA);
     FileTier cloud = Releases.tier(tmp.resolve("cloud"), "cloud", TierKind.CLOUD);
     ManifestSigner signer = ManifestSigner.generate();
-    LocalKeyManagementService kms = LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
-    try (AuditLog publisherLog = AuditLog.open(file); AuditLog clientLog = AuditLog.open(file)) {
-      PublishResult release = DatasetPublisher.builder().tier(replica).tier(cloud).signer(signer)
-          .chunkSize(Releases.CHUNK).encryptWith(kms, "kek-1").auditLog(publisherLog).build()
-          .publish(source, "demo", "1.0.0");
+    LocalKeyManagementService kms =
+        LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
+    try (AuditLog publisherLog = AuditLog.open(file);
+        AuditLog clientLog = AuditLog.open(file)) {
+      PublishResult release =
+          DatasetPublisher.builder()
+              .tier(replica)
+              .tier(cloud)
+              .signer(signer)
+              .chunkSize(Releases.CHUNK)
+              .encryptWith(kms, "kek-1")
+              .auditLog(publisherLog)
+              .build()
+              .publish(source, "demo", "1.0.0");
       ShardEntry shard = release.manifest().shard("train/000000.bin").orElseThrow();
       Releases.flipByte(Releases.blobFile(replica, shard), 10);
       Files.delete(Releases.blobFile(replica, release.manifest().shard("README").orElseThrow()));
       // one client per read: a failure demotes the tier, so a second read would not try it
       for (String path : List.of(shard.path(), "README")) {
-        try (DatasetClient client = DatasetClient.builder().tier(replica).tier(cloud)
-                .trust(TrustRoot.of(signer.publicKeyset())).keyManagement(kms)
-                .principal(Principal.of("alice", "research")).auditLog(clientLog).build();
+        try (DatasetClient client =
+                DatasetClient.builder()
+                    .tier(replica)
+                    .tier(cloud)
+                    .trust(TrustRoot.of(signer.publicKeyset()))
+                    .keyManagement(kms)
+                    .principal(Principal.of("alice", "research"))
+                    .auditLog(clientLog)
+                    .build();
             Dataset ds = client.open(release.manifestUri())) {
           Releases.readAll(ds.openShard(path));
         }
       }
     }
     List<String> lines = Files.readAllLines(file);
-    List<String> events = lines.stream()
-        .map(l -> l.replaceAll(".*\"event\":\"([a-z_]+)\".*", "$1")).toList();
-    assertEquals(List.of("publish", "open", "key_release", "integrity_failure",
-        "open", "key_release", "fallback"), events);
+    List<String> events =
+        lines.stream().map(l -> l.replaceAll(".*\"event\":\"([a-z_]+)\".*", "$1")).toList();
+    assertEquals(
+        List.of(
+            "publish",
+            "open",
+            "key_release",
+            "integrity_failure",
+            "open",
+            "key_release",
+            "fallback"),
+        events);
     assertTrue(lines.get(6).contains("\"shard\":\"README\""), lines.get(6));
-    assertTrue(lines.get(3).contains("\"shard\":\"train/000000.bin\"") && lines.get(3).contains("\"tier\":\"mirror\""),
+    assertTrue(
+        lines.get(3).contains("\"shard\":\"train/000000.bin\"")
+            && lines.get(3).contains("\"tier\":\"mirror\""),
         lines.get(3));
     assertTrue(lines.get(1).contains("\"principal\":\"alice\""), lines.get(1));
     assertTrue(AuditLog.verify(file).ok());

@@ -36,12 +36,17 @@ class DiskCacheTest {
     }
     FileTier tier = Releases.tier(tmp.resolve("replica"), "mirror", TierKind.REPLICA);
     ManifestSigner signer = ManifestSigner.generate();
-    return new Fixture(tier, signer, Releases.publisher(signer, List.of(tier)).publish(src, "c", "1"), src);
+    return new Fixture(
+        tier, signer, Releases.publisher(signer, List.of(tier)).publish(src, "c", "1"), src);
   }
 
   DatasetClient client(Fixture f) throws IOException {
-    return DatasetClient.builder().tier(f.tier()).trust(TrustRoot.of(f.signer().publicKeyset()))
-        .cacheDirectory(tmp.resolve("cache")).cacheMaxBytes(CACHE_BYTES).build();
+    return DatasetClient.builder()
+        .tier(f.tier())
+        .trust(TrustRoot.of(f.signer().publicKeyset()))
+        .cacheDirectory(tmp.resolve("cache"))
+        .cacheMaxBytes(CACHE_BYTES)
+        .build();
   }
 
   static long dirBytes(Path dir) throws IOException {
@@ -55,10 +60,14 @@ class DiskCacheTest {
     int shards = (int) (3 * CACHE_BYTES / SHARD) + 1; // three times the cache size
     Fixture f = publish(shards);
     Path cacheDir = tmp.resolve("cache");
-    try (DatasetClient client = client(f); Dataset ds = client.open(f.release().manifestUri())) {
+    try (DatasetClient client = client(f);
+        Dataset ds = client.open(f.release().manifestUri())) {
       for (ShardEntry s : ds.shards()) {
-        assertArrayEquals(Files.readAllBytes(f.source().resolve(s.path())), Releases.readAll(ds.openShard(s.path())));
-        assertTrue(dirBytes(cacheDir) <= CACHE_BYTES, "cache holds " + dirBytes(cacheDir) + " bytes");
+        assertArrayEquals(
+            Files.readAllBytes(f.source().resolve(s.path())),
+            Releases.readAll(ds.openShard(s.path())));
+        assertTrue(
+            dirBytes(cacheDir) <= CACHE_BYTES, "cache holds " + dirBytes(cacheDir) + " bytes");
       }
     }
     // empty the only tier: what the cache holds still reads, verified
@@ -68,11 +77,14 @@ class DiskCacheTest {
     }
     assertTrue(cached.size() >= 5, "cache kept " + cached.size() + " shards");
     deleteBlobs(f.tier());
-    try (DatasetClient client = client(f); Dataset ds = client.open(f.release().manifestUri())) {
+    try (DatasetClient client = client(f);
+        Dataset ds = client.open(f.release().manifestUri())) {
       int read = 0;
       for (ShardEntry s : ds.shards()) {
         if (cached.contains(s.storedSha256())) {
-          assertArrayEquals(Files.readAllBytes(f.source().resolve(s.path())), Releases.readAll(ds.openShard(s.path())));
+          assertArrayEquals(
+              Files.readAllBytes(f.source().resolve(s.path())),
+              Releases.readAll(ds.openShard(s.path())));
           read++;
         }
       }
@@ -86,18 +98,23 @@ class DiskCacheTest {
     Fixture f = publish(2);
     ShardEntry shard = f.release().manifest().shards().get(0);
     byte[] expected = Files.readAllBytes(f.source().resolve(shard.path()));
-    try (DatasetClient client = client(f); Dataset ds = client.open(f.release().manifestUri())) {
+    try (DatasetClient client = client(f);
+        Dataset ds = client.open(f.release().manifestUri())) {
       assertArrayEquals(expected, Releases.readAll(ds.openShard(shard.path())));
     }
     Path cachedFile = tmp.resolve("cache").resolve(shard.storedSha256());
     PublishAndReadTest.flipByte(cachedFile, 10);
-    try (DatasetClient client = client(f); Dataset ds = client.open(f.release().manifestUri())) {
+    try (DatasetClient client = client(f);
+        Dataset ds = client.open(f.release().manifestUri())) {
       assertArrayEquals(expected, Releases.readAll(ds.openShard(shard.path())));
       assertEquals(1, client.stats().source("cache").integrityFailures());
       assertEquals(shard.size(), client.stats().source("mirror").bytesServed());
     }
-    assertFalse(Files.exists(cachedFile) && Files.size(cachedFile) == shard.size()
-        && PublishAndReadTest.differs(cachedFile, expected), "the damaged copy is gone");
+    assertFalse(
+        Files.exists(cachedFile)
+            && Files.size(cachedFile) == shard.size()
+            && PublishAndReadTest.differs(cachedFile, expected),
+        "the damaged copy is gone");
   }
 
   @Test
@@ -117,21 +134,26 @@ class DiskCacheTest {
     ShardEntry shard = f.release().manifest().shards().get(0);
     byte[] expected = Files.readAllBytes(f.source().resolve(shard.path()));
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    try (DatasetClient client = client(f); Dataset ds = client.open(f.release().manifestUri())) {
+    try (DatasetClient client = client(f);
+        Dataset ds = client.open(f.release().manifestUri())) {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<byte[]>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        Callable<byte[]> read = () -> {
-          start.await();
-          return Releases.readAll(ds.openShard(shard.path()));
-        };
+        Callable<byte[]> read =
+            () -> {
+              start.await();
+              return Releases.readAll(ds.openShard(shard.path()));
+            };
         results.add(pool.submit(read));
       }
       start.countDown();
       for (Future<byte[]> r : results) {
         assertArrayEquals(expected, r.get());
       }
-      assertEquals(shard.size(), client.stats().source("mirror").bytesServed(), "the tier served the shard once");
+      assertEquals(
+          shard.size(),
+          client.stats().source("mirror").bytesServed(),
+          "the tier served the shard once");
       assertEquals(1, client.stats().cacheFills());
     } finally {
       pool.shutdownNow();

@@ -31,8 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class EncryptedReleaseTest {
   static final String MARKER = "CONFIDENTIAL-PATIENT-RECORD-7f3a";
   static final int CHUNK = Releases.CHUNK;
+
   /** Plaintext bytes in the first ciphertext segment: chunk minus Tink's 40-byte header and tag. */
   static final int FIRST_SEGMENT_PLAIN = CHUNK - 40 - 16;
+
   static final int SEGMENT_PLAIN = CHUNK - 16;
 
   @TempDir Path tmp;
@@ -52,7 +54,10 @@ class EncryptedReleaseTest {
       text.append(MARKER).append(" line ").append(i).append('\n');
     }
     Releases.write(source, "records/notes.txt", text.toString().getBytes(StandardCharsets.UTF_8));
-    Releases.write(source, "records/big.bin", Releases.random(9, FIRST_SEGMENT_PLAIN + 4 * SEGMENT_PLAIN + 123));
+    Releases.write(
+        source,
+        "records/big.bin",
+        Releases.random(9, FIRST_SEGMENT_PLAIN + 4 * SEGMENT_PLAIN + 123));
     replica = Releases.tier(tmp.resolve("replica"), "mirror", TierKind.REPLICA);
     cloud = Releases.tier(tmp.resolve("cloud"), "cloud", TierKind.CLOUD);
     btfs = Releases.tier(tmp.resolve("btfs"), "btfs", TierKind.BTFS);
@@ -62,13 +67,21 @@ class EncryptedReleaseTest {
   }
 
   DatasetPublisher publisher(List<FileTier> tiers) {
-    return DatasetPublisher.builder().tiers(tiers).signer(signer).chunkSize(CHUNK)
-        .encryptWith(kms, "kek-1").tempDirectory(tmp.resolve("staging")).build();
+    return DatasetPublisher.builder()
+        .tiers(tiers)
+        .signer(signer)
+        .chunkSize(CHUNK)
+        .encryptWith(kms, "kek-1")
+        .tempDirectory(tmp.resolve("staging"))
+        .build();
   }
 
   DatasetClient client(FileTier... tiers) throws IOException {
-    return DatasetClient.builder().tiers(List.of(tiers)).trust(TrustRoot.of(signer.publicKeyset()))
-        .keyManagement(kms).build();
+    return DatasetClient.builder()
+        .tiers(List.of(tiers))
+        .trust(TrustRoot.of(signer.publicKeyset()))
+        .keyManagement(kms)
+        .build();
   }
 
   byte[] original(String path) throws IOException {
@@ -82,9 +95,13 @@ class EncryptedReleaseTest {
     byte[] hello = "hello shards".getBytes(StandardCharsets.UTF_8);
     byte[] big = original("records/big.bin");
     byte[] readme = original("README");
-    List<byte[]> needles = List.of(marker, hello,
-        Arrays.copyOfRange(big, 0, 32), Arrays.copyOfRange(big, CHUNK * 2, CHUNK * 2 + 32),
-        Arrays.copyOfRange(readme, 1000, 1032));
+    List<byte[]> needles =
+        List.of(
+            marker,
+            hello,
+            Arrays.copyOfRange(big, 0, 32),
+            Arrays.copyOfRange(big, CHUNK * 2, CHUNK * 2 + 32),
+            Arrays.copyOfRange(readme, 1000, 1032));
     List<Path> files = new ArrayList<>();
     for (FileTier t : List.of(replica, cloud, btfs)) {
       try (Stream<Path> walk = Files.walk(t.root())) {
@@ -99,51 +116,64 @@ class EncryptedReleaseTest {
         assertFalse(Releases.contains(bytes, needle), f + " contains plaintext");
       }
     }
-    assertTrue(Files.list(tmp.resolve("staging")).findAny().isEmpty(), "staging files were removed");
+    assertTrue(
+        Files.list(tmp.resolve("staging")).findAny().isEmpty(), "staging files were removed");
   }
 
   @Test
   void everyShardDecryptsToTheExactOriginal() throws IOException {
-    try (DatasetClient client = client(btfs, cloud, replica); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client(btfs, cloud, replica);
+        Dataset ds = client.open(release.manifestUri())) {
       assertTrue(ds.isEncrypted());
       assertEquals(7, ds.shards().size());
       for (ShardEntry shard : ds.shards()) {
         byte[] expected = original(shard.path());
         assertEquals(expected.length, shard.size(), shard.path());
-        assertNotEquals(shard.sha256(), shard.storedSha256(), "stored bytes are ciphertext: " + shard.path());
+        assertNotEquals(
+            shard.sha256(), shard.storedSha256(), "stored bytes are ciphertext: " + shard.path());
         assertArrayEquals(expected, Releases.readAll(ds.openShard(shard.path())), shard.path());
       }
     }
   }
 
   @Test
-  void ciphertextAlteredAtTheReplicaIsCaughtBeforeDecryptionAndServedFromTheNextTier() throws IOException {
+  void ciphertextAlteredAtTheReplicaIsCaughtBeforeDecryptionAndServedFromTheNextTier()
+      throws IOException {
     ShardEntry shard = release.manifest().shard("records/big.bin").orElseThrow();
     Releases.flipByte(Releases.blobFile(replica, shard), CHUNK + 100);
-    try (DatasetClient client = client(cloud, replica); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client(cloud, replica);
+        Dataset ds = client.open(release.manifestUri())) {
       assertArrayEquals(original(shard.path()), Releases.readAll(ds.openShard(shard.path())));
       assertEquals(1, client.stats().source("mirror").integrityFailures());
     }
-    try (DatasetClient client = client(cloud, replica); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client(cloud, replica);
+        Dataset ds = client.open(release.manifestUri())) {
       int from = FIRST_SEGMENT_PLAIN + 5; // inside the damaged segment (stored chunk 1)
-      assertArrayEquals(Arrays.copyOfRange(original(shard.path()), from, from + 100),
+      assertArrayEquals(
+          Arrays.copyOfRange(original(shard.path()), from, from + 100),
           Releases.readAll(ds.openShard(shard.path(), from, 100)));
       assertEquals(1, client.stats().source("mirror").integrityFailures());
     }
     // with nothing to fall back to, the reader gets the verifier's IntegrityException (not a
     // decryption error) and no byte of the damaged segment
-    try (DatasetClient client = client(replica); Dataset ds = client.open(release.manifestUri());
+    try (DatasetClient client = client(replica);
+        Dataset ds = client.open(release.manifestUri());
         InputStream in = ds.openShard(shard.path())) {
       byte[] buf = new byte[CHUNK * 4];
       long[] got = {0};
-      IntegrityException e = assertThrows(IntegrityException.class, () -> {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          got[0] += n;
-        }
-      });
+      IntegrityException e =
+          assertThrows(
+              IntegrityException.class,
+              () -> {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  got[0] += n;
+                }
+              });
       assertEquals(CHUNK, e.offset(), "offset of the damaged stored chunk");
-      assertTrue(got[0] <= FIRST_SEGMENT_PLAIN, "only plaintext before the damaged segment, got " + got[0]);
+      assertTrue(
+          got[0] <= FIRST_SEGMENT_PLAIN,
+          "only plaintext before the damaged segment, got " + got[0]);
     }
   }
 
@@ -153,14 +183,19 @@ class EncryptedReleaseTest {
     String path = "records/notes.txt";
     ShardEntry mine = release.manifest().shard(path).orElseThrow();
     ShardEntry theirs = other.manifest().shard(path).orElseThrow();
-    assertNotEquals(mine.storedSha256(), theirs.storedSha256(), "each release has its own data key");
-    Files.copy(Releases.blobFile(replica, theirs), Releases.blobFile(replica, mine),
+    assertNotEquals(
+        mine.storedSha256(), theirs.storedSha256(), "each release has its own data key");
+    Files.copy(
+        Releases.blobFile(replica, theirs),
+        Releases.blobFile(replica, mine),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    try (DatasetClient client = client(cloud, replica); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client(cloud, replica);
+        Dataset ds = client.open(release.manifestUri())) {
       assertArrayEquals(original(path), Releases.readAll(ds.openShard(path)));
       assertTrue(client.stats().source("mirror").integrityFailures() >= 1);
     }
-    try (DatasetClient client = client(replica); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client(replica);
+        Dataset ds = client.open(release.manifestUri())) {
       assertThrows(IntegrityException.class, () -> Releases.readAll(ds.openShard(path)));
     }
   }
@@ -172,12 +207,21 @@ class EncryptedReleaseTest {
     DatasetManifest m = release.manifest();
     ShardEntry readme = m.shard("README").orElseThrow();
     ShardEntry notes = m.shard("records/notes.txt").orElseThrow();
-    ShardEntry moved = new ShardEntry("README", notes.size(), notes.sha256(), notes.storedSize(),
-        notes.storedSha256(), notes.chunkSize(), notes.chunkHashes(), notes.locations());
+    ShardEntry moved =
+        new ShardEntry(
+            "README",
+            notes.size(),
+            notes.sha256(),
+            notes.storedSize(),
+            notes.storedSha256(),
+            notes.chunkSize(),
+            notes.chunkHashes(),
+            notes.locations());
     List<ShardEntry> shards = new ArrayList<>(m.shards());
     shards.set(shards.indexOf(readme), moved);
     byte[] payload = ManifestCodec.toCanonicalJson(m.toBuilder().shards(shards).build());
-    Files.write(replica.root().resolve("manifests/demo/1.0.0.json"),
+    Files.write(
+        replica.root().resolve("manifests/demo/1.0.0.json"),
         signer.envelope(SignedEnvelope.MANIFEST_TYPE, payload).toJson());
     try (DatasetClient client = client(replica);
         Dataset ds = client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0.json"))) {
@@ -212,12 +256,16 @@ class EncryptedReleaseTest {
   void rangedReadsAreExactAtSegmentBoundaries() throws IOException {
     String path = "records/big.bin";
     byte[] expected = original(path);
-    try (DatasetClient client = client(replica); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client(replica);
+        Dataset ds = client.open(release.manifestUri())) {
       for (long off : boundaryOffsets(expected.length)) {
         for (long len : List.of(1L, 2L, 57L, (long) SEGMENT_PLAIN, CHUNK + 7L, -1L)) {
           int end = (int) (len < 0 ? expected.length : Math.min(expected.length, off + len));
           byte[] want = Arrays.copyOfRange(expected, (int) off, end);
-          assertArrayEquals(want, Releases.readAll(ds.openShard(path, off, len)), "offset " + off + " length " + len);
+          assertArrayEquals(
+              want,
+              Releases.readAll(ds.openShard(path, off, len)),
+              "offset " + off + " length " + len);
         }
       }
     }
@@ -227,7 +275,8 @@ class EncryptedReleaseTest {
   void channelReadsAreExactAtSegmentBoundariesAndTouchOnlyTheirSegments() throws IOException {
     String path = "records/big.bin";
     byte[] expected = original(path);
-    try (DatasetClient client = client(replica); Dataset ds = client.open(release.manifestUri());
+    try (DatasetClient client = client(replica);
+        Dataset ds = client.open(release.manifestUri());
         SeekableByteChannel ch = ds.openChannel(path)) {
       assertEquals(expected.length, ch.size());
       List<Long> offsets = new ArrayList<>(boundaryOffsets(expected.length));
@@ -245,32 +294,45 @@ class EncryptedReleaseTest {
         }
         int end = (int) Math.min(expected.length, off + 300);
         assertEquals(end - off, n, "bytes at offset " + off);
-        assertArrayEquals(Arrays.copyOfRange(expected, (int) off, end),
-            Arrays.copyOf(buf.array(), n), "offset " + off);
+        assertArrayEquals(
+            Arrays.copyOfRange(expected, (int) off, end),
+            Arrays.copyOf(buf.array(), n),
+            "offset " + off);
       }
     }
-    try (DatasetClient client = client(replica); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client(replica);
+        Dataset ds = client.open(release.manifestUri())) {
       long offset = FIRST_SEGMENT_PLAIN + 3L * SEGMENT_PLAIN + 10; // inside stored chunk 4
-      assertArrayEquals(Arrays.copyOfRange(expected, (int) offset, (int) offset + 10),
+      assertArrayEquals(
+          Arrays.copyOfRange(expected, (int) offset, (int) offset + 10),
           Releases.readAll(ds.openShard(path, offset, 10)));
       long served = client.stats().source("mirror").bytesServed();
-      assertTrue(served <= 2L * CHUNK, "a 10-byte read verified the header chunk and one segment, not "
-          + served + " bytes");
+      assertTrue(
+          served <= 2L * CHUNK,
+          "a 10-byte read verified the header chunk and one segment, not " + served + " bytes");
     }
   }
 
   @Test
   void theDiskCacheHoldsOnlyCiphertext() throws IOException {
     Path cacheDir = tmp.resolve("cache");
-    try (DatasetClient client = DatasetClient.builder().tier(replica).trust(TrustRoot.of(signer.publicKeyset()))
-            .keyManagement(kms).cacheDirectory(cacheDir).build();
+    try (DatasetClient client =
+            DatasetClient.builder()
+                .tier(replica)
+                .trust(TrustRoot.of(signer.publicKeyset()))
+                .keyManagement(kms)
+                .cacheDirectory(cacheDir)
+                .build();
         Dataset ds = client.open(release.manifestUri())) {
-      assertArrayEquals(original("records/notes.txt"), Releases.readAll(ds.openShard("records/notes.txt")));
+      assertArrayEquals(
+          original("records/notes.txt"), Releases.readAll(ds.openShard("records/notes.txt")));
       assertEquals(1, client.stats().cacheFills());
     }
     try (Stream<Path> files = Files.list(cacheDir)) {
       for (Path f : files.toList()) {
-        assertFalse(Releases.contains(Files.readAllBytes(f), MARKER.getBytes(StandardCharsets.UTF_8)), f.toString());
+        assertFalse(
+            Releases.contains(Files.readAllBytes(f), MARKER.getBytes(StandardCharsets.UTF_8)),
+            f.toString());
       }
     }
   }

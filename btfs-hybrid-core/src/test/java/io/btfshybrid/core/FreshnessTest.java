@@ -54,13 +54,17 @@ class FreshnessTest {
   }
 
   DatasetClient.Builder client(Instant now) {
-    return DatasetClient.builder().tier(replica).tier(cloud).trust(TrustRoot.of(signer.publicKeyset()))
+    return DatasetClient.builder()
+        .tier(replica)
+        .tier(cloud)
+        .trust(TrustRoot.of(signer.publicKeyset()))
         .clock(at(now));
   }
 
   @Test
   void anExpiredManifestIsRefusedUnlessExpiryIsExplicitlyAllowed() throws IOException {
-    PublishResult release = publisher(T0).expiresAfter(Duration.ofDays(30)).build().publish(source, "demo", "1.0.0");
+    PublishResult release =
+        publisher(T0).expiresAfter(Duration.ofDays(30)).build().publish(source, "demo", "1.0.0");
     assertEquals(T0.plus(Duration.ofDays(30)), release.manifest().expiresAt().orElseThrow());
     try (DatasetClient client = client(T0.plus(Duration.ofDays(29))).build()) {
       client.open(release.manifestUri()).close();
@@ -81,12 +85,14 @@ class FreshnessTest {
     DatasetPublisher publisher = publisher(T0).build();
     PublishResult v1 = publisher.publish(source, "demo", "1.0.0");
     assertEquals(URI.create("btfs-hybrid://manifests/demo/latest.json"), v1.latestUri());
-    try (DatasetClient client = client(T0).build(); Dataset ds = client.open(v1.latestUri())) {
+    try (DatasetClient client = client(T0).build();
+        Dataset ds = client.open(v1.latestUri())) {
       assertEquals("1.0.0", ds.manifest().version());
     }
     Releases.write(source, "new.bin", Releases.random(7, 1000));
     PublishResult v2 = publisher.publish(source, "demo", "2.0.0");
-    try (DatasetClient client = client(T0).build(); Dataset ds = client.open(v2.latestUri())) {
+    try (DatasetClient client = client(T0).build();
+        Dataset ds = client.open(v2.latestUri())) {
       assertEquals("2.0.0", ds.manifest().version());
       assertEquals(v2.manifestHash(), ds.manifestHash());
     }
@@ -100,14 +106,16 @@ class FreshnessTest {
     Releases.write(source, "new.bin", Releases.random(7, 1000));
     publisher.publish(source, "demo", "2.0.0");
     Path state = tmp.resolve("trust-state");
-    try (DatasetClient client = client(T0).trustStateDirectory(state).build(); Dataset ds = client.open(v1.latestUri())) {
+    try (DatasetClient client = client(T0).trustStateDirectory(state).build();
+        Dataset ds = client.open(v1.latestUri())) {
       assertEquals("2.0.0", ds.manifest().version());
     }
     // every tier now serves the old, validly signed, unexpired pointer
     serveLatest(oldPointer);
     // a new client (a restart) with the same state directory refuses it
     try (DatasetClient client = client(T0).trustStateDirectory(state).build()) {
-      ManifestRejectedException e = assertThrows(ManifestRejectedException.class, () -> client.open(v1.latestUri()));
+      ManifestRejectedException e =
+          assertThrows(ManifestRejectedException.class, () -> client.open(v1.latestUri()));
       assertEquals(Reason.ROLLBACK, e.reason());
       // the specific, immutable release stays openable
       try (Dataset ds = client.open(v1.manifestUri())) {
@@ -115,7 +123,8 @@ class FreshnessTest {
       }
     }
     // a client that never saw the newer pointer has no way to know, and follows it
-    try (DatasetClient client = client(T0).build(); Dataset ds = client.open(v1.latestUri())) {
+    try (DatasetClient client = client(T0).build();
+        Dataset ds = client.open(v1.latestUri())) {
       assertEquals("1.0.0", ds.manifest().version());
     }
   }
@@ -127,23 +136,31 @@ class FreshnessTest {
     byte[] oldPointer = Files.readAllBytes(replica.root().resolve("manifests/demo/latest.json"));
     Releases.write(source, "new.bin", Releases.random(7, 1000));
     PublishResult v2 = publisher.publish(source, "demo", "2.0.0");
-    Files.write(replica.root().resolve("manifests/demo/latest.json"), oldPointer); // the replica lags
-    try (DatasetClient client = client(T0).build(); Dataset ds = client.open(v2.latestUri())) {
+    Files.write(
+        replica.root().resolve("manifests/demo/latest.json"), oldPointer); // the replica lags
+    try (DatasetClient client = client(T0).build();
+        Dataset ds = client.open(v2.latestUri())) {
       assertEquals("2.0.0", ds.manifest().version());
     }
   }
 
   @Test
   void anExpiredPointerIsRefusedAndRefreshingRenewsIt() throws IOException {
-    PublishResult v1 = publisher(T0).latestExpiresAfter(Duration.ofHours(1)).build().publish(source, "demo", "1.0.0");
+    PublishResult v1 =
+        publisher(T0)
+            .latestExpiresAfter(Duration.ofHours(1))
+            .build()
+            .publish(source, "demo", "1.0.0");
     Instant later = T0.plus(Duration.ofHours(2));
     try (DatasetClient client = client(later).build()) {
-      ManifestRejectedException e = assertThrows(ManifestRejectedException.class, () -> client.open(v1.latestUri()));
+      ManifestRejectedException e =
+          assertThrows(ManifestRejectedException.class, () -> client.open(v1.latestUri()));
       assertEquals(Reason.EXPIRED, e.reason());
       client.open(v1.manifestUri()).close(); // the manifest itself has no expiry
     }
     publisher(later).latestExpiresAfter(Duration.ofHours(1)).build().refreshLatest("demo");
-    try (DatasetClient client = client(later).build(); Dataset ds = client.open(v1.latestUri())) {
+    try (DatasetClient client = client(later).build();
+        Dataset ds = client.open(v1.latestUri())) {
       assertEquals("1.0.0", ds.manifest().version());
     }
   }
@@ -152,27 +169,40 @@ class FreshnessTest {
   void aPointerSignedByAnUnknownKeyOrNamingAnotherManifestIsRefused() throws IOException {
     PublishResult v1 = publisher(T0).build().publish(source, "demo", "1.0.0");
     ManifestSigner stranger = ManifestSigner.generate();
-    LatestPointer forged = new LatestPointer("demo", 99, "1.0.0", 1, "manifests/demo/1.0.0.json",
-        "0".repeat(64), T0, T0.plus(Duration.ofDays(1)));
+    LatestPointer forged =
+        new LatestPointer(
+            "demo",
+            99,
+            "1.0.0",
+            1,
+            "manifests/demo/1.0.0.json",
+            "0".repeat(64),
+            T0,
+            T0.plus(Duration.ofDays(1)));
     byte[] doc = stranger.envelope(SignedEnvelope.LATEST_TYPE, forged.toCanonicalJson()).toJson();
     serveLatest(doc);
     try (DatasetClient client = client(T0).build()) {
-      ManifestRejectedException e = assertThrows(ManifestRejectedException.class, () -> client.open(v1.latestUri()));
+      ManifestRejectedException e =
+          assertThrows(ManifestRejectedException.class, () -> client.open(v1.latestUri()));
       assertEquals(Reason.UNKNOWN_KEY, e.reason());
     }
     // validly signed, but naming a manifest hash that is not the stored manifest's
-    byte[] wrongHash = signer.envelope(SignedEnvelope.LATEST_TYPE, forged.toCanonicalJson()).toJson();
+    byte[] wrongHash =
+        signer.envelope(SignedEnvelope.LATEST_TYPE, forged.toCanonicalJson()).toJson();
     serveLatest(wrongHash);
     try (DatasetClient client = client(T0).build()) {
-      ManifestRejectedException e = assertThrows(ManifestRejectedException.class, () -> client.open(v1.latestUri()));
+      ManifestRejectedException e =
+          assertThrows(ManifestRejectedException.class, () -> client.open(v1.latestUri()));
       assertEquals(Reason.HASH_MISMATCH, e.reason());
     }
   }
 
   @Test
   void latestIsNotAVersionName() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> publisher(T0).build().publish(source, "demo", "latest"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> publisher(T0).build().publish(source, "demo", "latest"));
     assertTrue(e.getMessage().contains("latest"), e.getMessage());
   }
 }

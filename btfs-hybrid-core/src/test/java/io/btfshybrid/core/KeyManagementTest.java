@@ -27,7 +27,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** KEKs: local keyset files, Tink KmsClient adapters, and typed errors for wrong or missing KEKs. */
+/**
+ * KEKs: local keyset files, Tink KmsClient adapters, and typed errors for wrong or missing KEKs.
+ */
 class KeyManagementTest {
   @TempDir Path tmp;
   Path source;
@@ -42,42 +44,57 @@ class KeyManagementTest {
   }
 
   PublishResult publish(KeyManagementService kms, String kekId) throws IOException {
-    return DatasetPublisher.builder().tier(replica).signer(signer).chunkSize(Releases.CHUNK)
-        .encryptWith(kms, kekId).build().publish(source, "demo", "1.0.0");
+    return DatasetPublisher.builder()
+        .tier(replica)
+        .signer(signer)
+        .chunkSize(Releases.CHUNK)
+        .encryptWith(kms, kekId)
+        .build()
+        .publish(source, "demo", "1.0.0");
   }
 
   /** Reads README through a client using {@code kms} (null: none configured). */
   byte[] readWith(KeyManagementService kms, PublishResult release) throws IOException {
-    DatasetClient.Builder b = DatasetClient.builder().tier(replica).trust(TrustRoot.of(signer.publicKeyset()));
+    DatasetClient.Builder b =
+        DatasetClient.builder().tier(replica).trust(TrustRoot.of(signer.publicKeyset()));
     if (kms != null) {
       b.keyManagement(kms);
     }
-    try (DatasetClient client = b.build(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = b.build();
+        Dataset ds = client.open(release.manifestUri())) {
       return Releases.readAll(ds.openShard("README"));
     }
   }
 
   @Test
   void theRightKekDecrypts() throws IOException {
-    LocalKeyManagementService kms = LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
+    LocalKeyManagementService kms =
+        LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
     PublishResult release = publish(kms, "kek-1");
-    assertArrayEquals(Files.readAllBytes(source.resolve("README")),
+    assertArrayEquals(
+        Files.readAllBytes(source.resolve("README")),
         readWith(LocalKeyManagementService.load(tmp.resolve("kek.json")), release));
   }
 
   @Test
   void anotherKeyUnderTheSameIdIsATypedError() throws IOException {
-    PublishResult release = publish(LocalKeyManagementService.generate(tmp.resolve("a.json"), "kek-1"), "kek-1");
-    LocalKeyManagementService impostor = LocalKeyManagementService.generate(tmp.resolve("b.json"), "kek-1");
-    KeyUnavailableException e = assertThrows(KeyUnavailableException.class, () -> readWith(impostor, release));
+    PublishResult release =
+        publish(LocalKeyManagementService.generate(tmp.resolve("a.json"), "kek-1"), "kek-1");
+    LocalKeyManagementService impostor =
+        LocalKeyManagementService.generate(tmp.resolve("b.json"), "kek-1");
+    KeyUnavailableException e =
+        assertThrows(KeyUnavailableException.class, () -> readWith(impostor, release));
     assertEquals("kek-1", e.kekId());
   }
 
   @Test
   void aMissingKekIsATypedErrorNamingIt() throws IOException {
-    PublishResult release = publish(LocalKeyManagementService.generate(tmp.resolve("a.json"), "kek-1"), "kek-1");
-    LocalKeyManagementService other = LocalKeyManagementService.generate(tmp.resolve("b.json"), "kek-2");
-    KeyUnavailableException e = assertThrows(KeyUnavailableException.class, () -> readWith(other, release));
+    PublishResult release =
+        publish(LocalKeyManagementService.generate(tmp.resolve("a.json"), "kek-1"), "kek-1");
+    LocalKeyManagementService other =
+        LocalKeyManagementService.generate(tmp.resolve("b.json"), "kek-2");
+    KeyUnavailableException e =
+        assertThrows(KeyUnavailableException.class, () -> readWith(other, release));
     assertEquals("kek-1", e.kekId());
     assertTrue(e.getMessage().contains("kek-2"), "names what the file holds: " + e.getMessage());
     assertThrows(KeyUnavailableException.class, () -> readWith(null, release));
@@ -85,27 +102,44 @@ class KeyManagementTest {
 
   @Test
   void anUnencryptedReleaseIsNeverPassedOffAsTheEncryptedOneAskedFor() throws IOException {
-    DatasetPublisher.builder().tier(replica).signer(signer).build().publish(source, "demo", "1.0.0");
-    LocalKeyManagementService kms = LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
-    ReleaseConflictException e = assertThrows(ReleaseConflictException.class, () -> publish(kms, "kek-1"));
+    DatasetPublisher.builder()
+        .tier(replica)
+        .signer(signer)
+        .build()
+        .publish(source, "demo", "1.0.0");
+    LocalKeyManagementService kms =
+        LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
+    ReleaseConflictException e =
+        assertThrows(ReleaseConflictException.class, () -> publish(kms, "kek-1"));
     assertTrue(e.getMessage().contains("unencrypted"), e.getMessage());
   }
 
   @Test
   void aPublisherRefusesAKekItsKeyManagementDoesNotHold() throws IOException {
-    LocalKeyManagementService kms = LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DatasetPublisher.builder().tier(replica).signer(signer).encryptWith(kms, "kek-9").build());
+    LocalKeyManagementService kms =
+        LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DatasetPublisher.builder()
+                    .tier(replica)
+                    .signer(signer)
+                    .encryptWith(kms, "kek-9")
+                    .build());
     assertTrue(e.getMessage().contains("kek-9"), e.getMessage());
   }
 
   @Test
   void theWrappedKeyIsBoundToItsRelease() throws IOException {
-    LocalKeyManagementService kms = LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
+    LocalKeyManagementService kms =
+        LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1");
     byte[] key = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     byte[] wrapped = kms.wrap("kek-1", key, ShardEncryption.keyContext("demo", "1.0.0"));
-    assertArrayEquals(key, kms.unwrap("kek-1", wrapped, ShardEncryption.keyContext("demo", "1.0.0")));
-    assertThrows(KeyUnavailableException.class,
+    assertArrayEquals(
+        key, kms.unwrap("kek-1", wrapped, ShardEncryption.keyContext("demo", "1.0.0")));
+    assertThrows(
+        KeyUnavailableException.class,
         () -> kms.unwrap("kek-1", wrapped, ShardEncryption.keyContext("demo", "2.0.0")));
   }
 
@@ -114,18 +148,22 @@ class KeyManagementTest {
     Path file = tmp.resolve("kek.json");
     LocalKeyManagementService.generate(file, "kek-1", "kek-2");
     assertEquals(Set.of("kek-1", "kek-2"), LocalKeyManagementService.load(file).keyIds());
-    assertThrows(FileAlreadyExistsException.class, () -> LocalKeyManagementService.generate(file, "kek-3"));
+    assertThrows(
+        FileAlreadyExistsException.class, () -> LocalKeyManagementService.generate(file, "kek-3"));
     assertEquals(Set.of("kek-1", "kek-2"), LocalKeyManagementService.load(file).keyIds());
 
     Path garbage = Files.writeString(tmp.resolve("garbage.json"), "{\"format\": 3}");
-    InvalidKeysetException bad = assertThrows(InvalidKeysetException.class, () -> LocalKeyManagementService.load(garbage));
+    InvalidKeysetException bad =
+        assertThrows(InvalidKeysetException.class, () -> LocalKeyManagementService.load(garbage));
     assertEquals(garbage, bad.file());
     assertTrue(bad.getMessage().contains(garbage.toString()), bad.getMessage());
     Path signerFile = tmp.resolve("signer.json");
     signer.save(signerFile);
     assertThrows(InvalidKeysetException.class, () -> LocalKeyManagementService.load(signerFile));
     InvalidKeysetException missing =
-        assertThrows(InvalidKeysetException.class, () -> LocalKeyManagementService.load(tmp.resolve("nope.json")));
+        assertThrows(
+            InvalidKeysetException.class,
+            () -> LocalKeyManagementService.load(tmp.resolve("nope.json")));
     assertTrue(missing.getMessage().contains("nope.json"), missing.getMessage());
   }
 
@@ -136,8 +174,10 @@ class KeyManagementTest {
 
     FakeKmsClient withKey(String uri) throws GeneralSecurityException {
       Crypto.init();
-      keys.put(uri, KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM)
-          .getPrimitive(RegistryConfiguration.get(), Aead.class));
+      keys.put(
+          uri,
+          KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM)
+              .getPrimitive(RegistryConfiguration.get(), Aead.class));
       return this;
     }
 
@@ -173,29 +213,42 @@ class KeyManagementTest {
     KmsClientKeyManagementService kms =
         KmsClientKeyManagementService.forKeyUris(cloudKms, "fake-kms://projects/p/keys/kek-a");
     PublishResult release = publish(kms, "fake-kms://projects/p/keys/kek-a");
-    assertEquals("fake-kms://projects/p/keys/kek-a", release.manifest().encryption().orElseThrow().kekId());
+    assertEquals(
+        "fake-kms://projects/p/keys/kek-a", release.manifest().encryption().orElseThrow().kekId());
     assertArrayEquals(Files.readAllBytes(source.resolve("README")), readWith(kms, release));
 
     // by stable id, mapped to a URI
     KmsClientKeyManagementService byId =
-        KmsClientKeyManagementService.of(cloudKms, Map.of("kek-a", "fake-kms://projects/p/keys/kek-a"));
+        KmsClientKeyManagementService.of(
+            cloudKms, Map.of("kek-a", "fake-kms://projects/p/keys/kek-a"));
     byte[] wrapped = byId.wrap("kek-a", new byte[32], new byte[] {1});
-    assertArrayEquals(new byte[32], kms.unwrap("fake-kms://projects/p/keys/kek-a", wrapped, new byte[] {1}));
+    assertArrayEquals(
+        new byte[32], kms.unwrap("fake-kms://projects/p/keys/kek-a", wrapped, new byte[] {1}));
 
     // the same URI at another KMS (another key): typed error
     FakeKmsClient otherKms = new FakeKmsClient().withKey("fake-kms://projects/p/keys/kek-a");
-    assertThrows(KeyUnavailableException.class,
-        () -> readWith(KmsClientKeyManagementService.forKeyUris(otherKms, "fake-kms://projects/p/keys/kek-a"), release));
+    assertThrows(
+        KeyUnavailableException.class,
+        () ->
+            readWith(
+                KmsClientKeyManagementService.forKeyUris(
+                    otherKms, "fake-kms://projects/p/keys/kek-a"),
+                release));
     // a key the KMS does not have, and a URI the client does not support: typed errors
     KmsClientKeyManagementService gone =
         KmsClientKeyManagementService.of(new FakeKmsClient(), Map.of("k", "fake-kms://missing"));
     assertThrows(KeyUnavailableException.class, () -> gone.wrap("k", new byte[32], new byte[0]));
     KmsClientKeyManagementService unsupported =
-        KmsClientKeyManagementService.of(cloudKms, Map.of("k", "aws-kms://arn:aws:kms:eu-west-1:1:key/x"));
-    KeyUnavailableException e = assertThrows(KeyUnavailableException.class,
-        () -> unsupported.unwrap("k", new byte[40], new byte[0]));
+        KmsClientKeyManagementService.of(
+            cloudKms, Map.of("k", "aws-kms://arn:aws:kms:eu-west-1:1:key/x"));
+    KeyUnavailableException e =
+        assertThrows(
+            KeyUnavailableException.class,
+            () -> unsupported.unwrap("k", new byte[40], new byte[0]));
     assertTrue(e.getMessage().contains("aws-kms://"), e.getMessage());
-    assertThrows(KeyUnavailableException.class, () -> kms.unwrap("not-configured", new byte[40], new byte[0]));
+    assertThrows(
+        KeyUnavailableException.class,
+        () -> kms.unwrap("not-configured", new byte[40], new byte[0]));
     assertEquals(List.of("fake-kms://projects/p/keys/kek-a"), List.copyOf(kms.keyIds()));
   }
 }

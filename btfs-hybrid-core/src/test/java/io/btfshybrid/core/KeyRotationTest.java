@@ -40,8 +40,14 @@ class KeyRotationTest {
     cloud = Releases.tier(tmp.resolve("cloud"), "cloud", TierKind.CLOUD);
     signer = ManifestSigner.generate();
     kms = LocalKeyManagementService.generate(tmp.resolve("kek.json"), "kek-1", "kek-2", "kek-3");
-    publisher = DatasetPublisher.builder().tier(replica).tier(cloud).signer(signer)
-        .chunkSize(Releases.CHUNK).encryptWith(kms, "kek-1").build();
+    publisher =
+        DatasetPublisher.builder()
+            .tier(replica)
+            .tier(cloud)
+            .signer(signer)
+            .chunkSize(Releases.CHUNK)
+            .encryptWith(kms, "kek-1")
+            .build();
     release = publisher.publish(source, "demo", "1.0.0");
   }
 
@@ -70,8 +76,12 @@ class KeyRotationTest {
   }
 
   DatasetClient client(KeyManagementService keys) throws IOException {
-    return DatasetClient.builder().tier(replica).tier(cloud).trust(TrustRoot.of(signer.publicKeyset()))
-        .keyManagement(keys).build();
+    return DatasetClient.builder()
+        .tier(replica)
+        .tier(cloud)
+        .trust(TrustRoot.of(signer.publicKeyset()))
+        .keyManagement(keys)
+        .build();
   }
 
   Map<String, byte[]> readAll(Dataset ds) throws IOException {
@@ -95,17 +105,26 @@ class KeyRotationTest {
     assertEquals(release.manifest().shards(), rotated.manifest().shards());
     assertNotEquals(release.manifestHash(), rotated.manifestHash());
     assertEquals(0, rotated.bytesUploaded());
-    assertEquals(URI.create("btfs-hybrid://manifests/demo/1.0.0/r2.json?sha256=" + rotated.manifestHash()),
+    assertEquals(
+        URI.create("btfs-hybrid://manifests/demo/1.0.0/r2.json?sha256=" + rotated.manifestHash()),
         rotated.manifestUri());
     for (var pair : List.of(Map.entry(replica, replicaBefore), Map.entry(cloud, cloudBefore))) {
       Map<String, String> after = Releases.snapshot(pair.getKey().root());
-      Map<String, String> untouched = after.entrySet().stream()
-          .filter(e -> !e.getKey().equals("manifests/demo/latest.json") && !e.getKey().endsWith("/r2.json"))
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-      Map<String, String> before = pair.getValue().entrySet().stream()
-          .filter(e -> !e.getKey().equals("manifests/demo/latest.json"))
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-      assertEquals(before, untouched, "every blob and the revision-1 manifest are byte- and mtime-identical");
+      Map<String, String> untouched =
+          after.entrySet().stream()
+              .filter(
+                  e ->
+                      !e.getKey().equals("manifests/demo/latest.json")
+                          && !e.getKey().endsWith("/r2.json"))
+              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+      Map<String, String> before =
+          pair.getValue().entrySet().stream()
+              .filter(e -> !e.getKey().equals("manifests/demo/latest.json"))
+              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+      assertEquals(
+          before,
+          untouched,
+          "every blob and the revision-1 manifest are byte- and mtime-identical");
       assertTrue(after.containsKey("manifests/demo/1.0.0/r2.json"));
     }
 
@@ -113,20 +132,24 @@ class KeyRotationTest {
     for (ShardEntry s : release.manifest().shards()) {
       expected.put(s.path(), Files.readAllBytes(source.resolve(s.path())));
     }
-    try (DatasetClient client = client(only("kek-2")); Dataset ds = client.open(rotated.manifestUri())) {
+    try (DatasetClient client = client(only("kek-2"));
+        Dataset ds = client.open(rotated.manifestUri())) {
       Map<String, byte[]> got = readAll(ds);
       assertEquals(expected.keySet(), got.keySet());
       expected.forEach((path, bytes) -> assertArrayEquals(bytes, got.get(path), path));
     }
     // the latest pointer moved to the new revision
-    try (DatasetClient client = client(only("kek-2")); Dataset ds = client.open(release.latestUri())) {
+    try (DatasetClient client = client(only("kek-2"));
+        Dataset ds = client.open(release.latestUri())) {
       assertEquals(2, ds.manifest().revision());
       assertEquals(rotated.manifestHash(), ds.manifestHash());
       assertArrayEquals(expected.get("README"), Releases.readAll(ds.openShard("README")));
     }
     // with kek-1 retired, the old revision no longer yields its key
-    try (DatasetClient client = client(only("kek-2")); Dataset ds = client.open(release.manifestUri())) {
-      KeyUnavailableException e = assertThrows(KeyUnavailableException.class, () -> ds.openShard("README"));
+    try (DatasetClient client = client(only("kek-2"));
+        Dataset ds = client.open(release.manifestUri())) {
+      KeyUnavailableException e =
+          assertThrows(KeyUnavailableException.class, () -> ds.openShard("README"));
       assertEquals("kek-1", e.kekId());
     }
   }
@@ -137,9 +160,11 @@ class KeyRotationTest {
     PublishResult third = publisher.rotateKey(release.latestUri(), "kek-3");
     assertEquals(2, second.manifest().revision());
     assertEquals(3, third.manifest().revision());
-    try (DatasetClient client = client(only("kek-3")); Dataset ds = client.open(release.latestUri())) {
+    try (DatasetClient client = client(only("kek-3"));
+        Dataset ds = client.open(release.latestUri())) {
       assertEquals(3, ds.manifest().revision());
-      assertArrayEquals(Files.readAllBytes(source.resolve("val/small.txt")),
+      assertArrayEquals(
+          Files.readAllBytes(source.resolve("val/small.txt")),
           Releases.readAll(ds.openShard("val/small.txt")));
     }
   }
@@ -149,13 +174,23 @@ class KeyRotationTest {
     PublishResult rotated = publisher.rotateKey(release.manifestUri(), "kek-2");
     // an attacker puts revision 1 (old KEK) where revision 2 should be
     Path r2 = replica.root().resolve("manifests/demo/1.0.0/r2.json");
-    Files.copy(replica.root().resolve("manifests/demo/1.0.0.json"), r2, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(r2, cloud.root().resolve("manifests/demo/1.0.0/r2.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        replica.root().resolve("manifests/demo/1.0.0.json"),
+        r2,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        r2,
+        cloud.root().resolve("manifests/demo/1.0.0/r2.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     try (DatasetClient client = client(kms)) {
-      io.btfshybrid.api.ManifestRejectedException e = assertThrows(io.btfshybrid.api.ManifestRejectedException.class,
-          () -> client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0/r2.json")));
+      io.btfshybrid.api.ManifestRejectedException e =
+          assertThrows(
+              io.btfshybrid.api.ManifestRejectedException.class,
+              () -> client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0/r2.json")));
       assertTrue(e.getMessage().contains("revision 1"), e.getMessage());
-      assertThrows(io.btfshybrid.api.ManifestRejectedException.class, () -> client.open(rotated.manifestUri()));
+      assertThrows(
+          io.btfshybrid.api.ManifestRejectedException.class,
+          () -> client.open(rotated.manifestUri()));
     }
   }
 
@@ -163,8 +198,11 @@ class KeyRotationTest {
   void anUnencryptedReleaseHasNoKeyToRotate() throws IOException {
     DatasetPublisher plain = DatasetPublisher.builder().tier(replica).signer(signer).build();
     PublishResult p = plain.publish(source, "plain", "1");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> publisher.rotateKey(p.manifestUri(), "kek-2"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> publisher.rotateKey(p.manifestUri(), "kek-2"));
     assertTrue(e.getMessage().contains("not encrypted"), e.getMessage());
-    assertThrows(KeyUnavailableException.class, () -> publisher.rotateKey(release.manifestUri(), "kek-9"));
+    assertThrows(
+        KeyUnavailableException.class, () -> publisher.rotateKey(release.manifestUri(), "kek-9"));
   }
 }

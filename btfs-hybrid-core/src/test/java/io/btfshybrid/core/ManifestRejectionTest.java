@@ -31,14 +31,16 @@ class ManifestRejectionTest {
   void publish() throws IOException {
     replica = Releases.tier(tmp.resolve("replica"), "mirror", TierKind.REPLICA);
     signer = ManifestSigner.generate();
-    release = Releases.publisher(signer, List.of(replica))
-        .publish(Releases.sampleSource(tmp.resolve("src")), "demo", "1.0.0");
+    release =
+        Releases.publisher(signer, List.of(replica))
+            .publish(Releases.sampleSource(tmp.resolve("src")), "demo", "1.0.0");
     manifestFile = replica.root().resolve("manifests/demo/1.0.0.json");
   }
 
   ManifestRejectedException openRejected(TrustRoot trust) throws IOException {
     try (DatasetClient client = DatasetClient.builder().tier(replica).trust(trust).build()) {
-      return assertThrows(ManifestRejectedException.class, () -> client.open(release.manifestUri()));
+      return assertThrows(
+          ManifestRejectedException.class, () -> client.open(release.manifestUri()));
     }
   }
 
@@ -61,17 +63,26 @@ class ManifestRejectionTest {
     String json = Files.readString(manifestFile);
     com.fasterxml.jackson.databind.node.ObjectNode env =
         (com.fasterxml.jackson.databind.node.ObjectNode) ManifestCodec.JSON.readTree(json);
-    String payload = new String(java.util.Base64.getDecoder().decode(env.get("payload").asText()), StandardCharsets.UTF_8);
+    String payload =
+        new String(
+            java.util.Base64.getDecoder().decode(env.get("payload").asText()),
+            StandardCharsets.UTF_8);
     String sha = release.manifest().shards().get(0).sha256();
-    String altered = payload.replace(sha, sha.substring(0, 63) + (sha.charAt(63) == '0' ? '1' : '0'));
+    String altered =
+        payload.replace(sha, sha.substring(0, 63) + (sha.charAt(63) == '0' ? '1' : '0'));
     assertTrue(!altered.equals(payload));
-    env.put("payload", java.util.Base64.getEncoder().encodeToString(altered.getBytes(StandardCharsets.UTF_8)));
+    env.put(
+        "payload",
+        java.util.Base64.getEncoder().encodeToString(altered.getBytes(StandardCharsets.UTF_8)));
     Files.write(manifestFile, ManifestCodec.JSON.writeValueAsBytes(env));
     // the pinned hash catches it first; an unpinned open is caught by the signature
     assertEquals(Reason.HASH_MISMATCH, openRejected(TrustRoot.of(signer.publicKeyset())).reason());
-    try (DatasetClient client = DatasetClient.builder().tier(replica).trust(TrustRoot.of(signer.publicKeyset())).build()) {
-      ManifestRejectedException e = assertThrows(ManifestRejectedException.class,
-          () -> client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0.json")));
+    try (DatasetClient client =
+        DatasetClient.builder().tier(replica).trust(TrustRoot.of(signer.publicKeyset())).build()) {
+      ManifestRejectedException e =
+          assertThrows(
+              ManifestRejectedException.class,
+              () -> client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0.json")));
       assertEquals(Reason.BAD_SIGNATURE, e.reason());
     }
   }
@@ -80,9 +91,12 @@ class ManifestRejectionTest {
   void signedByAnUnknownKeyIsRefused() throws IOException {
     ManifestSigner stranger = ManifestSigner.generate();
     store(release.manifest(), stranger);
-    try (DatasetClient client = DatasetClient.builder().tier(replica).trust(TrustRoot.of(signer.publicKeyset())).build()) {
-      ManifestRejectedException e = assertThrows(ManifestRejectedException.class,
-          () -> client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0.json")));
+    try (DatasetClient client =
+        DatasetClient.builder().tier(replica).trust(TrustRoot.of(signer.publicKeyset())).build()) {
+      ManifestRejectedException e =
+          assertThrows(
+              ManifestRejectedException.class,
+              () -> client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0.json")));
       assertEquals(Reason.UNKNOWN_KEY, e.reason());
       assertTrue(e.getMessage().contains(stranger.keyId()), e.getMessage());
     }
@@ -91,20 +105,38 @@ class ManifestRejectionTest {
   @Test
   void unsignedIsRefused() throws IOException {
     byte[] payload = ManifestCodec.toCanonicalJson(release.manifest());
-    Files.write(manifestFile, new SignedEnvelope(SignedEnvelope.MANIFEST_TYPE, payload, List.of()).toJson());
+    Files.write(
+        manifestFile,
+        new SignedEnvelope(SignedEnvelope.MANIFEST_TYPE, payload, List.of()).toJson());
     assertEquals(Reason.UNSIGNED, openRejected(TrustRoot.of(signer.publicKeyset())).reason());
   }
 
   @Test
   void unsafeShardPathsAreRefusedEvenWhenValidlySigned() throws IOException {
-    for (String bad : List.of("/etc/passwd", "../escape", "a/../../b", "a\\b", "a//b", "a/", "C:/x")) {
+    for (String bad :
+        List.of("/etc/passwd", "../escape", "a/../../b", "a\\b", "a//b", "a/", "C:/x")) {
       ShardEntry good = release.manifest().shards().get(0);
-      ShardEntry evil = new ShardEntry(bad, good.size(), good.sha256(), good.storedSize(),
-          good.storedSha256(), good.chunkSize(), good.chunkHashes(), good.locations());
+      ShardEntry evil =
+          new ShardEntry(
+              bad,
+              good.size(),
+              good.sha256(),
+              good.storedSize(),
+              good.storedSha256(),
+              good.chunkSize(),
+              good.chunkHashes(),
+              good.locations());
       store(release.manifest().toBuilder().shards(List.of(evil)).build(), signer);
-      try (DatasetClient client = DatasetClient.builder().tier(replica).trust(TrustRoot.of(signer.publicKeyset())).build()) {
-        ManifestRejectedException e = assertThrows(ManifestRejectedException.class,
-            () -> client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0.json")), bad);
+      try (DatasetClient client =
+          DatasetClient.builder()
+              .tier(replica)
+              .trust(TrustRoot.of(signer.publicKeyset()))
+              .build()) {
+        ManifestRejectedException e =
+            assertThrows(
+                ManifestRejectedException.class,
+                () -> client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0.json")),
+                bad);
         assertEquals(Reason.UNSAFE_PATH, e.reason(), bad);
       }
     }
@@ -113,17 +145,31 @@ class ManifestRejectionTest {
   @Test
   void malformedDocumentsNameTheProblem() {
     ManifestRejectedException notJson =
-        assertThrows(ManifestRejectedException.class, () -> ManifestCodec.parse("{nope".getBytes()));
+        assertThrows(
+            ManifestRejectedException.class, () -> ManifestCodec.parse("{nope".getBytes()));
     assertEquals(Reason.MALFORMED, notJson.reason());
-    String canonical = new String(ManifestCodec.toCanonicalJson(release.manifest()), StandardCharsets.UTF_8);
-    ManifestRejectedException unknownField = assertThrows(ManifestRejectedException.class,
-        () -> ManifestCodec.parse(canonical.replace("{\"classification\"", "{\"bogus\":1,\"classification\"").getBytes()));
+    String canonical =
+        new String(ManifestCodec.toCanonicalJson(release.manifest()), StandardCharsets.UTF_8);
+    ManifestRejectedException unknownField =
+        assertThrows(
+            ManifestRejectedException.class,
+            () ->
+                ManifestCodec.parse(
+                    canonical
+                        .replace("{\"classification\"", "{\"bogus\":1,\"classification\"")
+                        .getBytes()));
     assertTrue(unknownField.getMessage().contains("bogus"), unknownField.getMessage());
-    ManifestRejectedException wrongSize = assertThrows(ManifestRejectedException.class,
-        () -> ManifestCodec.parse(canonical.replace("\"chunkSize\":65536", "\"chunkSize\":32768").getBytes()));
+    ManifestRejectedException wrongSize =
+        assertThrows(
+            ManifestRejectedException.class,
+            () ->
+                ManifestCodec.parse(
+                    canonical.replace("\"chunkSize\":65536", "\"chunkSize\":32768").getBytes()));
     assertTrue(wrongSize.getMessage().contains("chunk hashes"), wrongSize.getMessage());
-    ManifestRejectedException spaced = assertThrows(ManifestRejectedException.class,
-        () -> ManifestCodec.parse(canonical.replace(",", ", ").getBytes()));
+    ManifestRejectedException spaced =
+        assertThrows(
+            ManifestRejectedException.class,
+            () -> ManifestCodec.parse(canonical.replace(",", ", ").getBytes()));
     assertTrue(spaced.getMessage().contains("canonical"), spaced.getMessage());
   }
 }

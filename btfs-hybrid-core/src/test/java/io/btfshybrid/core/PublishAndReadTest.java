@@ -39,12 +39,17 @@ class PublishAndReadTest {
     cloud = Releases.tier(tmp.resolve("cloud"), "cloud", TierKind.CLOUD);
     btfs = Releases.tier(tmp.resolve("btfs"), "btfs", TierKind.BTFS);
     signer = ManifestSigner.generate();
-    release = Releases.publisher(signer, List.of(replica, cloud, btfs)).publish(source, "demo", "1.0.0");
+    release =
+        Releases.publisher(signer, List.of(replica, cloud, btfs)).publish(source, "demo", "1.0.0");
   }
 
   DatasetClient client() throws IOException {
-    return DatasetClient.builder().tier(btfs).tier(cloud).tier(replica)
-        .trust(TrustRoot.of(signer.publicKeyset())).build();
+    return DatasetClient.builder()
+        .tier(btfs)
+        .tier(cloud)
+        .tier(replica)
+        .trust(TrustRoot.of(signer.publicKeyset()))
+        .build();
   }
 
   byte[] original(String path) throws IOException {
@@ -53,16 +58,21 @@ class PublishAndReadTest {
 
   @Test
   void roundTripIsByteIdenticalForEveryShard() throws IOException {
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       assertEquals(5, ds.shards().size());
       for (ShardEntry shard : ds.shards()) {
-        assertArrayEquals(original(shard.path()), Releases.readAll(ds.openShard(shard.path())), shard.path());
+        assertArrayEquals(
+            original(shard.path()), Releases.readAll(ds.openShard(shard.path())), shard.path());
       }
       // the plan put the replica first although it was configured last
       assertEquals("mirror", ds.plan("README").get(0).tierId());
-      assertEquals(original("train/000000.bin").length, client.stats().source("mirror").bytesServed()
-          - original("README").length - original("train/nested/deeper/000001.bin").length
-          - original("val/small.txt").length);
+      assertEquals(
+          original("train/000000.bin").length,
+          client.stats().source("mirror").bytesServed()
+              - original("README").length
+              - original("train/nested/deeper/000001.bin").length
+              - original("val/small.txt").length);
       assertEquals(0, client.stats().source("cloud").bytesServed());
     }
   }
@@ -71,10 +81,14 @@ class PublishAndReadTest {
   void oneCorruptByteInTheReplicaIsServedFromTheNextTierAndCounted() throws IOException {
     ShardEntry shard = release.manifest().shard("train/000000.bin").orElseThrow();
     flipByte(Releases.blobFile(replica, shard), Releases.CHUNK + 5);
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       assertArrayEquals(original(shard.path()), Releases.readAll(ds.openShard(shard.path())));
       assertEquals(1, client.stats().source("mirror").integrityFailures());
-      assertEquals(Releases.CHUNK, client.stats().source("mirror").bytesServed(), "only chunk 0 came from the replica");
+      assertEquals(
+          Releases.CHUNK,
+          client.stats().source("mirror").bytesServed(),
+          "only chunk 0 came from the replica");
       assertEquals(shard.size() - Releases.CHUNK, client.stats().source("cloud").bytesServed());
     }
   }
@@ -87,14 +101,18 @@ class PublishAndReadTest {
       flipByte(Releases.blobFile(t, shard), damaged);
     }
     ByteArrayOutputStream received = new ByteArrayOutputStream();
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri());
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri());
         InputStream in = ds.openShard(shard.path())) {
-      IntegrityException e = assertThrows(IntegrityException.class, () -> {
-        int b;
-        while ((b = in.read()) != -1) {
-          received.write(b);
-        }
-      });
+      IntegrityException e =
+          assertThrows(
+              IntegrityException.class,
+              () -> {
+                int b;
+                while ((b = in.read()) != -1) {
+                  received.write(b);
+                }
+              });
       assertEquals(2L * Releases.CHUNK, e.offset());
       assertEquals(3, e.getSuppressed().length, "one failure per source attached");
       assertEquals(3, client.stats().integrityFailures());
@@ -108,20 +126,30 @@ class PublishAndReadTest {
   void truncatedAndVanishedCopiesStillGiveExactBytes() throws IOException {
     ShardEntry big = release.manifest().shard("train/000000.bin").orElseThrow();
     ShardEntry other = release.manifest().shard("train/nested/deeper/000001.bin").orElseThrow();
-    try (RandomAccessFile f = new RandomAccessFile(Releases.blobFile(replica, big).toFile(), "rw")) {
+    try (RandomAccessFile f =
+        new RandomAccessFile(Releases.blobFile(replica, big).toFile(), "rw")) {
       f.setLength(Releases.CHUNK + 10);
     }
     Files.delete(Releases.blobFile(replica, other));
     Files.delete(Releases.blobFile(cloud, other));
-    java.time.Clock frozen = java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
-    try (DatasetClient client = DatasetClient.builder().tier(btfs).tier(cloud).tier(replica).clock(frozen)
-            .trust(TrustRoot.of(signer.publicKeyset())).build();
+    java.time.Clock frozen =
+        java.time.Clock.fixed(
+            java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+    try (DatasetClient client =
+            DatasetClient.builder()
+                .tier(btfs)
+                .tier(cloud)
+                .tier(replica)
+                .clock(frozen)
+                .trust(TrustRoot.of(signer.publicKeyset()))
+                .build();
         Dataset ds = client.open(release.manifestUri())) {
       assertEquals("mirror", ds.plan(other.path()).get(0).tierId());
       assertArrayEquals(original(big.path()), Releases.readAll(ds.openShard(big.path())));
       assertEquals(1, client.stats().source("mirror").errors(), "the truncated copy");
       // the replica's failure demoted it: the next read tries the cloud first
-      assertEquals(List.of("cloud", "btfs", "mirror"),
+      assertEquals(
+          List.of("cloud", "btfs", "mirror"),
           ds.plan(other.path()).stream().map(PlannedSource::tierId).toList());
       assertArrayEquals(original(other.path()), Releases.readAll(ds.openShard(other.path())));
       assertEquals(1, client.stats().source("cloud").errors(), "the vanished copy");
@@ -135,9 +163,11 @@ class PublishAndReadTest {
     for (FileTier t : List.of(replica, cloud, btfs)) {
       Files.delete(Releases.blobFile(t, shard));
     }
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       ShardUnavailableException e =
-          assertThrows(ShardUnavailableException.class, () -> Releases.readAll(ds.openShard("README")));
+          assertThrows(
+              ShardUnavailableException.class, () -> Releases.readAll(ds.openShard("README")));
       assertEquals(3, e.getSuppressed().length);
       assertTrue(e.getMessage().contains("README"), e.getMessage());
     }
@@ -151,10 +181,12 @@ class PublishAndReadTest {
     for (FileTier t : List.of(replica, cloud, btfs)) {
       flipByte(Releases.blobFile(t, shard), 3);
     }
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       long from = Releases.CHUNK + 7;
       byte[] range = Releases.readAll(ds.openShard(shard.path(), from, 2L * Releases.CHUNK));
-      assertArrayEquals(java.util.Arrays.copyOfRange(all, (int) from, (int) from + 2 * Releases.CHUNK), range);
+      assertArrayEquals(
+          java.util.Arrays.copyOfRange(all, (int) from, (int) from + 2 * Releases.CHUNK), range);
       byte[] tail = Releases.readAll(ds.openShard(shard.path(), all.length - 5, -1));
       assertArrayEquals(java.util.Arrays.copyOfRange(all, all.length - 5, all.length), tail);
       assertEquals(0, client.stats().integrityFailures());
@@ -164,7 +196,9 @@ class PublishAndReadTest {
         ByteBuffer buf = ByteBuffer.allocate(100);
         ch.position(3L * Releases.CHUNK - 50);
         while (buf.hasRemaining() && ch.read(buf) > 0) {}
-        assertArrayEquals(java.util.Arrays.copyOfRange(all, 3 * Releases.CHUNK - 50, 3 * Releases.CHUNK + 50), buf.array());
+        assertArrayEquals(
+            java.util.Arrays.copyOfRange(all, 3 * Releases.CHUNK - 50, 3 * Releases.CHUNK + 50),
+            buf.array());
         ch.position(all.length);
         assertEquals(-1, ch.read(ByteBuffer.allocate(1)));
         ch.position(10);
@@ -175,20 +209,25 @@ class PublishAndReadTest {
 
   @Test
   void republishingTheSameBytesIsANoOpAndDifferentBytesAreRefused() throws IOException {
-    PublishResult again = Releases.publisher(signer, List.of(replica, cloud, btfs)).publish(source, "demo", "1.0.0");
+    PublishResult again =
+        Releases.publisher(signer, List.of(replica, cloud, btfs)).publish(source, "demo", "1.0.0");
     assertTrue(again.alreadyPublished());
     assertEquals(release.manifestHash(), again.manifestHash());
     assertEquals(0, again.bytesUploaded());
 
     Files.write(source.resolve("val/small.txt"), "changed".getBytes());
-    assertThrows(ReleaseConflictException.class,
-        () -> Releases.publisher(signer, List.of(replica, cloud, btfs)).publish(source, "demo", "1.0.0"));
+    assertThrows(
+        ReleaseConflictException.class,
+        () ->
+            Releases.publisher(signer, List.of(replica, cloud, btfs))
+                .publish(source, "demo", "1.0.0"));
   }
 
   @Test
   void unchangedShardsAreSharedBetweenVersions() throws IOException {
     Files.write(source.resolve("val/small.txt"), "a new label file".getBytes());
-    PublishResult v2 = Releases.publisher(signer, List.of(replica, cloud, btfs)).publish(source, "demo", "2.0.0");
+    PublishResult v2 =
+        Releases.publisher(signer, List.of(replica, cloud, btfs)).publish(source, "demo", "2.0.0");
     assertFalse(v2.alreadyPublished());
     assertEquals(3, v2.objectsUploaded(), "only the changed file is uploaded, once per tier");
     assertEquals(4 * 3, v2.objectsReused());
@@ -197,7 +236,8 @@ class PublishAndReadTest {
   @Test
   void theReleaseOpensWhenTheFirstTierLostItsManifest() throws IOException {
     Files.delete(replica.root().resolve("manifests/demo/1.0.0.json"));
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       assertEquals(release.manifestHash(), ds.manifestHash());
     }
   }

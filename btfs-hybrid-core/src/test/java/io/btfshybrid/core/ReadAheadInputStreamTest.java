@@ -16,7 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The read-ahead used for sequential encrypted reads: same bytes, same errors, bounded, closable. */
+/**
+ * The read-ahead used for sequential encrypted reads: same bytes, same errors, bounded, closable.
+ */
 class ReadAheadInputStreamTest {
   @Test
   void deliversExactlyTheSourceBytes() throws IOException {
@@ -33,17 +35,18 @@ class ReadAheadInputStreamTest {
   void theSourcesFailureReachesTheReaderAsItWasAfterTheGoodBytes() throws IOException {
     byte[] data = Releases.random(1, 5000);
     IntegrityException failure = new IntegrityException("s", 3000, "mirror", "bad chunk");
-    InputStream failing = new InputStream() {
-      int pos;
+    InputStream failing =
+        new InputStream() {
+          int pos;
 
-      @Override
-      public int read() throws IOException {
-        if (pos == 3000) {
-          throw failure;
-        }
-        return data[pos++] & 0xFF;
-      }
-    };
+          @Override
+          public int read() throws IOException {
+            if (pos == 3000) {
+              throw failure;
+            }
+            return data[pos++] & 0xFF;
+          }
+        };
     try (InputStream in = new ReadAheadInputStream(failing, 1000, 2)) {
       byte[] first = in.readNBytes(3000);
       assertArrayEquals(Arrays.copyOf(data, 3000), first);
@@ -54,17 +57,18 @@ class ReadAheadInputStreamTest {
   @Test
   void closingEarlyStopsTheHelperAndClosesTheSource() throws Exception {
     CountDownLatch closed = new CountDownLatch(1);
-    InputStream endless = new FilterInputStream(InputStream.nullInputStream()) {
-      @Override
-      public int read(byte[] b, int off, int len) {
-        return len; // never ends
-      }
+    InputStream endless =
+        new FilterInputStream(InputStream.nullInputStream()) {
+          @Override
+          public int read(byte[] b, int off, int len) {
+            return len; // never ends
+          }
 
-      @Override
-      public void close() {
-        closed.countDown();
-      }
-    };
+          @Override
+          public void close() {
+            closed.countDown();
+          }
+        };
     InputStream in = new ReadAheadInputStream(endless, 1000, 2);
     assertEquals(1000, in.readNBytes(1000).length);
     in.close();

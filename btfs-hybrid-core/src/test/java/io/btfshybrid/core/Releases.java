@@ -67,8 +67,11 @@ final class Releases {
     java.util.Map<String, String> out = new java.util.TreeMap<>();
     try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
       for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-        out.put(root.relativize(p).toString(),
-            Digests.sha256Hex(Files.readAllBytes(p)) + "@" + Files.getLastModifiedTime(p).toMillis());
+        out.put(
+            root.relativize(p).toString(),
+            Digests.sha256Hex(Files.readAllBytes(p))
+                + "@"
+                + Files.getLastModifiedTime(p).toMillis());
       }
     }
     return out;

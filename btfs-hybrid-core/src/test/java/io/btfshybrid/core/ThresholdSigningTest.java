@@ -81,15 +81,21 @@ class ThresholdSigningTest {
     TrustRoot next = TrustRoot.of(2, c.publicKeyset(), d.publicKeyset(), e.publicKeyset());
 
     ManifestRejectedException oneOld =
-        assertThrows(ManifestRejectedException.class, () -> twoOfThree.verifyRotation(twoOfThree.rotate(next, a, d, e)));
+        assertThrows(
+            ManifestRejectedException.class,
+            () -> twoOfThree.verifyRotation(twoOfThree.rotate(next, a, d, e)));
     assertEquals(Reason.THRESHOLD_NOT_MET, oneOld.reason());
     ManifestRejectedException newOnly =
-        assertThrows(ManifestRejectedException.class, () -> twoOfThree.verifyRotation(twoOfThree.rotate(next, d, e)));
+        assertThrows(
+            ManifestRejectedException.class,
+            () -> twoOfThree.verifyRotation(twoOfThree.rotate(next, d, e)));
     assertEquals(Reason.UNKNOWN_KEY, newOnly.reason());
     // the old threshold alone does not suffice either: the new keys must accept their role
     // (c is in both roots: 3 of the old keys, but 1 of the 2 new signatures needed)
     ManifestRejectedException notAccepted =
-        assertThrows(ManifestRejectedException.class, () -> twoOfThree.verifyRotation(twoOfThree.rotate(next, a, b, c)));
+        assertThrows(
+            ManifestRejectedException.class,
+            () -> twoOfThree.verifyRotation(twoOfThree.rotate(next, a, b, c)));
     assertEquals(Reason.THRESHOLD_NOT_MET, notAccepted.reason());
     assertTrue(notAccepted.getMessage().contains("own keys"), notAccepted.getMessage());
 
@@ -99,13 +105,17 @@ class ThresholdSigningTest {
     assertEquals(next.keyIds(), rotated.keyIds());
     assertEquals(2, rotated.threshold());
     // replaying the same rotation against the new root is a rollback
-    assertEquals(Reason.ROLLBACK,
-        assertThrows(ManifestRejectedException.class, () -> rotated.verifyRotation(document)).reason());
+    assertEquals(
+        Reason.ROLLBACK,
+        assertThrows(ManifestRejectedException.class, () -> rotated.verifyRotation(document))
+            .reason());
 
     // the rotated root accepts releases signed by the new keys and no longer the retired ones
     opens(rotated, publish("2.0.0", d, e).manifestUri());
-    assertEquals(Reason.UNKNOWN_KEY, refused(rotated, publish("2.0.1", a, b).manifestUri()).reason());
-    assertEquals(Reason.THRESHOLD_NOT_MET, refused(rotated, publish("2.0.2", a, c).manifestUri()).reason());
+    assertEquals(
+        Reason.UNKNOWN_KEY, refused(rotated, publish("2.0.1", a, b).manifestUri()).reason());
+    assertEquals(
+        Reason.THRESHOLD_NOT_MET, refused(rotated, publish("2.0.2", a, c).manifestUri()).reason());
   }
 
   @Test
@@ -139,13 +149,20 @@ class ThresholdSigningTest {
     byte[] doc = twoOfThree.rotate(TrustRoot.of(d.publicKeyset()), a, b, d);
     com.fasterxml.jackson.databind.node.ObjectNode env =
         (com.fasterxml.jackson.databind.node.ObjectNode) ManifestCodec.JSON.readTree(doc);
-    String payload = new String(java.util.Base64.getDecoder().decode(env.get("payload").asText()),
-        java.nio.charset.StandardCharsets.UTF_8);
+    String payload =
+        new String(
+            java.util.Base64.getDecoder().decode(env.get("payload").asText()),
+            java.nio.charset.StandardCharsets.UTF_8);
     String altered = payload.replace("\"threshold\":1", "\"threshold\":1 ");
     assertTrue(!altered.equals(payload));
-    env.put("payload", java.util.Base64.getEncoder().encodeToString(altered.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    ManifestRejectedException e = assertThrows(ManifestRejectedException.class,
-        () -> twoOfThree.verifyRotation(ManifestCodec.JSON.writeValueAsBytes(env)));
+    env.put(
+        "payload",
+        java.util.Base64.getEncoder()
+            .encodeToString(altered.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    ManifestRejectedException e =
+        assertThrows(
+            ManifestRejectedException.class,
+            () -> twoOfThree.verifyRotation(ManifestCodec.JSON.writeValueAsBytes(env)));
     assertEquals(Reason.BAD_SIGNATURE, e.reason());
   }
 }

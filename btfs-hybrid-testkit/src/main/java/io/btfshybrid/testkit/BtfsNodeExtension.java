@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension running one {@link BtfsNodeSimulator} per test class, with every fault
- * switched off before each test; tests take the simulator as a parameter or through {@link
- * #simulator()}, and {@link #tier(String)} gives a {@link BtfsTier} wired to it.
+ * JUnit 5 extension running one {@link BtfsNodeSimulator} per test class, with every fault switched
+ * off before each test; tests take the simulator as a parameter or through {@link #simulator()},
+ * and {@link #tier(String)} gives a {@link BtfsTier} wired to it.
  *
  * <pre>{@code
  * @RegisterExtension static final BtfsNodeExtension btfs = new BtfsNodeExtension();

@@ -35,17 +35,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An in-process BTFS node for tests: speaks the go-btfs HTTP API subset that {@code BtfsTier}
- * uses ({@code add}, {@code cat}, {@code dag/export}, {@code pin/*}, {@code block/*},
- * {@code files/stat}, {@code id}, {@code version}, {@code storage/upload[/status]}) under {@code /api/v1} and
- * {@code /api/v0}, plus a {@code /btfs/<cid>} gateway, computing the same CIDs as a real node and
- * keeping blocks and pins in a directory. Switches inject the faults real nodes show:
- * unavailable content, corrupted blocks, 500s, stream errors in the {@code X-Stream-Error}
- * trailer, short and slow bodies, and a node that lies about the CID it stored.
+ * An in-process BTFS node for tests: speaks the go-btfs HTTP API subset that {@code BtfsTier} uses
+ * ({@code add}, {@code cat}, {@code dag/export}, {@code pin/*}, {@code block/*}, {@code
+ * files/stat}, {@code id}, {@code version}, {@code storage/upload[/status]}) under {@code /api/v1}
+ * and {@code /api/v0}, plus a {@code /btfs/<cid>} gateway, computing the same CIDs as a real node
+ * and keeping blocks and pins in a directory. Switches inject the faults real nodes show:
+ * unavailable content, corrupted blocks, 500s, stream errors in the {@code X-Stream-Error} trailer,
+ * short and slow bodies, and a node that lies about the CID it stored.
  */
 public final class BtfsNodeSimulator implements Closeable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern GO_DURATION_PART =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
   private static final int PIECE = 64 * 1024;
   private static final String TRAILER = "X-Stream-Error";
 
@@ -120,7 +121,9 @@ public final class BtfsNodeSimulator implements Closeable {
     return this;
   }
 
-  /** cat sends this many bytes, then ends its 200 answer with an X-Stream-Error trailer (-1: off). */
+  /**
+   * cat sends this many bytes, then ends its 200 answer with an X-Stream-Error trailer (-1: off).
+   */
   public BtfsNodeSimulator streamErrorAfter(long bytes) {
     this.streamErrorAfter = bytes;
     return this;
@@ -172,7 +175,10 @@ public final class BtfsNodeSimulator implements Closeable {
 
   // ---------------------------------------------------------------------------------- inspection
 
-  /** How many times {@code command} (e.g. {@code "cat"}, {@code "block/get"}, {@code "gateway"}) was called. */
+  /**
+   * How many times {@code command} (e.g. {@code "cat"}, {@code "block/get"}, {@code "gateway"}) was
+   * called.
+   */
   public int requestCount(String command) {
     AtomicInteger n = requests.get(command);
     return n == null ? 0 : n.get();
@@ -292,7 +298,10 @@ public final class BtfsNodeSimulator implements Closeable {
         case "pin/add" -> pinAdd(ex);
         case "pin/rm" -> pinRm(ex);
         case "pin/ls" -> pinLs(ex);
-        case "id" -> json(ex, Map.of("ID", "16Uiu2HAmSimulatedBtfsNode", "AgentVersion", "btfs-node-simulator"));
+        case "id" ->
+            json(
+                ex,
+                Map.of("ID", "16Uiu2HAmSimulatedBtfsNode", "AgentVersion", "btfs-node-simulator"));
         case "version" -> json(ex, Map.of("Version", "simulator", "Repo", "10"));
         case "storage/upload" -> storageUpload(ex);
         case "storage/upload/status" -> storageStatus(ex);
@@ -320,11 +329,13 @@ public final class BtfsNodeSimulator implements Closeable {
 
   private void add(BtfsSimHttpServer.Exchange ex) throws IOException {
     int version = Integer.parseInt(orDefault(ex.param("v"), "0"));
-    boolean rawLeaves = Boolean.parseBoolean(orDefault(ex.param("raw-leaves"), Boolean.toString(version == 1)));
+    boolean rawLeaves =
+        Boolean.parseBoolean(orDefault(ex.param("raw-leaves"), Boolean.toString(version == 1)));
     String chunker = orDefault(ex.param("chunker"), "size-" + CidProfile.CHUNK_SIZE);
     if (!chunker.equals("size-" + CidProfile.CHUNK_SIZE)) {
       ex.drainRequest();
-      throw new IllegalArgumentException("the simulator only chunks with size-" + CidProfile.CHUNK_SIZE + ", not " + chunker);
+      throw new IllegalArgumentException(
+          "the simulator only chunks with size-" + CidProfile.CHUNK_SIZE + ", not " + chunker);
     }
     CidProfile profile;
     if (version == 0 && !rawLeaves) {
@@ -334,7 +345,10 @@ public final class BtfsNodeSimulator implements Closeable {
     } else {
       ex.drainRequest();
       throw new IllegalArgumentException(
-          "the simulator supports v=0 without raw leaves and v=1 with raw leaves, not v=" + version + " raw-leaves=" + rawLeaves);
+          "the simulator supports v=0 without raw leaves and v=1 with raw leaves, not v="
+              + version
+              + " raw-leaves="
+              + rawLeaves);
     }
     String boundary = BtfsSimMultipart.boundary(ex.headers.get("content-type"));
     UnixFsDagBuilder builder = UnixFsDagBuilder.create(profile, this::putBlock);
@@ -343,7 +357,10 @@ public final class BtfsNodeSimulator implements Closeable {
     if (Boolean.parseBoolean(orDefault(ex.param("pin"), "true"))) {
       Files.write(pinPath(root), root.toString().getBytes(StandardCharsets.US_ASCII));
     }
-    Cid answered = lyingAdd ? Cid.ofBlock(1, Cid.RAW, ("not " + root).getBytes(StandardCharsets.US_ASCII)) : root;
+    Cid answered =
+        lyingAdd
+            ? Cid.ofBlock(1, Cid.RAW, ("not " + root).getBytes(StandardCharsets.US_ASCII))
+            : root;
     ObjectNode event = JSON.createObjectNode();
     event.put("Name", name);
     event.put("Hash", answered.toString());
@@ -367,7 +384,8 @@ public final class BtfsNodeSimulator implements Closeable {
     headers.put("Trailer", TRAILER);
     headers.put("X-Stream-Output", "1");
     headers.put("X-Content-Length", Long.toString(toSend));
-    try (InputStream content = UnixFs.open(store(), cid, Math.min(offset, size), toSend, "simulator")) {
+    try (InputStream content =
+        UnixFs.open(store(), cid, Math.min(offset, size), toSend, "simulator")) {
       ex.startChunked(200, headers);
       streamBody(ex, content, toSend, true);
     } catch (MissingBlock e) {
@@ -381,7 +399,8 @@ public final class BtfsNodeSimulator implements Closeable {
   }
 
   /** Writes a chunked body with the slow, corrupt, truncate and stream-error faults applied. */
-  private void streamBody(BtfsSimHttpServer.Exchange ex, InputStream content, long total, boolean withFaults)
+  private void streamBody(
+      BtfsSimHttpServer.Exchange ex, InputStream content, long total, boolean withFaults)
       throws IOException {
     byte[] piece = new byte[PIECE];
     long sent = 0;
@@ -585,7 +604,11 @@ public final class BtfsNodeSimulator implements Closeable {
 
   private void storageUpload(BtfsSimHttpServer.Exchange ex) throws IOException {
     if (simpleMode) {
-      error(ex, 500, "this api is not support in simple mode, please check the node's simple mode! ", 0);
+      error(
+          ex,
+          500,
+          "this api is not support in simple mode, please check the node's simple mode! ",
+          0);
       return;
     }
     Cid cid = cidArg(ex);
@@ -601,13 +624,29 @@ public final class BtfsNodeSimulator implements Closeable {
 
   private void storageStatus(BtfsSimHttpServer.Exchange ex) throws IOException {
     if (simpleMode) {
-      error(ex, 500, "this api is not support in simple mode, please check the node's simple mode! ", 0);
+      error(
+          ex,
+          500,
+          "this api is not support in simple mode, please check the node's simple mode! ",
+          0);
       return;
     }
     String id = required(ex, "arg");
     StorageSession session = sessions.get(id);
     if (session == null) {
-      json(ex, Map.of("Status", "init", "Message", "session not found", "AdditionalInfo", "", "FileHash", "", "Shards", Map.of()));
+      json(
+          ex,
+          Map.of(
+              "Status",
+              "init",
+              "Message",
+              "session not found",
+              "AdditionalInfo",
+              "",
+              "FileHash",
+              "",
+              "Shards",
+              Map.of()));
       return;
     }
     json(ex, session.poll());
@@ -615,7 +654,8 @@ public final class BtfsNodeSimulator implements Closeable {
 
   /** A paid-storage session that moves one step per status poll. */
   private static final class StorageSession {
-    private static final List<String> STEPS = List.of("init", "submit", "pay", "guard", "wait-upload", "complete");
+    private static final List<String> STEPS =
+        List.of("init", "submit", "pay", "guard", "wait-upload", "complete");
     final Cid cid;
     final int replication;
     final int hostsAvailable;
@@ -639,7 +679,8 @@ public final class BtfsNodeSimulator implements Closeable {
       Map<String, Object> shards = new LinkedHashMap<>();
       for (int i = 0; i < replication; i++) {
         Map<String, Object> shard = new LinkedHashMap<>();
-        shard.put("ContractID", complete ? "contract-" + i + "-" + cid.toString().substring(0, 12) : "");
+        shard.put(
+            "ContractID", complete ? "contract-" + i + "-" + cid.toString().substring(0, 12) : "");
         shard.put("Price", 0);
         shard.put("Host", complete ? "16Uiu2HAmSimulatedHost" + i : "");
         shard.put("Status", complete ? "contract" : "init");
@@ -676,8 +717,9 @@ public final class BtfsNodeSimulator implements Closeable {
       return;
     }
     try {
-      boolean raw = "raw".equals(ex.param("format"))
-          || ex.headers.getOrDefault("accept", "").contains("application/vnd.ipld.raw");
+      boolean raw =
+          "raw".equals(ex.param("format"))
+              || ex.headers.getOrDefault("accept", "").contains("application/vnd.ipld.raw");
       if (raw) {
         byte[] block = block(cid);
         if (corruptBlocks && block.length > 0) {
@@ -745,7 +787,8 @@ public final class BtfsNodeSimulator implements Closeable {
     if (a.startsWith("/btfs/")) {
       a = a.substring("/btfs/".length());
     } else if (a.startsWith("/ipfs/")) {
-      throw new IllegalArgumentException("invalid path \"" + arg + "\": /ipfs/ paths are not BTFS paths");
+      throw new IllegalArgumentException(
+          "invalid path \"" + arg + "\": /ipfs/ paths are not BTFS paths");
     }
     int slash = a.indexOf('/');
     return slash < 0 ? a : a.substring(0, slash);
@@ -767,7 +810,8 @@ public final class BtfsNodeSimulator implements Closeable {
     ex.sendText(200, "application/json", JSON.writeValueAsString(value) + "\n");
   }
 
-  private void error(BtfsSimHttpServer.Exchange ex, int status, String message, int code) throws IOException {
+  private void error(BtfsSimHttpServer.Exchange ex, int status, String message, int code)
+      throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("Message", message);
     body.put("Code", code);
@@ -775,7 +819,9 @@ public final class BtfsNodeSimulator implements Closeable {
     ex.sendText(status, "application/json", JSON.writeValueAsString(body) + "\n");
   }
 
-  /** As go-btfs: wait for the content until the request's timeout, then fail; no timeout, no end. */
+  /**
+   * As go-btfs: wait for the content until the request's timeout, then fail; no timeout, no end.
+   */
   private void hangUntilTimeout(BtfsSimHttpServer.Exchange ex) throws IOException {
     Duration timeout = timeoutOf(ex);
     if (timeout == null) {
@@ -842,13 +888,16 @@ public final class BtfsNodeSimulator implements Closeable {
     server.close();
     if (ownsDir) {
       try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.deleteIfExists(p);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        paths
+            .sorted(java.util.Comparator.reverseOrder())
+            .forEach(
+                p -> {
+                  try {
+                    Files.deleteIfExists(p);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }

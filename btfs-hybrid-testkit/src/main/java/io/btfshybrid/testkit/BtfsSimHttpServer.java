@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A deliberately small HTTP/1.1 server on loopback for the BTFS node simulator: one request per
- * connection ({@code Connection: close}), chunked or sized request bodies, and full control of
- * the response bytes — chunked bodies with trailers, stalls and early ends — which the JDK's
- * server cannot produce.
+ * connection ({@code Connection: close}), chunked or sized request bodies, and full control of the
+ * response bytes — chunked bodies with trailers, stalls and early ends — which the JDK's server
+ * cannot produce.
  */
 final class BtfsSimHttpServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(BtfsSimHttpServer.class);
@@ -93,8 +93,12 @@ final class BtfsSimHttpServer implements Closeable {
         } catch (IOException | RuntimeException e) {
           if (!exchange.responseStarted && !closed) {
             exchange.drainRequest();
-            exchange.sendText(500, "application/json",
-                "{\"Message\":\"simulator failure: " + jsonEscape(String.valueOf(e.getMessage())) + "\",\"Code\":0,\"Type\":\"error\"}");
+            exchange.sendText(
+                500,
+                "application/json",
+                "{\"Message\":\"simulator failure: "
+                    + jsonEscape(String.valueOf(e.getMessage()))
+                    + "\",\"Code\":0,\"Type\":\"error\"}");
           } else if (!(e instanceof SocketException)) {
             LOG.debug("simulator handler failed after the response started", e);
           }
@@ -165,7 +169,9 @@ final class BtfsSimHttpServer implements Closeable {
       for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
         int colon = line.indexOf(':');
         if (colon > 0) {
-          headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+          headers.put(
+              line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+              line.substring(colon + 1).trim());
         }
       }
       String target = parts[1];
@@ -178,8 +184,10 @@ final class BtfsSimHttpServer implements Closeable {
             continue;
           }
           int eq = pair.indexOf('=');
-          String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-          String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+          String name =
+              URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+          String value =
+              eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
           query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
       }
@@ -210,7 +218,8 @@ final class BtfsSimHttpServer implements Closeable {
       sendBytes(status, Map.of("Content-Type", contentType), text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void sendBytes(int status, Map<String, String> extraHeaders, byte[] content) throws IOException {
+    void sendBytes(int status, Map<String, String> extraHeaders, byte[] content)
+        throws IOException {
       Map<String, String> h = new LinkedHashMap<>(extraHeaders);
       h.put("Content-Length", Integer.toString(content.length));
       writeHead(status, h);
@@ -263,7 +272,12 @@ final class BtfsSimHttpServer implements Closeable {
         throw new IllegalStateException("the answer already started");
       }
       responseStarted = true;
-      StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+      StringBuilder head =
+          new StringBuilder("HTTP/1.1 ")
+              .append(status)
+              .append(' ')
+              .append(reason(status))
+              .append("\r\n");
       h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
       head.append("Connection: close\r\n\r\n");
       out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -357,7 +371,9 @@ final class BtfsSimHttpServer implements Closeable {
         int semi = size.indexOf(';');
         chunkLeft = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
         if (chunkLeft == 0) {
-          for (String t = Exchange.readLine(in); t != null && !t.isEmpty(); t = Exchange.readLine(in)) {
+          for (String t = Exchange.readLine(in);
+              t != null && !t.isEmpty();
+              t = Exchange.readLine(in)) {
             // trailer fields of the request: not used
           }
           done = true;

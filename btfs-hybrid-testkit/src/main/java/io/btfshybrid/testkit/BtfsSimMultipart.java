@@ -17,7 +17,8 @@ final class BtfsSimMultipart {
   private BtfsSimMultipart() {}
 
   static String boundary(String contentType) throws IOException {
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+    if (contentType == null
+        || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       throw new IOException("add wants multipart/form-data, got " + contentType);
     }
     Matcher m = BOUNDARY.matcher(contentType);
@@ -28,9 +29,12 @@ final class BtfsSimMultipart {
   }
 
   /** Copies the first part's content to {@code sink}; returns its file name ("" if none). */
-  static String copyFirstPart(InputStream body, String boundary, OutputStream sink) throws IOException {
+  static String copyFirstPart(InputStream body, String boundary, OutputStream sink)
+      throws IOException {
     String opening = "--" + boundary;
-    for (String line = BtfsSimHttpServer.Exchange.readLine(body); ; line = BtfsSimHttpServer.Exchange.readLine(body)) {
+    for (String line = BtfsSimHttpServer.Exchange.readLine(body);
+        ;
+        line = BtfsSimHttpServer.Exchange.readLine(body)) {
       if (line == null) {
         throw new IOException("multipart body has no part");
       }
@@ -39,7 +43,9 @@ final class BtfsSimMultipart {
       }
     }
     String fileName = "";
-    for (String line = BtfsSimHttpServer.Exchange.readLine(body); line != null && !line.isEmpty(); line = BtfsSimHttpServer.Exchange.readLine(body)) {
+    for (String line = BtfsSimHttpServer.Exchange.readLine(body);
+        line != null && !line.isEmpty();
+        line = BtfsSimHttpServer.Exchange.readLine(body)) {
       Matcher m = FILENAME.matcher(line);
       if (line.toLowerCase(Locale.ROOT).startsWith("content-disposition") && m.find()) {
         fileName = m.group(1);

@@ -23,14 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps a tier (same id, kind, region and locators) to misbehave on purpose — fail, stall,
- * dribble, corrupt, truncate, over-run or lose objects — per object or for all of them, and counts
- * the reads and bytes it served per object.
+ * Wraps a tier (same id, kind, region and locators) to misbehave on purpose — fail, stall, dribble,
+ * corrupt, truncate, over-run or lose objects — per object or for all of them, and counts the reads
+ * and bytes it served per object.
  *
- * <p>An object is named by its key ({@code blobs/<sha256>}, resolved with the wrapped tier's
- * {@code locate}), by its locator or locator URI, or, on content-addressed tiers, by the URI's
- * authority (the CID). Offsets are offsets in the object, not in one response. Faults compose and
- * stay until {@link #heal()}; every method returns this tier for chaining.
+ * <p>An object is named by its key ({@code blobs/<sha256>}, resolved with the wrapped tier's {@code
+ * locate}), by its locator or locator URI, or, on content-addressed tiers, by the URI's authority
+ * (the CID). Offsets are offsets in the object, not in one response. Faults compose and stay until
+ * {@link #heal()}; every method returns this tier for chaining.
  */
 public final class FaultInjectingTier implements StorageTier {
   private static final Logger LOG = LoggerFactory.getLogger(FaultInjectingTier.class);
@@ -74,7 +74,9 @@ public final class FaultInjectingTier implements StorageTier {
     return addFailAfter(null, bytes);
   }
 
-  /** Reads of this object serve bytes before offset {@code bytes}, then fail with an IOException. */
+  /**
+   * Reads of this object serve bytes before offset {@code bytes}, then fail with an IOException.
+   */
   public FaultInjectingTier failAfter(String keyOrUri, long bytes) {
     return addFailAfter(named(keyOrUri), bytes);
   }
@@ -107,12 +109,17 @@ public final class FaultInjectingTier implements StorageTier {
     return delay(uriOf(where), beforeFirstByte);
   }
 
-  /** Every response dribbles: at most {@code bytesPerRead} bytes per read, each after {@code pause}. */
+  /**
+   * Every response dribbles: at most {@code bytesPerRead} bytes per read, each after {@code pause}.
+   */
   public FaultInjectingTier dribble(int bytesPerRead, Duration pause) {
     return addDribble(null, bytesPerRead, pause);
   }
 
-  /** Responses for this object dribble: at most {@code bytesPerRead} bytes per read, each after {@code pause}. */
+  /**
+   * Responses for this object dribble: at most {@code bytesPerRead} bytes per read, each after
+   * {@code pause}.
+   */
   public FaultInjectingTier dribble(String keyOrUri, int bytesPerRead, Duration pause) {
     return addDribble(named(keyOrUri), bytesPerRead, pause);
   }
@@ -122,10 +129,13 @@ public final class FaultInjectingTier implements StorageTier {
       throw new IllegalArgumentException("bytesPerRead must be positive, was " + bytesPerRead);
     }
     checkNotNegative("dribble pause", pause.toNanos());
-    return add(keyOrUri, "dribble " + bytesPerRead + " bytes per " + pause, plan -> {
-      plan.maxBytesPerRead = Math.min(plan.maxBytesPerRead, bytesPerRead);
-      plan.perReadPause = pause;
-    });
+    return add(
+        keyOrUri,
+        "dribble " + bytesPerRead + " bytes per " + pause,
+        plan -> {
+          plan.maxBytesPerRead = Math.min(plan.maxBytesPerRead, bytesPerRead);
+          plan.perReadPause = pause;
+        });
   }
 
   public FaultInjectingTier dribble(Locator where, int bytesPerRead, Duration pause) {
@@ -145,7 +155,10 @@ public final class FaultInjectingTier implements StorageTier {
   /** This object looks {@code bytes} long: reads end there (early EOF) and stat reports it. */
   public FaultInjectingTier truncateAfter(String keyOrUri, long bytes) {
     checkNotNegative("truncateAfter bytes", bytes);
-    return add(named(keyOrUri), "truncate after " + bytes, plan -> plan.truncateAt = Math.min(plan.truncateAt, bytes));
+    return add(
+        named(keyOrUri),
+        "truncate after " + bytes,
+        plan -> plan.truncateAt = Math.min(plan.truncateAt, bytes));
   }
 
   public FaultInjectingTier truncateAfter(Locator where, long bytes) {
@@ -218,15 +231,19 @@ public final class FaultInjectingTier implements StorageTier {
     return sum(Target.EVERY_OBJECT, false);
   }
 
-  /** The reads opened on this object, oldest first (the most recent {@value ObjectCounters#KEPT} are kept). */
+  /**
+   * The reads opened on this object, oldest first (the most recent {@value ObjectCounters#KEPT} are
+   * kept).
+   */
   public List<Request> requests(String keyOrUri) {
     Target target = new Target(named(keyOrUri));
     List<Request> out = new ArrayList<>();
-    counters.forEach((uri, c) -> {
-      if (target.matches(new Locator(id(), uri), delegate)) {
-        out.addAll(c.requests());
-      }
-    });
+    counters.forEach(
+        (uri, c) -> {
+          if (target.matches(new Locator(id(), uri), delegate)) {
+            out.addAll(c.requests());
+          }
+        });
     out.sort(Comparator.comparingLong(Request::sequence));
     return out;
   }
@@ -285,10 +302,13 @@ public final class FaultInjectingTier implements StorageTier {
     if (plan.vanished) {
       return Optional.empty();
     }
-    return delegate.stat(where)
-        .map(info -> info.size() <= plan.truncateAt
-            ? info
-            : new ObjectInfo(info.locator(), plan.truncateAt, info.lastModified()));
+    return delegate
+        .stat(where)
+        .map(
+            info ->
+                info.size() <= plan.truncateAt
+                    ? info
+                    : new ObjectInfo(info.locator(), plan.truncateAt, info.lastModified()));
   }
 
   @Override
@@ -342,7 +362,9 @@ public final class FaultInjectingTier implements StorageTier {
   private static String named(String keyOrUri) {
     if (keyOrUri == null || keyOrUri.isEmpty()) {
       throw new IllegalArgumentException(
-          "an object key or locator URI is needed, was '" + keyOrUri + "' (use the overload without one for every object)");
+          "an object key or locator URI is needed, was '"
+              + keyOrUri
+              + "' (use the overload without one for every object)");
     }
     return keyOrUri;
   }
@@ -357,7 +379,10 @@ public final class FaultInjectingTier implements StorageTier {
     }
   }
 
-  /** One read opened on this tier: which object, from which offset, how many bytes ({@code -1}: to the end). */
+  /**
+   * One read opened on this tier: which object, from which offset, how many bytes ({@code -1}: to
+   * the end).
+   */
   public record Request(URI uri, long offset, long length, long sequence) {
     Request(URI uri, long offset, long length) {
       this(uri, offset, length, SEQUENCE.incrementAndGet());

@@ -17,8 +17,14 @@ final class FaultPlan {
   int maxBytesPerRead = Integer.MAX_VALUE;
 
   boolean isEmpty() {
-    return !vanished && !failOnOpen && failAt == Long.MAX_VALUE && truncateAt == Long.MAX_VALUE
-        && corruptAt.isEmpty() && extraBytes == 0 && firstByteDelay.isZero() && perReadPause.isZero()
+    return !vanished
+        && !failOnOpen
+        && failAt == Long.MAX_VALUE
+        && truncateAt == Long.MAX_VALUE
+        && corruptAt.isEmpty()
+        && extraBytes == 0
+        && firstByteDelay.isZero()
+        && perReadPause.isZero()
         && maxBytesPerRead == Integer.MAX_VALUE;
   }
 }

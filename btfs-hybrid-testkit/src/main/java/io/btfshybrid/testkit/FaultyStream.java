@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 
-/** A response stream that applies a {@link FaultPlan} at object offsets and counts what it served. */
+/**
+ * A response stream that applies a {@link FaultPlan} at object offsets and counts what it served.
+ */
 final class FaultyStream extends InputStream {
   /** What the extra bytes past a response's end are filled with. */
   static final byte GARBAGE = (byte) 0xEE;
@@ -20,7 +22,8 @@ final class FaultyStream extends InputStream {
   private boolean started;
   private boolean sourceEnded;
 
-  FaultyStream(InputStream in, Locator where, long offset, FaultPlan plan, ObjectCounters counters) {
+  FaultyStream(
+      InputStream in, Locator where, long offset, FaultPlan plan, ObjectCounters counters) {
     this.in = in;
     this.where = where;
     this.plan = plan;

@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JUnit 5 extension giving each test a fresh temporary directory, file and in-memory tiers in
- * it, a signer with its trust root, and publisher/client builders already wired to them.
+ * JUnit 5 extension giving each test a fresh temporary directory, file and in-memory tiers in it, a
+ * signer with its trust root, and publisher/client builders already wired to them.
  *
  * <pre>{@code
  * @RegisterExtension final HybridStorageExtension storage = new HybridStorageExtension();
@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * Also usable with {@code @ExtendWith}, taking the extension as a test method parameter.
  */
-public final class HybridStorageExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class HybridStorageExtension
+    implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
   private static final Logger LOG = LoggerFactory.getLogger(HybridStorageExtension.class);
 
   private Path root;
@@ -123,18 +124,21 @@ public final class HybridStorageExtension implements BeforeEachCallback, AfterEa
 
   /** A deterministic source directory of {@code shards} files, {@code totalBytes} together. */
   public TestDatasets.SourceTree source(int shards, long totalBytes, long seed) throws IOException {
-    return TestDatasets.write(directory("sources/" + seed + "-" + shards + "-" + totalBytes), shards, totalBytes, seed);
+    return TestDatasets.write(
+        directory("sources/" + seed + "-" + shards + "-" + totalBytes), shards, totalBytes, seed);
   }
 
   private static void deleteRecursively(Path dir) {
     try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          LOG.warn("cannot delete {}: {}", p, e.toString());
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  LOG.warn("cannot delete {}: {}", p, e.toString());
+                }
+              });
     } catch (IOException e) {
       LOG.warn("cannot clean up {}: {}", dir, e.toString());
     }

@@ -17,7 +17,9 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** A thread-safe tier holding its objects in memory, addressed by key as {@code mem://<id>/<key>}. */
+/**
+ * A thread-safe tier holding its objects in memory, addressed by key as {@code mem://<id>/<key>}.
+ */
 public final class InMemoryTier implements StorageTier {
   /** The URI scheme of this tier's locators. */
   public static final String SCHEME = "mem";
@@ -83,12 +85,18 @@ public final class InMemoryTier implements StorageTier {
   public Locator write(String key, InputStream bytes, long size) throws IOException {
     Locator where = locator(key);
     if (size > Integer.MAX_VALUE - 8) {
-      throw new IOException("InMemoryTier '" + id + "' cannot hold " + size + " bytes under '" + key + "'");
+      throw new IOException(
+          "InMemoryTier '" + id + "' cannot hold " + size + " bytes under '" + key + "'");
     }
     byte[] content = size < 0 ? bytes.readAllBytes() : bytes.readNBytes((int) size);
     if (size >= 0 && content.length != size) {
       throw new IOException(
-          "expected " + size + " bytes for '" + key + "' but the stream ended after " + content.length);
+          "expected "
+              + size
+              + " bytes for '"
+              + key
+              + "' but the stream ended after "
+              + content.length);
     }
     objects.put(key, content);
     return where;
@@ -121,7 +129,8 @@ public final class InMemoryTier implements StorageTier {
   public byte[] bytes(String key) {
     byte[] bytes = objects.get(key);
     if (bytes == null) {
-      throw new IllegalArgumentException("InMemoryTier '" + id + "' holds no object '" + key + "'; it holds " + keys());
+      throw new IllegalArgumentException(
+          "InMemoryTier '" + id + "' holds no object '" + key + "'; it holds " + keys());
     }
     return bytes.clone();
   }
@@ -146,22 +155,27 @@ public final class InMemoryTier implements StorageTier {
     try {
       return new Locator(id, new URI(SCHEME, id, "/" + key, null, null));
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("key '" + key + "' cannot be put in a URI: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "key '" + key + "' cannot be put in a URI: " + e.getMessage(), e);
     }
   }
 
   private static void checkKey(String key) {
     if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("//")) {
-      throw new IllegalArgumentException("object key '" + key + "' must be a non-empty relative path");
+      throw new IllegalArgumentException(
+          "object key '" + key + "' must be a non-empty relative path");
     }
   }
 
   /** The key a locator names, or ObjectNotFoundException when it is not one of this tier's. */
   private String keyOf(Locator where) throws ObjectNotFoundException {
     URI uri = where.uri();
-    if (!SCHEME.equals(uri.getScheme()) || !id.equals(uri.getAuthority()) || uri.getPath() == null
+    if (!SCHEME.equals(uri.getScheme())
+        || !id.equals(uri.getAuthority())
+        || uri.getPath() == null
         || uri.getPath().length() < 2) {
-      throw new ObjectNotFoundException(where, "InMemoryTier '" + id + "' serves only mem://" + id + "/<key>");
+      throw new ObjectNotFoundException(
+          where, "InMemoryTier '" + id + "' serves only mem://" + id + "/<key>");
     }
     return uri.getPath().substring(1);
   }

@@ -21,11 +21,12 @@ public final class TestDatasets {
   private TestDatasets() {}
 
   /**
-   * Writes {@code shards} files of {@code totalBytes} together under {@code dir} as
-   * {@code train/shard-00000.bin}…; the first {@code totalBytes % shards} shards are one byte
-   * longer than the rest.
+   * Writes {@code shards} files of {@code totalBytes} together under {@code dir} as {@code
+   * train/shard-00000.bin}…; the first {@code totalBytes % shards} shards are one byte longer than
+   * the rest.
    */
-  public static SourceTree write(Path dir, int shards, long totalBytes, long seed) throws IOException {
+  public static SourceTree write(Path dir, int shards, long totalBytes, long seed)
+      throws IOException {
     if (shards <= 0) {
       throw new IllegalArgumentException("shards must be positive, was " + shards);
     }
@@ -50,14 +51,20 @@ public final class TestDatasets {
     return out;
   }
 
-  /** Writes {@code size} random bytes to {@code file} (parents created), the same for the same seed. */
+  /**
+   * Writes {@code size} random bytes to {@code file} (parents created), the same for the same seed.
+   */
   public static void writeRandomFile(Path file, long size, long seed) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     SplittableRandom random = new SplittableRandom(seed);
     ByteBuffer block = ByteBuffer.allocate((int) Math.min(BLOCK, Math.max(size, 1)));
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       long left = size;
       while (left > 0) {
         block.clear().limit((int) Math.min(block.capacity(), left));

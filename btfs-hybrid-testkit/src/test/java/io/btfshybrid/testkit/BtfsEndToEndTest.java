@@ -62,7 +62,13 @@ class BtfsEndToEndTest {
   void publishSetUp() throws IOException {
     goodNode = closing(BtfsNodeSimulator.start(dir.resolve("good-node")));
     badNode = closing(BtfsNodeSimulator.start(dir.resolve("bad-node")));
-    mirror = FileTier.builder().id("mirror").kind(TierKind.REPLICA).region("eu-west-1").root(dir.resolve("mirror")).build();
+    mirror =
+        FileTier.builder()
+            .id("mirror")
+            .kind(TierKind.REPLICA)
+            .region("eu-west-1")
+            .root(dir.resolve("mirror"))
+            .build();
     cloud = InMemoryTier.builder().id("cloud").kind(TierKind.CLOUD).region("us-east-1").build();
     btfs = closing(tier("btfs", goodNode, false));
     badBtfs = closing(tier("btfs-bad", badNode, false));
@@ -92,13 +98,19 @@ class BtfsEndToEndTest {
   }
 
   private PublishResult publish(StorageTier... tiers) throws IOException {
-    return DatasetPublisher.builder().tiers(List.of(tiers)).signer(signer).build()
+    return DatasetPublisher.builder()
+        .tiers(List.of(tiers))
+        .signer(signer)
+        .build()
         .publish(source.root(), "imagenet-mini", "1.0.0");
   }
 
   private void wipeReplicaAndCloud() throws IOException {
     try (Stream<Path> files = Files.walk(mirror.root())) {
-      files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(mirror.root())).forEach(p -> p.toFile().delete());
+      files
+          .sorted(Comparator.reverseOrder())
+          .filter(p -> !p.equals(mirror.root()))
+          .forEach(p -> p.toFile().delete());
     }
     cloud.clear();
     assertEquals(0, cloud.keys().size());
@@ -119,7 +131,10 @@ class BtfsEndToEndTest {
         .filter(l -> l.tierId().equals(tierId))
         .map(Locator::uri)
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no manifest stored on " + tierId + ": " + release.manifestLocations()));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no manifest stored on " + tierId + ": " + release.manifestLocations()));
   }
 
   private void assertEveryShardExact(Dataset ds) throws IOException {
@@ -135,7 +150,11 @@ class BtfsEndToEndTest {
   void withReplicaAndCloudWipedEveryShardComesExactlyFromBtfs() throws IOException {
     PublishResult release = publish(mirror, cloud, btfs);
     for (ShardEntry shard : release.manifest().shards()) {
-      LocationHint hint = shard.locations().stream().filter(h -> h.kind() == TierKind.BTFS).findFirst().orElseThrow();
+      LocationHint hint =
+          shard.locations().stream()
+              .filter(h -> h.kind() == TierKind.BTFS)
+              .findFirst()
+              .orElseThrow();
       Cid expected;
       try (InputStream in = Files.newInputStream(source.file(shard.path()))) {
         expected = Cid.compute(in, CidProfile.V1_RAW);
@@ -166,11 +185,17 @@ class BtfsEndToEndTest {
       BtfsTier good = closing(tier("btfs", goodNode, trustless));
       try (DatasetClient client = client("cache-" + trustless, bad, good);
           Dataset ds = client.open(btfsManifest(release, "btfs"))) {
-        assertEquals("btfs-bad", ds.plan(source.shards().get(0)).get(0).tierId(), "the bad node is asked first");
+        assertEquals(
+            "btfs-bad",
+            ds.plan(source.shards().get(0)).get(0).tierId(),
+            "the bad node is asked first");
         assertEveryShardExact(ds);
         ClientStats stats = client.stats();
-        assertTrue(stats.source("btfs-bad").integrityFailures() >= 1, "trustless=" + trustless + ": " + stats);
-        assertEquals(0, stats.source("btfs-bad").bytesServed(), "no corrupted byte was served: " + stats);
+        assertTrue(
+            stats.source("btfs-bad").integrityFailures() >= 1,
+            "trustless=" + trustless + ": " + stats);
+        assertEquals(
+            0, stats.source("btfs-bad").bytesServed(), "no corrupted byte was served: " + stats);
         assertEquals(TOTAL, stats.source("btfs").bytesServed());
       }
     }
@@ -184,11 +209,14 @@ class BtfsEndToEndTest {
         Dataset ds = client.open(btfsManifest(release, "btfs"))) {
       goodNode.corruptBlocks(true);
       String shard = source.shards().get(1);
-      IOException e = assertThrows(IOException.class, () -> {
-        try (InputStream in = ds.openShard(shard)) {
-          in.readAllBytes();
-        }
-      });
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> {
+                try (InputStream in = ds.openShard(shard)) {
+                  in.readAllBytes();
+                }
+              });
       assertTrue(e instanceof HybridStorageException, e.toString());
       assertTrue(client.stats().source("btfs").integrityFailures() >= 1, client.stats().toString());
     }
@@ -197,7 +225,8 @@ class BtfsEndToEndTest {
   @Test
   void aNodeAnsweringAddWithAWrongCidIsRefusedAtPublishTime() throws IOException {
     badNode.lyingAdd(true);
-    HybridStorageException e = assertThrows(HybridStorageException.class, () -> publish(mirror, cloud, badBtfs));
+    HybridStorageException e =
+        assertThrows(HybridStorageException.class, () -> publish(mirror, cloud, badBtfs));
     Throwable cause = e;
     boolean integrity = false;
     while (cause != null) {
@@ -206,6 +235,8 @@ class BtfsEndToEndTest {
     }
     assertTrue(integrity, "the wrong CID surfaces as an IntegrityException: " + e);
     assertTrue(e.getMessage().contains("btfs-bad"), e.getMessage());
-    assertFalse(cloud.keys().stream().anyMatch(k -> k.startsWith("manifests/")), "no manifest was published");
+    assertFalse(
+        cloud.keys().stream().anyMatch(k -> k.startsWith("manifests/")),
+        "no manifest was published");
   }
 }

@@ -53,10 +53,12 @@ class BtfsTierOnSimulatorTest {
   }
 
   private static Locator write(BtfsTier tier, byte[] bytes) throws IOException {
-    return tier.write("shards/part-" + bytes.length + ".bin", new ByteArrayInputStream(bytes), bytes.length);
+    return tier.write(
+        "shards/part-" + bytes.length + ".bin", new ByteArrayInputStream(bytes), bytes.length);
   }
 
-  private static byte[] read(StorageTier tier, Locator where, long offset, long length) throws IOException {
+  private static byte[] read(StorageTier tier, Locator where, long offset, long length)
+      throws IOException {
     try (InputStream in = tier.read(where, offset, length)) {
       return in.readAllBytes();
     }
@@ -88,7 +90,8 @@ class BtfsTierOnSimulatorTest {
     byte[] bytes = content(2, CHUNK + 1);
     try (BtfsTier tier = BTFS.tierBuilder("btfs").cidProfile(CidProfile.V0).build()) {
       Locator where = write(tier, bytes);
-      assertEquals(Cid.compute(new ByteArrayInputStream(bytes), CidProfile.V0), BtfsTier.cidOf(where));
+      assertEquals(
+          Cid.compute(new ByteArrayInputStream(bytes), CidProfile.V0), BtfsTier.cidOf(where));
       assertTrue(where.uri().toString().startsWith("btfs://Qm"), where.toString());
       assertArrayEquals(bytes, read(tier, where, 0, -1));
     }
@@ -97,13 +100,25 @@ class BtfsTierOnSimulatorTest {
   @Test
   void rangedCatReturnsExactlyTheRange() throws IOException {
     byte[] bytes = content(3, 2 * CHUNK + 12345);
-    try (BtfsTier tier = BTFS.tier("btfs"); BtfsTier trustless = BTFS.tierBuilder("t").trustless(true).build()) {
+    try (BtfsTier tier = BTFS.tier("btfs");
+        BtfsTier trustless = BTFS.tierBuilder("t").trustless(true).build()) {
       Locator where = write(tier, bytes);
-      long[][] ranges = {{0, 0}, {0, 1}, {CHUNK - 1, 2}, {CHUNK, CHUNK}, {bytes.length - 1, -1}, {bytes.length, -1}, {5, bytes.length - 5}};
+      long[][] ranges = {
+        {0, 0},
+        {0, 1},
+        {CHUNK - 1, 2},
+        {CHUNK, CHUNK},
+        {bytes.length - 1, -1},
+        {bytes.length, -1},
+        {5, bytes.length - 5}
+      };
       for (StorageTier t : new StorageTier[] {tier, trustless}) {
         for (long[] r : ranges) {
           int to = r[1] < 0 ? bytes.length : (int) (r[0] + r[1]);
-          assertArrayEquals(Arrays.copyOfRange(bytes, (int) r[0], to), read(t, where, r[0], r[1]), t + " " + Arrays.toString(r));
+          assertArrayEquals(
+              Arrays.copyOfRange(bytes, (int) r[0], to),
+              read(t, where, r[0], r[1]),
+              t + " " + Arrays.toString(r));
         }
       }
     }
@@ -114,7 +129,8 @@ class BtfsTierOnSimulatorTest {
       throws IOException {
     byte[] bytes = content(19, 3 * CHUNK + 10);
     byte[] zeros = new byte[3 * CHUNK];
-    try (BtfsTier tier = BTFS.tier("btfs"); BtfsTier trustless = BTFS.tierBuilder("t").trustless(true).build()) {
+    try (BtfsTier tier = BTFS.tier("btfs");
+        BtfsTier trustless = BTFS.tierBuilder("t").trustless(true).build()) {
       Locator where = write(tier, bytes);
       Locator repeated = write(tier, zeros);
       int exports = sim.requestCount("dag/export");
@@ -159,12 +175,15 @@ class BtfsTierOnSimulatorTest {
   }
 
   @Test
-  void corruptedBlocksAreCaughtByTrustlessReadsAndBlockGet(BtfsNodeSimulator sim) throws IOException {
+  void corruptedBlocksAreCaughtByTrustlessReadsAndBlockGet(BtfsNodeSimulator sim)
+      throws IOException {
     byte[] bytes = content(6, 2 * CHUNK + 7);
-    try (BtfsTier tier = BTFS.tier("btfs"); BtfsTier trustless = BTFS.tierBuilder("t").trustless(true).build()) {
+    try (BtfsTier tier = BTFS.tier("btfs");
+        BtfsTier trustless = BTFS.tierBuilder("t").trustless(true).build()) {
       Locator where = write(tier, bytes);
       sim.corruptBlocks(true);
-      IntegrityException e = assertThrows(IntegrityException.class, () -> read(trustless, where, 0, -1));
+      IntegrityException e =
+          assertThrows(IntegrityException.class, () -> read(trustless, where, 0, -1));
       assertEquals("t", e.tierId());
       assertThrows(IntegrityException.class, () -> tier.blockGet(BtfsTier.cidOf(where)));
       byte[] viaCat = read(tier, where, 0, -1);
@@ -179,7 +198,8 @@ class BtfsTierOnSimulatorTest {
     try (BtfsTier tier = BTFS.tier("btfs")) {
       Locator where = write(tier, bytes);
       sim.failAllRequests(true);
-      BtfsNodeException read = assertThrows(BtfsNodeException.class, () -> read(tier, where, 0, -1));
+      BtfsNodeException read =
+          assertThrows(BtfsNodeException.class, () -> read(tier, where, 0, -1));
       assertEquals(500, read.httpStatus());
       assertEquals("simulated internal error", read.nodeMessage());
       assertEquals("cat", read.command());
@@ -189,14 +209,16 @@ class BtfsTierOnSimulatorTest {
   }
 
   @Test
-  void anErrorInTheStreamErrorTrailerIsNeverAShortSuccess(BtfsNodeSimulator sim) throws IOException {
+  void anErrorInTheStreamErrorTrailerIsNeverAShortSuccess(BtfsNodeSimulator sim)
+      throws IOException {
     byte[] bytes = content(8, 3 * CHUNK);
     try (BtfsTier tier = BTFS.tier("btfs")) {
       Locator where = write(tier, bytes);
       sim.streamErrorAfter(100_000);
       for (long length : new long[] {-1, 200_000}) {
         try (InputStream in = tier.read(where, 0, length)) {
-          assertArrayEquals(Arrays.copyOf(bytes, 100_000), in.readNBytes(100_000), "the bytes before the error");
+          assertArrayEquals(
+              Arrays.copyOf(bytes, 100_000), in.readNBytes(100_000), "the bytes before the error");
           BtfsNodeException e = assertThrows(BtfsNodeException.class, in::readAllBytes);
           assertEquals(200, e.httpStatus());
           assertTrue(e.nodeMessage().contains("simulated stream failure"), e.getMessage());
@@ -212,8 +234,11 @@ class BtfsTierOnSimulatorTest {
       Locator where = write(tier, bytes);
       sim.truncateBodiesAfter(1000);
       for (long length : new long[] {-1, 5000}) {
-        HybridStorageException e = assertThrows(HybridStorageException.class, () -> read(tier, where, 0, length));
-        assertTrue(e.getMessage().contains("short body") && e.getMessage().contains("got 1000 of"), e.getMessage());
+        HybridStorageException e =
+            assertThrows(HybridStorageException.class, () -> read(tier, where, 0, length));
+        assertTrue(
+            e.getMessage().contains("short body") && e.getMessage().contains("got 1000 of"),
+            e.getMessage());
       }
     }
   }
@@ -226,8 +251,11 @@ class BtfsTierOnSimulatorTest {
       sim.slowBodies(Duration.ofMillis(100));
       assertArrayEquals(bytes, read(tier, where, 0, -1));
       sim.slowBodies(Duration.ofSeconds(5));
-      HybridStorageException e = assertThrows(HybridStorageException.class, () -> read(tier, where, 0, -1));
-      assertTrue(e.getMessage().contains("stalled") || e instanceof BtfsContentUnavailableException, e.toString());
+      HybridStorageException e =
+          assertThrows(HybridStorageException.class, () -> read(tier, where, 0, -1));
+      assertTrue(
+          e.getMessage().contains("stalled") || e instanceof BtfsContentUnavailableException,
+          e.toString());
     }
   }
 
@@ -244,21 +272,32 @@ class BtfsTierOnSimulatorTest {
   }
 
   @Test
-  void readsFallBackToTheGatewayAndTrustlessReadsCanUseItAlone(BtfsNodeSimulator sim) throws IOException {
+  void readsFallBackToTheGatewayAndTrustlessReadsCanUseItAlone(BtfsNodeSimulator sim)
+      throws IOException {
     byte[] bytes = content(12, 2 * CHUNK + 500);
     Locator where;
     try (BtfsTier tier = BTFS.tier("btfs")) {
       where = write(tier, bytes);
     }
     URI dead = deadUrl();
-    try (BtfsTier gatewayOnly = BtfsTier.builder().id("btfs").apiUrl(dead).gatewayUrl(sim.gatewayUrl()).build();
-        BtfsTier trustless = BtfsTier.builder().id("btfs").apiUrl(dead).gatewayUrl(sim.gatewayUrl()).trustless(true).build()) {
+    try (BtfsTier gatewayOnly =
+            BtfsTier.builder().id("btfs").apiUrl(dead).gatewayUrl(sim.gatewayUrl()).build();
+        BtfsTier trustless =
+            BtfsTier.builder()
+                .id("btfs")
+                .apiUrl(dead)
+                .gatewayUrl(sim.gatewayUrl())
+                .trustless(true)
+                .build()) {
       assertArrayEquals(bytes, read(gatewayOnly, where, 0, -1));
-      assertArrayEquals(Arrays.copyOfRange(bytes, CHUNK - 5, CHUNK + 5), read(gatewayOnly, where, CHUNK - 5, 10));
+      assertArrayEquals(
+          Arrays.copyOfRange(bytes, CHUNK - 5, CHUNK + 5), read(gatewayOnly, where, CHUNK - 5, 10));
       assertArrayEquals(Arrays.copyOfRange(bytes, 7, bytes.length), read(trustless, where, 7, -1));
       assertTrue(sim.requestCount("gateway") >= 4);
-      assertArrayEquals(new byte[0], read(gatewayOnly, where, bytes.length, -1), "the end of the file");
-      assertThrows(HybridStorageException.class, () -> read(gatewayOnly, where, bytes.length + 1, -1));
+      assertArrayEquals(
+          new byte[0], read(gatewayOnly, where, bytes.length, -1), "the end of the file");
+      assertThrows(
+          HybridStorageException.class, () -> read(gatewayOnly, where, bytes.length + 1, -1));
       sim.corruptBlocks(true);
       assertThrows(IntegrityException.class, () -> read(trustless, where, 0, -1));
     }
@@ -269,10 +308,13 @@ class BtfsTierOnSimulatorTest {
     Locator where;
     try (BtfsTier tier = BTFS.tier("btfs")) {
       where = write(tier, new byte[0]);
-      assertEquals("btfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", where.uri().toString());
+      assertEquals(
+          "btfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+          where.uri().toString());
       assertArrayEquals(new byte[0], read(tier, where, 0, -1));
     }
-    try (BtfsTier gatewayOnly = BtfsTier.builder().id("btfs").apiUrl(deadUrl()).gatewayUrl(sim.gatewayUrl()).build();
+    try (BtfsTier gatewayOnly =
+            BtfsTier.builder().id("btfs").apiUrl(deadUrl()).gatewayUrl(sim.gatewayUrl()).build();
         BtfsTier trustless = BTFS.tierBuilder("btfs").trustless(true).build()) {
       assertArrayEquals(new byte[0], read(gatewayOnly, where, 0, -1));
       assertArrayEquals(new byte[0], read(trustless, where, 0, -1));
@@ -283,7 +325,8 @@ class BtfsTierOnSimulatorTest {
   void writesStreamBigObjectsWithoutHoldingThem(BtfsNodeSimulator sim) throws IOException {
     // More than the whole heap, unless HttpClient logs every byte on the wire (a logging set-up
     // without a config file defaults to DEBUG): then a smaller object keeps the test quick.
-    boolean wireLogged = org.slf4j.LoggerFactory.getLogger("org.apache.hc.client5.http.wire").isDebugEnabled();
+    boolean wireLogged =
+        org.slf4j.LoggerFactory.getLogger("org.apache.hc.client5.http.wire").isDebugEnabled();
     long size = (wireLogged ? 64L << 20 : Runtime.getRuntime().maxMemory()) + 3L * CHUNK + 5;
     try (BtfsTier tier = BTFS.tier("btfs")) {
       // the tier checks the node's CID against its own, so the write succeeding proves both agree
@@ -323,20 +366,25 @@ class BtfsTierOnSimulatorTest {
   @Test
   void oneTierServesManyThreadsAtOnce() throws Exception {
     byte[] bytes = content(18, 4 * CHUNK + 321);
-    try (BtfsTier tier = BTFS.tier("btfs"); BtfsTier trustless = BTFS.tierBuilder("t").trustless(true).build()) {
+    try (BtfsTier tier = BTFS.tier("btfs");
+        BtfsTier trustless = BTFS.tierBuilder("t").trustless(true).build()) {
       Locator where = write(tier, bytes);
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(8);
       try {
         List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
         for (int i = 0; i < 32; i++) {
           int seed = i;
-          results.add(pool.submit(() -> {
-            Random r = new Random(seed);
-            int from = r.nextInt(bytes.length);
-            int len = r.nextInt(bytes.length - from + 1);
-            StorageTier t = seed % 2 == 0 ? tier : trustless;
-            return Arrays.equals(Arrays.copyOfRange(bytes, from, from + len), read(t, where, from, len));
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    Random r = new Random(seed);
+                    int from = r.nextInt(bytes.length);
+                    int len = r.nextInt(bytes.length - from + 1);
+                    StorageTier t = seed % 2 == 0 ? tier : trustless;
+                    return Arrays.equals(
+                        Arrays.copyOfRange(bytes, from, from + len), read(t, where, from, len));
+                  }));
         }
         for (java.util.concurrent.Future<Boolean> f : results) {
           assertTrue(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
@@ -363,15 +411,19 @@ class BtfsTierOnSimulatorTest {
 
   @Test
   void paidStoragePollsUntilComplete(BtfsNodeSimulator sim) throws IOException {
-    try (BtfsTier tier = BTFS.tierBuilder("btfs")
-        .storagePolling(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(20)).build()) {
+    try (BtfsTier tier =
+        BTFS.tierBuilder("btfs")
+            .storagePolling(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(20))
+            .build()) {
       Cid cid = BtfsTier.cidOf(write(tier, content(14, 10_000)));
       StorageUploadResult result = tier.storageUpload(cid, 3, 30);
       assertEquals("complete", result.status());
       assertNotNull(result.sessionId());
       assertEquals(3, result.hosts().size());
       assertEquals(3, result.shards().size());
-      assertTrue(result.shards().stream().allMatch(s -> !s.contractId().isEmpty() && "UPLOADED".equals(s.contractStatus())));
+      assertTrue(
+          result.shards().stream()
+              .allMatch(s -> !s.contractId().isEmpty() && "UPLOADED".equals(s.contractStatus())));
       assertEquals(cid.toString(), result.fileHash());
       assertTrue(sim.requestCount("storage/upload/status") >= 5, "polled until complete");
     }
@@ -379,15 +431,19 @@ class BtfsTierOnSimulatorTest {
 
   @Test
   void paidStorageWithoutEnoughHostsEndsInATypedError(BtfsNodeSimulator sim) throws IOException {
-    try (BtfsTier tier = BTFS.tierBuilder("btfs")
-        .storagePolling(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(20)).build()) {
+    try (BtfsTier tier =
+        BTFS.tierBuilder("btfs")
+            .storagePolling(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(20))
+            .build()) {
       Cid cid = BtfsTier.cidOf(write(tier, content(15, 10_000)));
       sim.storageHosts(1);
-      PaidStorageException e = assertThrows(PaidStorageException.class, () -> tier.storageUpload(cid, 3, 30));
+      PaidStorageException e =
+          assertThrows(PaidStorageException.class, () -> tier.storageUpload(cid, 3, 30));
       assertEquals(PaidStorageException.Reason.NO_HOSTS, e.reason());
       assertNotNull(e.sessionId());
       sim.storageHosts(10).simpleMode(true);
-      PaidStorageException simple = assertThrows(PaidStorageException.class, () -> tier.storageUpload(cid, 3, 30));
+      PaidStorageException simple =
+          assertThrows(PaidStorageException.class, () -> tier.storageUpload(cid, 3, 30));
       assertEquals(PaidStorageException.Reason.SIMPLE_MODE, simple.reason());
     }
   }
@@ -409,14 +465,21 @@ class BtfsTierOnSimulatorTest {
 
   @Test
   void theSimulatorAnswersLikeANodeToWrongRequests(BtfsNodeSimulator sim) throws IOException {
-    HttpURLConnection get = (HttpURLConnection) sim.apiUrl().resolve("/api/v1/version").toURL().openConnection();
+    HttpURLConnection get =
+        (HttpURLConnection) sim.apiUrl().resolve("/api/v1/version").toURL().openConnection();
     assertEquals(405, get.getResponseCode(), "RPCs are POST only");
-    HttpURLConnection post = (HttpURLConnection) sim.apiUrl().resolve("/api/v1/version").toURL().openConnection();
+    HttpURLConnection post =
+        (HttpURLConnection) sim.apiUrl().resolve("/api/v1/version").toURL().openConnection();
     post.setRequestMethod("POST");
     post.setRequestProperty("User-Agent", "cli /go-btfs/2.3.5");
     assertEquals(403, post.getResponseCode(), "a /go-btfs/ agent is refused");
-    HttpURLConnection ipfsPath = (HttpURLConnection) sim.apiUrl()
-        .resolve("/api/v1/files/stat?arg=/ipfs/bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e").toURL().openConnection();
+    HttpURLConnection ipfsPath =
+        (HttpURLConnection)
+            sim.apiUrl()
+                .resolve(
+                    "/api/v1/files/stat?arg=/ipfs/bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e")
+                .toURL()
+                .openConnection();
     ipfsPath.setRequestMethod("POST");
     assertEquals(500, ipfsPath.getResponseCode(), "/ipfs/ paths are refused");
   }
@@ -425,8 +488,19 @@ class BtfsTierOnSimulatorTest {
   void theFactoryBuildsATierFromConfiguration(BtfsNodeSimulator sim) throws IOException {
     StorageTierFactory factory = StorageTierFactory.forType("btfs");
     assertEquals(factory.getClass(), StorageTierFactory.forScheme("btfs").orElseThrow().getClass());
-    TierSpec spec = new TierSpec("btfs", "btfs", TierKind.BTFS, Optional.of("eu-west-1"),
-        Map.of("api", sim.apiUrl().toString(), "gateway", sim.gatewayUrl().toString(), "timeout", "2s"));
+    TierSpec spec =
+        new TierSpec(
+            "btfs",
+            "btfs",
+            TierKind.BTFS,
+            Optional.of("eu-west-1"),
+            Map.of(
+                "api",
+                sim.apiUrl().toString(),
+                "gateway",
+                sim.gatewayUrl().toString(),
+                "timeout",
+                "2s"));
     byte[] bytes = content(17, 1234);
     try (StorageTier tier = factory.create(spec)) {
       assertEquals(TierKind.BTFS, tier.kind());

@@ -32,10 +32,15 @@ class ExtensionTest {
     InMemoryTier cloud = storage.memoryTier("cloud", TierKind.CLOUD);
     assertTrue(mirror.root().startsWith(storage.root()), mirror.root().toString());
     TestDatasets.SourceTree source = storage.source(2, 100_000, 5);
-    PublishResult release = storage.publisher(mirror, cloud).chunkSize(16 * 1024).build()
-        .publish(source.root(), "ext", "1.0.0");
+    PublishResult release =
+        storage
+            .publisher(mirror, cloud)
+            .chunkSize(16 * 1024)
+            .build()
+            .publish(source.root(), "ext", "1.0.0");
     assertSame(storage.signer(), storage.signer(), "one signer per test");
-    try (DatasetClient client = storage.client(cloud, mirror).build(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = storage.client(cloud, mirror).build();
+        Dataset ds = client.open(release.manifestUri())) {
       for (String shard : source.shards()) {
         try (InputStream in = ds.openShard(shard)) {
           assertArrayEquals(source.bytes(shard), in.readAllBytes(), shard);
@@ -44,7 +49,9 @@ class ExtensionTest {
     }
     TrustRoot stranger = TrustRoot.of(ManifestSigner.generate().publicKeyset());
     try (DatasetClient client = storage.client(mirror).trust(stranger).build()) {
-      assertThrows(ManifestRejectedException.class, () -> client.open(release.manifestUri()),
+      assertThrows(
+          ManifestRejectedException.class,
+          () -> client.open(release.manifestUri()),
           "the client builder trusts only the extension's signer unless told otherwise");
     }
   }
@@ -59,12 +66,18 @@ class ExtensionTest {
     for (String shard : a.shards()) {
       total += Files.size(a.file(shard));
       assertArrayEquals(a.bytes(shard), b.bytes(shard), "same seed, same bytes: " + shard);
-      assertFalse(java.util.Arrays.equals(a.bytes(shard), c.bytes(shard)), "another seed, other bytes: " + shard);
+      assertFalse(
+          java.util.Arrays.equals(a.bytes(shard), c.bytes(shard)),
+          "another seed, other bytes: " + shard);
     }
     assertEquals(1_000_001, total);
-    assertEquals(333_334, Files.size(a.file(a.shards().get(0))), "the remainder goes to the first shards");
-    assertArrayEquals(TestDatasets.randomBytes(3, 100), java.util.Arrays.copyOf(TestDatasets.randomBytes(3, 101), 100));
-    assertThrows(IllegalArgumentException.class, () -> TestDatasets.write(storage.directory("d"), 0, 10, 1));
+    assertEquals(
+        333_334, Files.size(a.file(a.shards().get(0))), "the remainder goes to the first shards");
+    assertArrayEquals(
+        TestDatasets.randomBytes(3, 100),
+        java.util.Arrays.copyOf(TestDatasets.randomBytes(3, 101), 100));
+    assertThrows(
+        IllegalArgumentException.class, () -> TestDatasets.write(storage.directory("d"), 0, 10, 1));
   }
 
   @Test

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** The fault-injecting tier on its own: exact semantics of each fault, targeting and counters. */
 class FaultsOnTheTierTest {
-  final InMemoryTier memory = InMemoryTier.builder().id("mem").kind(TierKind.CLOUD).region("eu").build();
+  final InMemoryTier memory =
+      InMemoryTier.builder().id("mem").kind(TierKind.CLOUD).region("eu").build();
   final FaultInjectingTier faults = FaultInjectingTier.wrap(memory);
   final byte[] content = TestDatasets.randomBytes(1, 10_000);
   final Locator a = memory.put("blobs/a", content);
@@ -42,7 +43,10 @@ class FaultsOnTheTierTest {
     expected[11] ^= (byte) 0xFF;
     assertArrayEquals(expected, got);
     assertArrayEquals(content, read(faults, b, 0, -1), "the other object is untouched");
-    assertArrayEquals(Arrays.copyOfRange(content, 0, 4990), read(faults, a, 0, 4990), "a range before the damage is clean");
+    assertArrayEquals(
+        Arrays.copyOfRange(content, 0, 4990),
+        read(faults, a, 0, 4990),
+        "a range before the damage is clean");
   }
 
   @Test
@@ -60,7 +64,8 @@ class FaultsOnTheTierTest {
     byte[] longer = read(faults, b, 9990, 10);
     assertEquals(13, longer.length);
     assertArrayEquals(Arrays.copyOfRange(content, 9990, 10_000), Arrays.copyOf(longer, 10));
-    assertArrayEquals(new byte[] {FaultyStream.GARBAGE, FaultyStream.GARBAGE, FaultyStream.GARBAGE},
+    assertArrayEquals(
+        new byte[] {FaultyStream.GARBAGE, FaultyStream.GARBAGE, FaultyStream.GARBAGE},
         Arrays.copyOfRange(longer, 10, 13));
   }
 
@@ -74,12 +79,14 @@ class FaultsOnTheTierTest {
     assertTrue(e.getMessage().contains("blobs/b"), e.getMessage());
     faults.heal(b);
     assertArrayEquals(content, read(faults, b, 0, -1));
-    assertThrows(ObjectNotFoundException.class, () -> faults.read(a, 0, -1), "healing b left a's fault");
+    assertThrows(
+        ObjectNotFoundException.class, () -> faults.read(a, 0, -1), "healing b left a's fault");
     faults.heal();
     assertArrayEquals(content, read(faults, a, 0, -1));
     faults.failReads();
     assertThrows(IOException.class, () -> faults.read(b, 0, -1));
-    assertThrows(IllegalArgumentException.class, () -> faults.vanish(""), "an empty target is refused");
+    assertThrows(
+        IllegalArgumentException.class, () -> faults.vanish(""), "an empty target is refused");
   }
 
   @Test
@@ -105,13 +112,16 @@ class FaultsOnTheTierTest {
     assertEquals(1, faults.reads(b));
     assertEquals(3, faults.reads());
     assertEquals(10_060, faults.bytesServed());
-    assertEquals(List.of(0L, 100L), faults.requests("blobs/a").stream().map(FaultInjectingTier.Request::offset).toList());
+    assertEquals(
+        List.of(0L, 100L),
+        faults.requests("blobs/a").stream().map(FaultInjectingTier.Request::offset).toList());
     assertEquals(50, faults.requests(a).get(1).length());
     faults.resetCounters();
     assertEquals(0, faults.reads());
   }
 
-  static byte[] read(FaultInjectingTier tier, Locator where, long offset, long length) throws IOException {
+  static byte[] read(FaultInjectingTier tier, Locator where, long offset, long length)
+      throws IOException {
     try (InputStream in = tier.read(where, offset, length)) {
       return in.readAllBytes();
     }

@@ -35,9 +35,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Each fault, injected under a real DatasetClient: exact bytes or a typed exception, never wrong bytes. */
+/**
+ * Each fault, injected under a real DatasetClient: exact bytes or a typed exception, never wrong
+ * bytes.
+ */
 class FaultsTest {
   static final int CHUNK = 64 * 1024;
+
   /** 3 shards of 250,000 bytes: three full chunks and a short one each. */
   static final long TOTAL = 750_000;
 
@@ -56,7 +60,12 @@ class FaultsTest {
     mirror = FaultInjectingTier.wrap(storage.memoryTier("mirror", TierKind.REPLICA));
     cloud = FaultInjectingTier.wrap(storage.fileTier("cloud", TierKind.CLOUD));
     source = storage.source(3, TOTAL, 42);
-    release = storage.publisher(mirror, cloud).chunkSize(CHUNK).build().publish(source.root(), "faults", "1.0.0");
+    release =
+        storage
+            .publisher(mirror, cloud)
+            .chunkSize(CHUNK)
+            .build()
+            .publish(source.root(), "faults", "1.0.0");
     shard = release.manifest().shards().get(0);
     key = ManifestResolver.blobKey(shard);
     original = source.bytes(shard.path());
@@ -71,19 +80,26 @@ class FaultsTest {
   @Test
   void aCorruptByteIsServedFromTheNextTierAndCountedAsIntegrityFailure() throws IOException {
     mirror.corruptByteAt(key, CHUNK + 5);
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       assertArrayEquals(original, readAll(ds.openShard(shard.path())));
       assertEquals(1, client.stats().source("mirror").integrityFailures());
-      assertEquals(CHUNK, client.stats().source("mirror").bytesServed(), "only chunk 0 was good on the mirror");
-      assertEquals(original.length - CHUNK, cloud.bytesServed(key), "the cloud served chunk 1 onwards");
+      assertEquals(
+          CHUNK,
+          client.stats().source("mirror").bytesServed(),
+          "only chunk 0 was good on the mirror");
+      assertEquals(
+          original.length - CHUNK, cloud.bytesServed(key), "the cloud served chunk 1 onwards");
     }
   }
 
   @Test
   void aTruncatedCopyFallsBackWithoutReleasingTheShortChunk() throws IOException {
     mirror.truncateAfter(key, 2L * CHUNK + 10);
-    assertEquals(2L * CHUNK + 10, mirror.stat(mirror.locate(key).orElseThrow()).orElseThrow().size());
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    assertEquals(
+        2L * CHUNK + 10, mirror.stat(mirror.locate(key).orElseThrow()).orElseThrow().size());
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       assertArrayEquals(original, readAll(ds.openShard(shard.path())));
       assertEquals(1, client.stats().source("mirror").errors());
       assertEquals(2L * CHUNK, client.stats().source("mirror").bytesServed());
@@ -95,7 +111,8 @@ class FaultsTest {
   void aVanishedCopyIsSkipped() throws IOException {
     mirror.vanish(key);
     assertTrue(mirror.stat(mirror.locate(key).orElseThrow()).isEmpty());
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       assertArrayEquals(original, readAll(ds.openShard(shard.path())));
       assertEquals(1, mirror.reads(key));
       assertEquals(0, mirror.bytesServed(key));
@@ -107,14 +124,22 @@ class FaultsTest {
   void aFailureAfterNBytesResumesAtTheLastVerifiedChunkOnTheNextTier() throws IOException {
     long failAt = 2L * CHUNK + 100;
     mirror.failAfter(key, failAt);
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       assertArrayEquals(original, readAll(ds.openShard(shard.path())));
       assertEquals(failAt, mirror.bytesServed(key), "the mirror got 100 bytes into chunk 2");
-      assertEquals(2L * CHUNK, client.stats().source("mirror").bytesServed(), "chunks 0 and 1 verified there");
+      assertEquals(
+          2L * CHUNK,
+          client.stats().source("mirror").bytesServed(),
+          "chunks 0 and 1 verified there");
       List<FaultInjectingTier.Request> resumed = cloud.requests(key);
-      assertEquals(2L * CHUNK, resumed.get(0).offset(), "the cloud was asked from the last verified offset");
+      assertEquals(
+          2L * CHUNK, resumed.get(0).offset(), "the cloud was asked from the last verified offset");
       assertTrue(resumed.stream().allMatch(r -> r.offset() >= 2L * CHUNK), resumed.toString());
-      assertEquals(original.length - 2L * CHUNK, cloud.bytesServed(key), "the cloud served only chunks 2 and 3");
+      assertEquals(
+          original.length - 2L * CHUNK,
+          cloud.bytesServed(key),
+          "the cloud served only chunks 2 and 3");
       assertEquals(1, client.stats().source("mirror").errors());
     }
   }
@@ -122,7 +147,8 @@ class FaultsTest {
   @Test
   void overLongResponsesAreCutAtTheRequestedEndAndCounted() throws IOException {
     mirror.extraBytes(key, 1000);
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       assertArrayEquals(original, readAll(ds.openShard(shard.path())));
       assertEquals(1, client.stats().source("mirror").errors(), "the extra bytes were noticed");
       assertEquals(0, client.stats().integrityFailures());
@@ -133,8 +159,10 @@ class FaultsTest {
         ByteBuffer tail = ByteBuffer.allocate(64);
         ch.position(original.length - 64);
         while (tail.hasRemaining() && ch.read(tail) > 0) {}
-        assertArrayEquals(Arrays.copyOfRange(original, original.length - 64, original.length), tail.array());
-        assertEquals(-1, ch.read(ByteBuffer.allocate(1)), "nothing past the end, whatever the tier sent");
+        assertArrayEquals(
+            Arrays.copyOfRange(original, original.length - 64, original.length), tail.array());
+        assertEquals(
+            -1, ch.read(ByteBuffer.allocate(1)), "nothing past the end, whatever the tier sent");
       }
     }
   }
@@ -142,7 +170,8 @@ class FaultsTest {
   @Test
   void failingReadsOnOneTierAreServedByTheOther() throws IOException {
     mirror.failReads();
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       for (String path : source.shards()) {
         assertArrayEquals(source.bytes(path), readAll(ds.openShard(path)), path);
       }
@@ -157,7 +186,8 @@ class FaultsTest {
     mirror.corruptByteAt(key, damaged);
     cloud.corruptByteAt(key, damaged);
     ByteArrayOutputStream received = new ByteArrayOutputStream();
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri());
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri());
         InputStream in = ds.openShard(shard.path())) {
       IntegrityException e = assertThrows(IntegrityException.class, () -> copy(in, received));
       assertEquals(2L * CHUNK, e.offset());
@@ -170,7 +200,8 @@ class FaultsTest {
   void everyTierFailingOrMissingIsShardUnavailable() throws IOException {
     mirror.failReads(key);
     cloud.vanish(key);
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       ShardUnavailableException e =
           assertThrows(ShardUnavailableException.class, () -> readAll(ds.openShard(shard.path())));
       assertEquals(shard.path(), e.shard());
@@ -187,7 +218,8 @@ class FaultsTest {
   @Test
   void aSlowTierBehindAFastOneIsNeverWaitedFor() throws IOException {
     cloud.delay(Duration.ofSeconds(30));
-    try (DatasetClient client = client(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = client();
+        Dataset ds = client.open(release.manifestUri())) {
       for (String path : source.shards()) {
         assertArrayEquals(source.bytes(path), readAll(ds.openShard(path)), path);
       }
@@ -199,12 +231,24 @@ class FaultsTest {
   void aSlowReplicaMovesBehindAFastReplicaOfTheSameKind() throws IOException {
     FaultInjectingTier slow = FaultInjectingTier.wrap(storage.memoryTier("slow", TierKind.REPLICA));
     FaultInjectingTier fast = FaultInjectingTier.wrap(storage.memoryTier("fast", TierKind.REPLICA));
-    PublishResult r = storage.publisher(slow, fast).chunkSize(CHUNK).build().publish(source.root(), "speed", "1.0.0");
+    PublishResult r =
+        storage
+            .publisher(slow, fast)
+            .chunkSize(CHUNK)
+            .build()
+            .publish(source.root(), "speed", "1.0.0");
     slow.delay(Duration.ofMillis(50)).dribble(4096, Duration.ofMillis(1));
-    try (DatasetClient client = storage.client(slow, fast).build(); Dataset ds = client.open(r.manifestUri())) {
+    try (DatasetClient client = storage.client(slow, fast).build();
+        Dataset ds = client.open(r.manifestUri())) {
       List<String> paths = source.shards();
-      assertEquals("slow", ds.plan(paths.get(0)).get(0).tierId(), "configuration order while nothing is measured");
-      assertArrayEquals(source.bytes(paths.get(0)), readAll(ds.openShard(paths.get(0))), "a dribbling tier still gives exact bytes");
+      assertEquals(
+          "slow",
+          ds.plan(paths.get(0)).get(0).tierId(),
+          "configuration order while nothing is measured");
+      assertArrayEquals(
+          source.bytes(paths.get(0)),
+          readAll(ds.openShard(paths.get(0))),
+          "a dribbling tier still gives exact bytes");
       assertTrue(client.stats().source("slow").latencyMillis() > 0);
       assertEquals("fast", ds.plan(paths.get(1)).get(0).tierId());
       long slowReads = slow.reads();
@@ -217,15 +261,17 @@ class FaultsTest {
   void eightThreadsReadingOneShardThroughACacheFetchItOnce() throws Exception {
     mirror.delay(Duration.ofMillis(100)); // keep the fill in flight while the others arrive
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    try (DatasetClient client = storage.client(mirror, cloud).cacheDirectory(storage.cacheDirectory()).build();
+    try (DatasetClient client =
+            storage.client(mirror, cloud).cacheDirectory(storage.cacheDirectory()).build();
         Dataset ds = client.open(release.manifestUri())) {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<byte[]>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        Callable<byte[]> read = () -> {
-          start.await();
-          return readAll(ds.openShard(shard.path()));
-        };
+        Callable<byte[]> read =
+            () -> {
+              start.await();
+              return readAll(ds.openShard(shard.path()));
+            };
         results.add(pool.submit(read));
       }
       start.countDown();
@@ -248,21 +294,29 @@ class FaultsTest {
     mirror.failReads(key);
     try (DatasetClient client = storage.client(cloud, mirror).clock(frozen).build();
         Dataset ds = client.open(release.manifestUri())) {
-      assertEquals(List.of("mirror", "cloud"), tierIds(ds.plan(paths.get(1))), "replica first by kind");
+      assertEquals(
+          List.of("mirror", "cloud"), tierIds(ds.plan(paths.get(1))), "replica first by kind");
       assertArrayEquals(original, readAll(ds.openShard(shard.path())));
       assertEquals(1, client.stats().source("mirror").errors());
-      assertEquals(List.of("cloud", "mirror"), tierIds(ds.plan(paths.get(1))), "demoted below the cloud");
+      assertEquals(
+          List.of("cloud", "mirror"), tierIds(ds.plan(paths.get(1))), "demoted below the cloud");
       long asked = mirror.reads();
       for (String path : paths.subList(1, 3)) {
         assertArrayEquals(source.bytes(path), readAll(ds.openShard(path)), path);
       }
       assertEquals(asked, mirror.reads(), "no later read asked the failing mirror");
       mirror.heal();
-      assertEquals(List.of("cloud", "mirror"), tierIds(ds.plan(paths.get(1))), "healing the tier does not erase its record");
+      assertEquals(
+          List.of("cloud", "mirror"),
+          tierIds(ds.plan(paths.get(1))),
+          "healing the tier does not erase its record");
     }
     try (DatasetClient fresh = storage.client(cloud, mirror).clock(frozen).build();
         Dataset ds = fresh.open(release.manifestUri())) {
-      assertEquals(List.of("mirror", "cloud"), tierIds(ds.plan(paths.get(0))), "a new client starts by kind again");
+      assertEquals(
+          List.of("mirror", "cloud"),
+          tierIds(ds.plan(paths.get(0))),
+          "a new client starts by kind again");
     }
   }
 

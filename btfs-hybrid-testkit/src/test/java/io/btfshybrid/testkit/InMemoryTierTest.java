@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InMemoryTierTest {
   @RegisterExtension final HybridStorageExtension storage = new HybridStorageExtension();
 
-  final InMemoryTier tier = InMemoryTier.builder().id("mem-eu").kind(TierKind.CLOUD).region("eu-west-1").build();
+  final InMemoryTier tier =
+      InMemoryTier.builder().id("mem-eu").kind(TierKind.CLOUD).region("eu-west-1").build();
   final byte[] content = TestDatasets.randomBytes(7, 1000);
 
   @Test
@@ -41,8 +42,12 @@ class InMemoryTierTest {
     assertEquals(TierKind.CLOUD, tier.kind());
     assertArrayEquals(content, readAll(tier.read(where, 0, -1)));
     assertArrayEquals(slice(content, 100, 150), readAll(tier.read(where, 100, 50)));
-    assertArrayEquals(slice(content, 990, 1000), readAll(tier.read(where, 990, 500)), "length past the end is clipped");
-    assertArrayEquals(new byte[0], readAll(tier.read(where, 5000, 10)), "offset past the end reads nothing");
+    assertArrayEquals(
+        slice(content, 990, 1000),
+        readAll(tier.read(where, 990, 500)),
+        "length past the end is clipped");
+    assertArrayEquals(
+        new byte[0], readAll(tier.read(where, 5000, 10)), "offset past the end reads nothing");
     assertEquals(1000, tier.stat(where).orElseThrow().size());
     assertThrows(IllegalArgumentException.class, () -> tier.read(where, -1, 10));
   }
@@ -50,13 +55,19 @@ class InMemoryTierTest {
   @Test
   void missingForeignAndDeletedObjectsAreNotFound() throws IOException {
     Locator where = tier.put("a/b", content);
-    assertThrows(ObjectNotFoundException.class, () -> tier.read(tier.locate("a/c").orElseThrow(), 0, -1));
-    assertThrows(ObjectNotFoundException.class,
-        () -> tier.read(new Locator("mem-eu", URI.create("mem://other/a/b")), 0, -1), "another tier's locator");
-    assertThrows(ObjectNotFoundException.class,
-        () -> tier.read(new Locator("mem-eu", URI.create("file:/a/b")), 0, -1), "another scheme");
+    assertThrows(
+        ObjectNotFoundException.class, () -> tier.read(tier.locate("a/c").orElseThrow(), 0, -1));
+    assertThrows(
+        ObjectNotFoundException.class,
+        () -> tier.read(new Locator("mem-eu", URI.create("mem://other/a/b")), 0, -1),
+        "another tier's locator");
+    assertThrows(
+        ObjectNotFoundException.class,
+        () -> tier.read(new Locator("mem-eu", URI.create("file:/a/b")), 0, -1),
+        "another scheme");
     tier.delete(where);
-    ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class, () -> tier.read(where, 0, -1));
+    ObjectNotFoundException e =
+        assertThrows(ObjectNotFoundException.class, () -> tier.read(where, 0, -1));
     assertEquals(where, e.locator());
     assertEquals(Optional.empty(), tier.stat(where));
     tier.delete(where); // deleting a missing object is a no-op
@@ -64,8 +75,10 @@ class InMemoryTierTest {
 
   @Test
   void aShortWriteStoresNothingAndHelpersSeeWhatIsHeld() throws IOException {
-    IOException e = assertThrows(IOException.class,
-        () -> tier.write("short", new ByteArrayInputStream(content), content.length + 1L));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> tier.write("short", new ByteArrayInputStream(content), content.length + 1L));
     assertTrue(e.getMessage().contains("1001"), e.getMessage());
     assertFalse(tier.contains("short"));
 
@@ -75,7 +88,8 @@ class InMemoryTierTest {
     byte[] copy = tier.bytes("x/1");
     copy[0] = 9;
     assertArrayEquals(new byte[] {1, 2, 3}, tier.bytes("x/1"), "bytes() hands out a copy");
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> tier.bytes("nope"));
+    IllegalArgumentException missing =
+        assertThrows(IllegalArgumentException.class, () -> tier.bytes("nope"));
     assertTrue(missing.getMessage().contains("'nope'"), missing.getMessage());
     tier.clear();
     assertEquals(Set.of(), tier.keys());
@@ -90,10 +104,12 @@ class InMemoryTierTest {
       List<Future<byte[]>> reads = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
         int n = i;
-        reads.add(pool.submit(() -> {
-          Locator where = tier.put("k/" + n, TestDatasets.randomBytes(n, 4096));
-          return readAll(tier.read(where, 0, -1));
-        }));
+        reads.add(
+            pool.submit(
+                () -> {
+                  Locator where = tier.put("k/" + n, TestDatasets.randomBytes(n, 4096));
+                  return readAll(tier.read(where, 0, -1));
+                }));
       }
       for (int i = 0; i < reads.size(); i++) {
         assertArrayEquals(TestDatasets.randomBytes(i, 4096), reads.get(i).get());
@@ -108,9 +124,15 @@ class InMemoryTierTest {
   void aReleasePublishedToMemoryTiersReadsBackExactly() throws IOException {
     InMemoryTier mirror = storage.memoryTier("mirror", TierKind.REPLICA);
     TestDatasets.SourceTree source = storage.source(3, 300_000, 11);
-    PublishResult release = storage.publisher(mirror).chunkSize(64 * 1024).build().publish(source.root(), "mem", "1.0.0");
+    PublishResult release =
+        storage
+            .publisher(mirror)
+            .chunkSize(64 * 1024)
+            .build()
+            .publish(source.root(), "mem", "1.0.0");
     assertTrue(mirror.contains("manifests/mem/1.0.0.json"), mirror.keys().toString());
-    try (DatasetClient client = storage.client(mirror).build(); Dataset ds = client.open(release.manifestUri())) {
+    try (DatasetClient client = storage.client(mirror).build();
+        Dataset ds = client.open(release.manifestUri())) {
       for (String shard : source.shards()) {
         assertArrayEquals(source.bytes(shard), readAll(ds.openShard(shard)), shard);
       }

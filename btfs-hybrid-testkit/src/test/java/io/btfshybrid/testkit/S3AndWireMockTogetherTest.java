@@ -16,12 +16,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-/** testkit users get both a real S3 server and WireMock in one JVM (their Jetty versions differ). */
+/**
+ * testkit users get both a real S3 server and WireMock in one JVM (their Jetty versions differ).
+ */
 class S3AndWireMockTogetherTest {
   @Test
   void bothStartAndServe() throws Exception {
     WireMockServer wiremock = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-    try (S3TestServer s3 = S3TestServer.start(); S3Tier tier = s3.newTier("cloud")) {
+    try (S3TestServer s3 = S3TestServer.start();
+        S3Tier tier = s3.newTier("cloud")) {
       wiremock.start();
       wiremock.stubFor(get("/fault").willReturn(aResponse().withStatus(503).withBody("SlowDown")));
       byte[] bytes = "both servers up".getBytes();
@@ -29,9 +32,11 @@ class S3AndWireMockTogetherTest {
       try (InputStream in = tier.read(where, 0, -1)) {
         assertArrayEquals(bytes, in.readAllBytes());
       }
-      HttpResponse<String> r = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(wiremock.baseUrl() + "/fault")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(wiremock.baseUrl() + "/fault")).build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(503, r.statusCode());
     } finally {
       wiremock.stop();
