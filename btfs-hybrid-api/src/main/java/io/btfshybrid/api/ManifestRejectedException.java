@@ -21,7 +21,11 @@ public class ManifestRejectedException extends HybridStorageException {
   private final Reason reason;
 
   public ManifestRejectedException(Reason reason, String detail) {
-    super("manifest rejected (" + reason.name().toLowerCase().replace('_', ' ') + "): " + detail);
+    super(
+        "manifest rejected ("
+            + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+            + "): "
+            + detail);
     this.reason = reason;
   }
 

@@ -1,5 +1,7 @@
 package io.btfshybrid.bench;
 
+import com.google.common.base.CharMatcher;
+import com.google.common.base.Splitter;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.core.Dataset;
 import io.btfshybrid.core.DatasetClient;
@@ -267,9 +269,12 @@ public final class EndToEndBenchmark {
     if (p.waitFor() != 0) {
       throw new IOException(command + " exited with " + p.exitValue());
     }
-    String[] lines = out.trim().split("\n");
+    List<String> lines = Splitter.on('\n').splitToList(out.trim());
     long cpu = 0;
-    for (String t : lines[lines.length - 1].trim().split("\\s+")) {
+    for (String t :
+        Splitter.on(CharMatcher.whitespace())
+            .omitEmptyStrings()
+            .split(lines.get(lines.size() - 1))) {
       Matcher m = TIMES.matcher(t);
       if (!m.matches()) {
         throw new IOException("cannot read the CPU time '" + t + "' from `times`: " + out);
@@ -280,7 +285,7 @@ public final class EndToEndBenchmark {
   }
 
   private static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+    for (String d : Splitter.on(':').split(System.getenv().getOrDefault("PATH", ""))) {
       if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
         return true;
       }
@@ -369,9 +374,9 @@ public final class EndToEndBenchmark {
 
   private static Map<String, String> parseResult(String out) {
     Map<String, String> kv = new LinkedHashMap<>();
-    for (String line : out.split("\n")) {
+    for (String line : Splitter.on('\n').split(out)) {
       if (line.startsWith("RESULT ")) {
-        for (String pair : line.substring(7).trim().split(" ")) {
+        for (String pair : Splitter.on(' ').omitEmptyStrings().split(line.substring(7))) {
           String[] p = pair.split("=", 2);
           kv.put(p[0], p[1]);
         }

@@ -229,7 +229,7 @@ public final class BtfsTier implements StorageTier {
           "bad range for " + where + ": offset " + offset + ", length " + length);
     }
     if (trustless) {
-      BlockSource blocks = block -> fetchBlock(block, where);
+      BlockSource blocks = this::fetchBlock;
       if (offset == 0 && length < 0) {
         Optional<CarBlockSource> car = exportedCar(cid, where, blocks);
         if (car.isPresent()) {
@@ -348,7 +348,7 @@ public final class BtfsTier implements StorageTier {
   }
 
   /** One block, fetched from the API and else the gateway, not yet verified. */
-  private byte[] fetchBlock(Cid cid, Locator where) throws IOException {
+  private byte[] fetchBlock(Cid cid) throws IOException {
     Locator blockLocator = locator(cid);
     try {
       return blockFromApi(cid, blockLocator);
@@ -401,7 +401,7 @@ public final class BtfsTier implements StorageTier {
    * @throws ObjectNotFoundException when the node cannot find the block in time
    */
   public byte[] blockGet(Cid cid) throws IOException {
-    byte[] block = fetchBlock(cid, locator(cid));
+    byte[] block = fetchBlock(cid);
     if (!cid.matches(block)) {
       throw new IntegrityException(
           cid.toString(), 0, id, "block " + cid + " does not hash to its CID");
@@ -416,8 +416,7 @@ public final class BtfsTier implements StorageTier {
     Cid cid = cidOf(requested);
     Locator where = locator(cid);
     try {
-      long size =
-          trustless ? UnixFs.fileSize(c -> fetchBlock(c, where), cid) : statSize(cid, where);
+      long size = trustless ? UnixFs.fileSize(this::fetchBlock, cid) : statSize(cid, where);
       return Optional.of(new ObjectInfo(where, size));
     } catch (ObjectNotFoundException e) {
       return Optional.empty();
@@ -453,7 +452,7 @@ public final class BtfsTier implements StorageTier {
       throw new BtfsContentUnavailableException(where, "stat got no answer within " + readTimeout);
     }
     JsonNode size = answer.get("Size");
-    if (size == null || !size.canConvertToLong() && !size.isTextual()) {
+    if (size == null || (!size.canConvertToLong() && !size.isTextual())) {
       throw new BtfsNodeException("stat", 200, "no Size in " + answer, -1);
     }
     return size.isTextual() ? Long.parseLong(size.asText()) : size.asLong();
@@ -505,7 +504,8 @@ public final class BtfsTier implements StorageTier {
       }
       throw e;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = answer.path("Keys").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = answer.path("Keys").properties().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       try {
         if (Cid.parse(e.getKey()).sameMultihash(cid)) {

@@ -137,5 +137,7 @@ final class CarBlockSource implements BlockSource, Closeable {
     }
   }
 
+  @SuppressWarnings(
+      "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   private record Section(Cid cid, byte[] block) {}
 }

@@ -263,6 +263,8 @@ public final class Cid {
   }
 
   /** A decoded multihash. */
+  @SuppressWarnings(
+      "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   record Multihash(long function, byte[] digest) {
     static Multihash decode(byte[] bytes, int pos) {
       Varint.Decoded function = Varint.read(bytes, pos, bytes.length);

@@ -17,6 +17,8 @@ final class DagPb {
   record Link(Cid cid, String name, long tsize) {}
 
   /** A decoded dag-pb node; {@code data} is null when the node has no Data field. */
+  @SuppressWarnings(
+      "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   record Node(List<Link> links, byte[] data) {}
 
   static byte[] encode(List<Link> links, byte[] data) {

@@ -113,7 +113,7 @@ final class PaidStorage {
   private static StorageUploadResult result(String session, JsonNode status) {
     Set<String> hosts = new LinkedHashSet<>();
     List<StorageUploadResult.ShardContract> shards = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = status.path("Shards").fields();
+    for (Iterator<Map.Entry<String, JsonNode>> it = status.path("Shards").properties().iterator();
         it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode s = e.getValue();

@@ -9,6 +9,8 @@ import java.util.List;
  * The UnixFS {@code Data} message carried in a dag-pb node's Data field: Type (1), Data (2),
  * filesize (3), blocksizes (4, repeated).
  */
+@SuppressWarnings(
+    "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
 record UnixFsData(int type, byte[] data, long fileSize, List<Long> blockSizes) {
   static final int TYPE_RAW = 0;
   static final int TYPE_DIRECTORY = 1;

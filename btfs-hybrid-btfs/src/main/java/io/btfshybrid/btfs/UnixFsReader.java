@@ -215,6 +215,8 @@ final class UnixFsReader extends InputStream {
   }
 
   /** A verified block: its own bytes, its children and their sizes, and its total size. */
+  @SuppressWarnings(
+      "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   private record Decoded(byte[] data, List<DagPb.Link> links, List<Long> blockSizes, long size) {}
 
   /** A node on the path from the root: its children and the next one to visit. */

@@ -77,7 +77,7 @@ record CliConfig(
       throw new ConfigException("tier '" + id + "': " + e.getMessage());
     }
     Map<String, String> settings = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = t.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = t.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> f = fields.next();
       if (!List.of("id", "type", "kind", "region").contains(f.getKey())) {

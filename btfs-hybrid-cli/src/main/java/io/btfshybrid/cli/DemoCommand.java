@@ -166,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
       }
 
       step(6, "the cloud goes down too (S3 server stopped): reading from BTFS, no cache");
-      s3.close();
+      stop(s3);
       try (DatasetClient client =
           DatasetClient.builder().tiers(tiers).region("eu-west-1").trust(trust).build()) {
         Pass fromBtfs = readAll(client, release, expected);
@@ -284,7 +284,7 @@ final class DemoCommand implements Callable<Integer> {
       sb.append(sb.length() == 0 ? "" : ", ")
           .append(t.id())
           .append(" (")
-          .append(t.kind().name().toLowerCase())
+          .append(t.kind().name().toLowerCase(java.util.Locale.ROOT))
           .append(')');
     }
     return sb.toString();
@@ -303,5 +303,10 @@ final class DemoCommand implements Callable<Integer> {
     String rate() {
       return Human.rate(bytes, nanos);
     }
+  }
+
+  /** Stops a server before its try block ends: the demo takes the cloud down on purpose. */
+  private static void stop(S3TestServer server) throws IOException {
+    server.close();
   }
 }

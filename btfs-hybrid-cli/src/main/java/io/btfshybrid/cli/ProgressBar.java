@@ -7,7 +7,10 @@ import java.io.PrintWriter;
 final class ProgressBar implements DatasetPublisher.ProgressListener {
   private final PrintWriter err;
   private final long started = System.nanoTime();
+
+  @SuppressWarnings("SystemConsoleNull") // on Java 17 a null console means exactly "not a terminal"
   private final boolean terminal = System.console() != null;
+
   private long lastDraw;
 
   ProgressBar(PrintWriter err) {

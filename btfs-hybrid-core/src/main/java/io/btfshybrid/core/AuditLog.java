@@ -1,5 +1,7 @@
 package io.btfshybrid.core;
 
+import static com.google.common.base.Preconditions.checkState;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -114,7 +116,8 @@ public final class AuditLog implements Closeable {
     new TreeMap<>(fields).forEach((k, v) -> fieldNode.put(cut(k), cut(String.valueOf(v))));
     AuditEntry entry;
     synchronized (lock) {
-      try (FileLock ignored = channel.lock()) {
+      try (FileLock held = channel.lock()) {
+        checkState(held.isValid(), "lost the audit log lock");
         long end = channel.size();
         Tail tail = readTail(end);
         Instant time = clock.instant();
@@ -225,7 +228,7 @@ public final class AuditLog implements Closeable {
 
   private static Map<String, String> fields(JsonNode node) {
     Map<String, String> out = new TreeMap<>();
-    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    node.properties().iterator().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
     return out;
   }
 

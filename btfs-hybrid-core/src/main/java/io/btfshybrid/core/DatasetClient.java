@@ -426,6 +426,8 @@ public final class DatasetClient implements Closeable {
   }
 
   /** A verified manifest with its hash and the signed bytes it came from. */
+  @SuppressWarnings(
+      "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   record LoadedManifest(DatasetManifest manifest, String hash, byte[] envelope) {}
 
   private record Candidate(String name, DiskCache.Fetch opener) {

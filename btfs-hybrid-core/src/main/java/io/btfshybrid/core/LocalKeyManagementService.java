@@ -67,9 +67,11 @@ public final class LocalKeyManagementService implements KeyManagementService {
       for (String id : kekIds) {
         ShardPaths.checkName("KEK id", id);
         Preconditions.checkArgument(!keks.containsKey(id), "KEK id '%s' is listed twice", id);
-        KeysetHandle handle = KeysetHandle.generateNew(KEK_PARAMETERS);
+        KeysetHandle handle = KeysetHandle.generateNew(KEK_PARAMETERS, RegistryConfiguration.get());
         keksNode.put(
-            id, TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
+            id,
+            TinkJsonProtoKeysetFormat.serializeKeyset(
+                handle, RegistryConfiguration.get(), InsecureSecretKeyAccess.get()));
         keks.put(id, handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
       }
     } catch (GeneralSecurityException e) {
@@ -109,13 +111,13 @@ public final class LocalKeyManagementService implements KeyManagementService {
             "'keks' must map 1.." + MAX_KEKS + " KEK ids to keysets");
       }
       Map<String, Aead> keks = new TreeMap<>();
-      Iterator<Map.Entry<String, JsonNode>> it = list.fields();
+      Iterator<Map.Entry<String, JsonNode>> it = list.properties().iterator();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         ShardPaths.checkName("KEK id", e.getKey());
         KeysetHandle handle =
             TinkJsonProtoKeysetFormat.parseKeyset(
-                e.getValue().asText(), InsecureSecretKeyAccess.get());
+                e.getValue().asText(), RegistryConfiguration.get(), InsecureSecretKeyAccess.get());
         if (!(handle.getPrimary().getKey().getParameters() instanceof AeadParameters)) {
           throw new IllegalArgumentException("KEK '" + e.getKey() + "' is not an AEAD key");
         }

@@ -166,7 +166,7 @@ public final class ManifestCodec {
     if (node.isObject()) {
       ObjectNode copy = JsonNodeFactory.instance.objectNode();
       Map<String, JsonNode> fields = new TreeMap<>();
-      node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+      node.properties().iterator().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
       fields.forEach((k, v) -> copy.set(k, sorted(v)));
       return copy;
     }
@@ -208,7 +208,7 @@ public final class ManifestCodec {
       throw new ManifestRejectedException(
           Reason.TOO_LARGE, tags.size() + " tags exceed the limit of " + MAX_TAGS);
     }
-    Iterator<Map.Entry<String, JsonNode>> it = tags.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = tags.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {

@@ -34,7 +34,9 @@ public final class ManifestSigner {
     try {
       Crypto.init();
       return new ManifestSigner(
-          KeysetHandle.generateNew(Ed25519Parameters.create(Ed25519Parameters.Variant.NO_PREFIX)));
+          KeysetHandle.generateNew(
+              Ed25519Parameters.create(Ed25519Parameters.Variant.NO_PREFIX),
+              RegistryConfiguration.get()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate an Ed25519 key", e);
     }
@@ -46,7 +48,8 @@ public final class ManifestSigner {
     String json = Files.readString(keysetFile, StandardCharsets.UTF_8);
     try {
       return new ManifestSigner(
-          TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get()));
+          TinkJsonProtoKeysetFormat.parseKeyset(
+              json, RegistryConfiguration.get(), InsecureSecretKeyAccess.get()));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new HybridStorageException(
           "signing keyset '"
@@ -61,7 +64,8 @@ public final class ManifestSigner {
   public void save(Path keysetFile) throws IOException {
     try {
       String json =
-          TinkJsonProtoKeysetFormat.serializeKeyset(privateKeyset, InsecureSecretKeyAccess.get());
+          TinkJsonProtoKeysetFormat.serializeKeyset(
+              privateKeyset, RegistryConfiguration.get(), InsecureSecretKeyAccess.get());
       AtomicFiles.write(keysetFile, json.getBytes(StandardCharsets.UTF_8), true);
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot serialise the signing keyset", e);

@@ -91,7 +91,7 @@ final class ManifestUris {
     if (query == null) {
       return Optional.empty();
     }
-    for (String part : query.split("&")) {
+    for (String part : com.google.common.base.Splitter.on('&').split(query)) {
       if (part.startsWith("sha256=")) {
         String hex = part.substring("sha256=".length()).toLowerCase(java.util.Locale.ROOT);
         if (!Digests.isSha256Hex(hex)) {

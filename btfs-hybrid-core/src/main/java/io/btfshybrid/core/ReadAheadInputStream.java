@@ -19,6 +19,8 @@ final class ReadAheadInputStream extends InputStream {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   /** A filled buffer, the end of the stream, or the source's failure. */
+  @SuppressWarnings(
+      "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   private record Piece(byte[] bytes, int length, Throwable failure) {
     static final Piece END = new Piece(new byte[0], -1, null);
   }

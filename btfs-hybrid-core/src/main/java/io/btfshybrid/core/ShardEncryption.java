@@ -1,5 +1,6 @@
 package io.btfshybrid.core;
 
+import com.google.crypto.tink.AccessesPartialKey;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey;
@@ -55,6 +56,7 @@ final class ShardEncryption {
   }
 
   /** The streaming AEAD of a data key at a segment size. */
+  @AccessesPartialKey // builds the key from its raw bytes: the data key is ours, not a keyset
   static StreamingAead streamingAead(byte[] dataKey, int segmentSize)
       throws GeneralSecurityException {
     if (dataKey.length != DATA_KEY_BYTES) {

@@ -16,6 +16,8 @@ import java.util.List;
  * signatures over {@code PAE(type, payload)}. Verifying the exact bytes avoids any ambiguity of
  * re-serialisation; the payload's SHA-256 is the document's hash.
  */
+@SuppressWarnings(
+    "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
 record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signatures) {
   static final String MANIFEST_TYPE = "application/vnd.btfs-hybrid.manifest.v1+json";
   static final String LATEST_TYPE = "application/vnd.btfs-hybrid.latest.v1+json";
@@ -25,6 +27,8 @@ record SignedEnvelope(String payloadType, byte[] payload, List<Signature> signat
   static final int MAX_SIGNATURES = 64;
 
   /** One signature: the signing key's id and the raw signature bytes. */
+  @SuppressWarnings(
+      "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   record Signature(String keyId, byte[] bytes) {}
 
   SignedEnvelope {

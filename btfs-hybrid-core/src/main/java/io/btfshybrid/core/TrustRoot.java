@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.crypto.tink.AccessesPartialKey;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.RegistryConfiguration;
@@ -191,7 +192,10 @@ public final class TrustRoot {
       try {
         list.addObject()
             .put("keyid", e.getKey())
-            .put("keyset", TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(e.getValue()));
+            .put(
+                "keyset",
+                TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
+                    e.getValue(), RegistryConfiguration.get()));
       } catch (GeneralSecurityException ex) {
         throw new IllegalStateException("cannot serialise public key " + e.getKey(), ex);
       }
@@ -235,7 +239,9 @@ public final class TrustRoot {
     }
     List<KeysetHandle> handles = new ArrayList<>();
     for (JsonNode k : keyList) {
-      handles.add(TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(k.path("keyset").asText()));
+      handles.add(
+          TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(
+              k.path("keyset").asText(), RegistryConfiguration.get()));
     }
     if (handles.isEmpty()) {
       throw new IllegalArgumentException("no keys listed");
@@ -243,6 +249,7 @@ public final class TrustRoot {
     return new TrustRoot(root.path("version").asInt(1), root.path("threshold").asInt(1), handles);
   }
 
+  @AccessesPartialKey // the key id is a hash of the public key bytes, which are not secret
   static String keyIdOf(Ed25519PublicKey key) {
     return Digests.sha256Hex(key.getPublicKeyBytes().toByteArray()).substring(0, 32);
   }

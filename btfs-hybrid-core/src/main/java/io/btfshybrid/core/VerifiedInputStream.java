@@ -36,8 +36,7 @@ final class VerifiedInputStream extends InputStream {
                 ? 0
                 : Math.min(
                     shard.chunkSize(), (int) Math.min(Integer.MAX_VALUE, shard.storedSize()))];
-    cursor.limitTo(
-        to == from ? from : (long) ((to - 1) / shard.chunkSize() + 1) * shard.chunkSize());
+    cursor.limitTo(to == from ? from : ((to - 1) / shard.chunkSize() + 1) * shard.chunkSize());
   }
 
   private boolean fill() throws IOException {

@@ -134,7 +134,7 @@ final class S3Http implements Closeable {
     String payloadHash = null;
     for (int attemptNumber = 1; ; attemptNumber++) {
       S3Request next = requests.get();
-      if (next != request) {
+      if (!next.equals(request)) {
         request = next;
         payloadHash = request.payloadHash();
       }

@@ -8,6 +8,8 @@ import java.util.TreeMap;
  * One S3 call before signing: method, key (null for bucket-level calls), query parameters, headers
  * to sign and an optional in-memory body, which makes every request repeatable for retries.
  */
+@SuppressWarnings(
+    "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
 record S3Request(
     String method,
     String key,

@@ -68,21 +68,19 @@ public final class S3TierFactory implements StorageTierFactory {
     if (value == null) {
       return fallback;
     }
-    switch (value.strip().toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw new IllegalArgumentException(
-            "tier '"
-                + spec.id()
-                + "' (type s3): setting '"
-                + name
-                + "' must be true or false, was '"
-                + value
-                + "'");
-    }
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "tier '"
+                  + spec.id()
+                  + "' (type s3): setting '"
+                  + name
+                  + "' must be true or false, was '"
+                  + value
+                  + "'");
+    };
   }
 
   private static URI parseEndpoint(TierSpec spec, String endpoint) {

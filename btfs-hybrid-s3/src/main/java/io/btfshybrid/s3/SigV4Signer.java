@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SortedMap;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -56,7 +56,7 @@ final class SigV4Signer {
     added.put("x-amz-content-sha256", payloadHash);
     credentials.sessionToken().ifPresent(token -> added.put("x-amz-security-token", token));
 
-    SortedMap<String, String> signed = new TreeMap<>();
+    NavigableMap<String, String> signed = new TreeMap<>();
     signed.put("host", host);
     headers.forEach(
         (name, value) -> signed.put(name.toLowerCase(Locale.ROOT), canonicalValue(value)));
@@ -89,7 +89,7 @@ final class SigV4Signer {
       String method,
       String canonicalPath,
       String canonicalQuery,
-      SortedMap<String, String> lowerCaseHeaders,
+      NavigableMap<String, String> lowerCaseHeaders,
       String payloadHash) {
     String headerLines =
         lowerCaseHeaders.entrySet().stream()
@@ -142,5 +142,7 @@ final class SigV4Signer {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  @SuppressWarnings(
+      "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   private record SigningKey(String date, byte[] key) {}
 }

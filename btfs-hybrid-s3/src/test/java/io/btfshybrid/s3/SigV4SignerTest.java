@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +52,7 @@ class SigV4SignerTest {
 
   @Test
   void canonicalRequestOfTheExampleHashesToThePublishedValue() {
-    SortedMap<String, String> headers = new TreeMap<>();
+    NavigableMap<String, String> headers = new TreeMap<>();
     headers.put("host", "examplebucket.s3.amazonaws.com");
     headers.put("range", "bytes=0-9");
     headers.put("x-amz-content-sha256", SigV4Signer.EMPTY_PAYLOAD_SHA256);

@@ -545,7 +545,7 @@ public final class BtfsNodeSimulator implements Closeable {
       error(ex, 500, "invalid path \"" + arg + "\": paths must start with /btfs/", 0);
       return;
     }
-    Cid cid = Cid.parse(arg.substring("/btfs/".length()).split("/")[0]);
+    Cid cid = Cid.parse(firstSegment(arg.substring("/btfs/".length())));
     if (contentUnavailable) {
       hangUntilTimeout(ex);
       return;
@@ -703,7 +703,7 @@ public final class BtfsNodeSimulator implements Closeable {
   private void gateway(BtfsSimHttpServer.Exchange ex, String rest) throws IOException {
     Cid cid;
     try {
-      cid = Cid.parse(rest.split("/")[0]);
+      cid = Cid.parse(firstSegment(rest));
     } catch (IllegalArgumentException e) {
       ex.sendText(400, "text/plain", e.getMessage());
       return;
@@ -902,5 +902,10 @@ public final class BtfsNodeSimulator implements Closeable {
         throw e.getCause();
       }
     }
+  }
+
+  private static String firstSegment(String path) {
+    int slash = path.indexOf('/');
+    return slash < 0 ? path : path.substring(0, slash);
   }
 }

@@ -161,7 +161,8 @@ final class BtfsSimHttpServer implements Closeable {
       if (requestLine == null || requestLine.isEmpty()) {
         return null;
       }
-      String[] parts = requestLine.split(" ");
+      String[] parts =
+          com.google.common.base.Splitter.on(' ').splitToList(requestLine).toArray(new String[0]);
       if (parts.length < 3) {
         throw new IOException("bad request line: " + requestLine);
       }
@@ -179,7 +180,7 @@ final class BtfsSimHttpServer implements Closeable {
       String path = q < 0 ? target : target.substring(0, q);
       Map<String, List<String>> query = new LinkedHashMap<>();
       if (q >= 0) {
-        for (String pair : target.substring(q + 1).split("&")) {
+        for (String pair : com.google.common.base.Splitter.on('&').split(target.substring(q + 1))) {
           if (pair.isEmpty()) {
             continue;
           }
@@ -322,6 +323,9 @@ final class BtfsSimHttpServer implements Closeable {
       byte[] one = new byte[1];
       return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
+
+    @Override
+    public abstract int read(byte[] b, int off, int len) throws IOException;
   }
 
   /** A request body of known length. */
