@@ -33,6 +33,21 @@ public interface StorageTier extends Closeable {
   /** Stores exactly {@code size} bytes under {@code key}, returning where they landed. */
   Locator write(String key, InputStream bytes, long size) throws IOException;
 
+  /**
+   * Stores exactly {@code size} bytes under {@code key} only when nothing is stored there yet, and
+   * throws {@link ObjectExistsException} otherwise: of two concurrent writers exactly one wins.
+   * Tiers that can, create atomically (a new file linked into place, S3's {@code If-None-Match:
+   * *}); content-addressed tiers (BTFS) simply write. The default checks, then writes, which is not
+   * atomic; every tier in this project overrides it.
+   */
+  default Locator writeNew(String key, InputStream bytes, long size) throws IOException {
+    Optional<Locator> at = locate(key);
+    if (at.isPresent() && stat(at.get()).isPresent()) {
+      throw new ObjectExistsException(at.get());
+    }
+    return write(key, bytes, size);
+  }
+
   /** Size and metadata of the object at {@code where}, or empty when the tier does not hold it. */
   Optional<ObjectInfo> stat(Locator where) throws IOException;
 
