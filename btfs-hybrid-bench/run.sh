@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the benchmark jar offline and runs the end-to-end benchmark (a printed table);
+# Builds the benchmark jar offline (the module is in the reactor only with -Pbench) and runs the end-to-end benchmark (a printed table);
 # with --jmh, also the JMH benchmarks with short settings (-f 1 -wi 2 -i 3).
 #
 #   btfs-hybrid-bench/run.sh [--jmh] [--no-build | --full-build] [EndToEndBenchmark options…]
@@ -30,9 +30,9 @@ case "$build" in
   installed)
     # api, core, s3 and btfs come from ~/.m2; testkit is installed from this tree
     mvn -B -o -q -pl btfs-hybrid-testkit install -DskipTests
-    mvn -B -o -q -pl btfs-hybrid-bench package -DskipTests ;;
+    mvn -B -o -q -Pbench -pl btfs-hybrid-bench package -DskipTests ;;
   reactor)
-    mvn -B -o -q -pl btfs-hybrid-bench -am package -DskipTests ;;
+    mvn -B -o -q -Pbench -pl btfs-hybrid-bench -am package -DskipTests ;;
 esac
 [[ -f "$jar" ]] || { echo "run.sh: $jar is missing; build without --no-build" >&2; exit 2; }
 # run from a private copy: a rebuild of the module during the run must not pull the jar away

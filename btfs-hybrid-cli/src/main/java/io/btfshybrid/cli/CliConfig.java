@@ -19,8 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The configuration file: region, tiers, cache, trust root and audit log. */
 record CliConfig(
@@ -30,8 +28,6 @@ record CliConfig(
     long cacheMaxBytes,
     Optional<Path> trust,
     Optional<Path> audit) {
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d+)\\s*([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
   static final long DEFAULT_CACHE_BYTES = 8L << 30;
 
   static CliConfig load(Path file) {
@@ -58,7 +54,7 @@ record CliConfig(
         text(root, "region"),
         tiers,
         text(cache, "dir").map(d -> resolve(base, d)),
-        text(cache, "maxBytes").map(CliConfig::parseSize).orElse(DEFAULT_CACHE_BYTES),
+        text(cache, "maxBytes").map(Human::parseSize).orElse(DEFAULT_CACHE_BYTES),
         text(root, "trust").map(p -> resolve(base, p)),
         text(root, "audit").map(p -> resolve(base, p)));
   }
@@ -106,26 +102,6 @@ record CliConfig(
     String expanded =
         path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
     return base.resolve(expanded).normalize();
-  }
-
-  /** Parses sizes such as {@code 20GiB}, {@code 512MiB}, {@code 1048576}. */
-  static long parseSize(String text) {
-    Matcher m = SIZE.matcher(text.trim());
-    if (!m.matches()) {
-      throw new ConfigException(
-          "size '" + text + "' is not a number with an optional unit (KiB, MiB, GiB, TiB)");
-    }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-    int shift =
-        switch (unit.charAt(0)) {
-          case 'K' -> 10;
-          case 'M' -> 20;
-          case 'G' -> 30;
-          case 'T' -> 40;
-          default -> 0;
-        };
-    return n << shift;
   }
 
   /** Builds every configured tier through its ServiceLoader factory. */

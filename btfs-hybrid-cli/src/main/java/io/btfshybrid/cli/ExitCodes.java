@@ -13,14 +13,27 @@ import java.nio.file.NoSuchFileException;
  * The exit codes are a contract: 0 ok, 1 other failure, 2 usage or configuration, 3 integrity, 4
  * unavailable, 5 manifest rejected, 6 access denied.
  */
-final class ExitCodes {
-  static final int OK = 0;
-  static final int FAILURE = 1;
-  static final int USAGE = 2;
-  static final int INTEGRITY = 3;
-  static final int UNAVAILABLE = 4;
-  static final int REJECTED = 5;
-  static final int DENIED = 6;
+public final class ExitCodes {
+  /** Done. */
+  public static final int OK = 0;
+
+  /** Any failure not listed below. */
+  public static final int FAILURE = 1;
+
+  /** A bad option, argument, configuration file or key file. */
+  public static final int USAGE = 2;
+
+  /** Bytes did not match the manifest and no source had good ones. */
+  public static final int INTEGRITY = 3;
+
+  /** No source could serve a shard. */
+  public static final int UNAVAILABLE = 4;
+
+  /** The manifest was refused (signature, pin, expiry, rollback, malformed). */
+  public static final int REJECTED = 5;
+
+  /** A policy or key service refused this principal. */
+  public static final int DENIED = 6;
 
   private ExitCodes() {}
 

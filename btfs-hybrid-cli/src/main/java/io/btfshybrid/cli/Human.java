@@ -1,12 +1,21 @@
 package io.btfshybrid.cli;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Human-readable sizes and rates (binary units). */
-final class Human {
+/**
+ * Sizes and rates as people read and write them (binary units), for every command, including a
+ * {@link Subcommand} from another module.
+ */
+public final class Human {
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
+
   private Human() {}
 
-  static String bytes(long n) {
+  /** Formats a byte count, e.g. {@code 1.5 MiB}. */
+  public static String bytes(long n) {
     if (n < 1024) {
       return n + " B";
     }
@@ -20,8 +29,32 @@ final class Human {
     return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
-  static String rate(long bytes, long nanos) {
+  /** Formats a transfer rate in decimal megabytes per second, e.g. {@code 412 MB/s}. */
+  public static String rate(long bytes, long nanos) {
     double perSecond = nanos <= 0 ? 0 : bytes / (nanos / 1e9);
     return String.format(Locale.ROOT, "%.0f MB/s", perSecond / 1e6);
+  }
+
+  /**
+   * Parses sizes such as {@code 20GiB}, {@code 512MiB}, {@code 1048576}; text that is not a size
+   * fails with an unchecked exception naming it, which a command turns into exit code 2 (usage).
+   */
+  public static long parseSize(String text) {
+    Matcher m = SIZE.matcher(text.trim());
+    if (!m.matches()) {
+      throw new ConfigException(
+          "size '" + text + "' is not a number with an optional unit (KiB, MiB, GiB, TiB)");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
+    int shift =
+        switch (unit.charAt(0)) {
+          case 'K' -> 10;
+          case 'M' -> 20;
+          case 'G' -> 30;
+          case 'T' -> 40;
+          default -> 0;
+        };
+    return n << shift;
   }
 }

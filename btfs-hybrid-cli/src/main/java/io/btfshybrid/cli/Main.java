@@ -2,18 +2,21 @@ package io.btfshybrid.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code btfs-hybrid} command: publish, pull, inspect, plan, export, keys and demo. */
+/**
+ * The {@code btfs-hybrid} command: publish, pull, inspect, plan, export, keys, kms and audit, plus
+ * every {@link Subcommand} on the class path ({@code demo}, from {@code btfs-hybrid-demo}).
+ */
 @Command(
     name = "btfs-hybrid",
     mixinStandardHelpOptions = true,
     version = "btfs-hybrid 0.1.0",
     description = "Manifest-first, verified dataset releases across replicas, S3 and BTFS.",
     subcommands = {
-      DemoCommand.class,
       KeysCommand.class,
       KmsCommand.class,
       PublishCommand.class,
@@ -49,6 +52,10 @@ public final class Main {
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     Main main = new Main();
     CommandLine cli = new CommandLine(main);
+    // added before the settings below, which picocli copies to the subcommands present
+    for (Subcommand extra : ServiceLoader.load(Subcommand.class)) {
+      cli.addSubcommand(extra);
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(ExitCodes::of);

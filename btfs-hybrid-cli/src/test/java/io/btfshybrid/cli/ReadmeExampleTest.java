@@ -1,6 +1,8 @@
 package io.btfshybrid.cli;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +32,23 @@ class ReadmeExampleTest {
     Files.write(sourceDir.resolve("000001.tar"), new byte[3 << 20]);
     long read = readmeExample(tmp.resolve("imagenet-mini"), tmp);
     assertEquals(3 << 20, read);
+  }
+
+  @Test
+  void readmeImportsNameRealClasses() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md")); // the module's base directory
+    int start = readme.indexOf("```java\n");
+    String example = readme.substring(start, readme.indexOf("\n```\n", start));
+    List<String> imports =
+        example
+            .lines()
+            .filter(line -> line.startsWith("import "))
+            .map(line -> line.substring("import ".length(), line.length() - 1))
+            .toList();
+    assertFalse(imports.isEmpty(), "the README's Java example lists its imports");
+    for (String name : imports) {
+      assertDoesNotThrow(() -> Class.forName(name), name);
+    }
   }
 
   // --- README example starts here ---

@@ -1,11 +1,10 @@
 package io.btfshybrid.cli;
 
-import static io.btfshybrid.cli.CommandLineTest.run;
+import static io.btfshybrid.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.btfshybrid.cli.CommandLineTest.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,10 +40,10 @@ class SecureCommandLineTest {
                 "--public-out",
                 tmp.resolve("trust.json").toString())
             .code());
-    Run kms =
+    CliRun kms =
         run("kms", "generate", "--out", tmp.resolve("kek.json").toString(), "--kek-id", "kek-1");
     assertEquals(0, kms.code(), kms.err());
-    Run pub =
+    CliRun pub =
         run(
             "--config",
             config.toString(),
@@ -80,7 +79,7 @@ class SecureCommandLineTest {
             f.toString());
       }
     }
-    Run alice =
+    CliRun alice =
         run(
             "--config",
             config.toString(),
@@ -97,7 +96,7 @@ class SecureCommandLineTest {
     assertEquals(0, alice.code(), alice.err());
     assertEquals(SECRET.repeat(2000), Files.readString(tmp.resolve("a/labels.txt")));
 
-    Run mallory =
+    CliRun mallory =
         run(
             "--config",
             config.toString(),
@@ -115,7 +114,7 @@ class SecureCommandLineTest {
     assertTrue(mallory.err().contains("mallory"), mallory.err());
     assertFalse(Files.exists(tmp.resolve("m/labels.txt")));
 
-    Run noKey =
+    CliRun noKey =
         run(
             "--config",
             config.toString(),
@@ -149,13 +148,13 @@ class SecureCommandLineTest {
                 tmp.resolve("kek.json").toString())
             .code());
     Path log = tmp.resolve("audit.log");
-    Run ok = run("audit", "verify", "--log", log.toString());
+    CliRun ok = run("audit", "verify", "--log", log.toString());
     assertEquals(0, ok.code(), ok.err());
     List<String> lines = Files.readAllLines(log);
     assertTrue(lines.size() >= 3, "publish, open and key release were audited: " + lines);
     lines.set(1, lines.get(1).replace("alice", "alicf"));
     Files.write(log, lines);
-    Run broken = run("--config", config.toString(), "--json", "audit", "verify");
+    CliRun broken = run("--config", config.toString(), "--json", "audit", "verify");
     assertEquals(ExitCodes.INTEGRITY, broken.code(), broken.out());
     assertTrue(broken.out().contains("\"firstBadEntry\" : 1"), broken.out());
   }

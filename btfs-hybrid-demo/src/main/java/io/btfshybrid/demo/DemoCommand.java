@@ -1,9 +1,13 @@
-package io.btfshybrid.cli;
+package io.btfshybrid.demo;
 
+import com.google.common.io.MoreFiles;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.TierKind;
 import io.btfshybrid.btfs.BtfsTier;
+import io.btfshybrid.cli.ExitCodes;
+import io.btfshybrid.cli.Human;
+import io.btfshybrid.cli.Subcommand;
 import io.btfshybrid.core.ClientStats;
 import io.btfshybrid.core.Dataset;
 import io.btfshybrid.core.DatasetClient;
@@ -28,25 +32,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
  * Publishes a generated release to three local tiers (a replica directory, a real S3 server and a
  * BTFS node simulator), loads it verified, then damages the replica and stops the cloud, and shows
- * every read still returns exact bytes.
+ * every read still returns exact bytes. It lives outside the command line's jar because its servers
+ * (S3Proxy, the testkit's simulator) are not something users of the CLI should download; {@code
+ * bin/btfs-hybrid demo} runs the demo jar, where {@code Main} finds this class as a {@link
+ * Subcommand}.
  */
 @Command(
     name = "demo",
     description =
         "Publish a sample release to a replica, an in-process S3 server and a BTFS node"
             + " simulator; load it verified; survive a lying replica and a dead cloud.")
-final class DemoCommand implements Callable<Integer> {
-  @ParentCommand Main main;
+public final class DemoCommand implements Subcommand {
   @Spec CommandSpec spec;
 
   @Option(
@@ -71,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
-    long perShard = CliConfig.parseSize(shardSize);
+    long perShard = Human.parseSize(shardSize);
     if (shards < 1 || perShard < 1) {
       throw new IllegalArgumentException("--shards and --shard-size must be positive");
     }
@@ -82,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
       return run(work, perShard);
     } finally {
       if (temporary) {
-        Paths.deleteRecursively(work);
+        MoreFiles.deleteRecursively(work);
       }
     }
   }
@@ -153,7 +157,7 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("      %d shards corrupted, %d removed at 'mirror'%n", corrupted, deleted);
 
       step(5, "loading again with a fresh client and an empty cache");
-      Paths.deleteRecursively(cacheDir);
+      MoreFiles.deleteRecursively(cacheDir);
       try (DatasetClient client = client(tiers, trust, cacheDir, shards * perShard)) {
         Pass damaged = readAll(client, release, expected);
         Pass cached = readAll(client, release, expected);
