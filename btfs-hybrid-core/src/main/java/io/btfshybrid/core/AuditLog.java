@@ -127,7 +127,7 @@ public final class AuditLog implements Closeable {
         body.put("event", event.wireName());
         body.set("fields", fieldNode);
         body.put("prev", tail.hash());
-        byte[] bodyBytes = canonical(body);
+        byte[] bodyBytes = CanonicalJson.bytes(body);
         String hash = Digests.sha256Hex(bodyBytes);
         ObjectNode line = body.deepCopy();
         line.put("hash", hash);
@@ -137,7 +137,7 @@ public final class AuditLog implements Closeable {
               .put("keyid", sig.keyId())
               .put("sig", Base64.getEncoder().encodeToString(sig.bytes()));
         }
-        String json = new String(canonical(line), StandardCharsets.UTF_8);
+        String json = new String(CanonicalJson.bytes(line), StandardCharsets.UTF_8);
         byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAX_LINE_BYTES) {
           throw new IllegalArgumentException(
@@ -222,10 +222,6 @@ public final class AuditLog implements Closeable {
             + "; run AuditLog.verify on it and start a new log");
   }
 
-  static byte[] canonical(JsonNode node) throws IOException {
-    return ManifestCodec.JSON.writeValueAsBytes(ManifestCodec.sorted(node));
-  }
-
   private static Map<String, String> fields(JsonNode node) {
     Map<String, String> out = new TreeMap<>();
     node.properties().iterator().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
@@ -271,7 +267,7 @@ public final class AuditLog implements Closeable {
         return "not a JSON object";
       }
       line = (ObjectNode) node;
-      if (!java.util.Arrays.equals(raw, canonical(line))) {
+      if (!java.util.Arrays.equals(raw, CanonicalJson.bytes(line))) {
         return "not in canonical form (edited)";
       }
     } catch (IOException e) {
@@ -290,7 +286,7 @@ public final class AuditLog implements Closeable {
     }
     byte[] bodyBytes;
     try {
-      bodyBytes = canonical(body);
+      bodyBytes = CanonicalJson.bytes(body);
     } catch (IOException e) {
       return "cannot be re-serialised";
     }

@@ -315,7 +315,7 @@ public final class DatasetPublisher {
   private List<LocationHint> replicate(
       Path bytes, String label, long size, String sha256, String release, Upload counts)
       throws IOException {
-    String key = "blobs/" + sha256;
+    String key = BlobKeys.of(sha256);
     List<LocationHint> hints = new ArrayList<>();
     for (StorageTier tier : tiers) {
       Optional<Locator> reusable = reusable(tier, key, size);

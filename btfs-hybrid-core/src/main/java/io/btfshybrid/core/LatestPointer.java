@@ -52,7 +52,7 @@ record LatestPointer(
     n.put("issuedAt", issuedAt.toString());
     n.put("expiresAt", expiresAt.toString());
     try {
-      return AuditLog.canonical(n);
+      return CanonicalJson.bytes(n);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -30,7 +30,7 @@ public final class ManifestResolver {
 
   /** The content-addressed key under which a shard's stored bytes are written. */
   public static String blobKey(ShardEntry shard) {
-    return "blobs/" + shard.storedSha256();
+    return BlobKeys.of(shard);
   }
 
   /** The ordered sources to try for {@code shard}. */

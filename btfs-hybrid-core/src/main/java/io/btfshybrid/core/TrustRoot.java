@@ -205,7 +205,7 @@ public final class TrustRoot {
 
   private byte[] canonicalJson() {
     try {
-      return AuditLog.canonical(toTree());
+      return CanonicalJson.bytes(toTree());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -86,7 +86,7 @@ final class TrustState {
       n.put("datasetId", pointer.datasetId());
       n.put("sequence", now.sequence());
       n.put("manifestSha256", now.manifestSha256());
-      AtomicFiles.write(fileFor(pointer.datasetId()), AuditLog.canonical(n), false);
+      AtomicFiles.write(fileFor(pointer.datasetId()), CanonicalJson.bytes(n), false);
     }
   }
 

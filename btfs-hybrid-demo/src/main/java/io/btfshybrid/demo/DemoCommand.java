@@ -8,6 +8,7 @@ import io.btfshybrid.btfs.BtfsTier;
 import io.btfshybrid.cli.ExitCodes;
 import io.btfshybrid.cli.Human;
 import io.btfshybrid.cli.Subcommand;
+import io.btfshybrid.core.BlobKeys;
 import io.btfshybrid.core.ClientStats;
 import io.btfshybrid.core.Dataset;
 import io.btfshybrid.core.DatasetClient;
@@ -145,7 +146,7 @@ public final class DemoCommand implements Subcommand {
       int corrupted = 0;
       int deleted = 0;
       for (ShardEntry s : release.manifest().shards()) {
-        Path blob = mirror.root().resolve("blobs/" + s.storedSha256());
+        Path blob = mirror.root().resolve(BlobKeys.of(s));
         if (corrupted <= deleted) {
           flip(blob, s.size() / 2);
           corrupted++;
