@@ -10,16 +10,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cid.compute's streaming UnixFS DAG build (both profiles) against plain MessageDigest SHA-256 over
@@ -27,19 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ops/s x contentMiB x 1.048576. The DAG costs one extra hash of each internal node and, for CIDv0,
  * a copy of every chunk into its leaf node.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "-Xmx1g",
-      "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
-      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-    })
-public class CidComputeJmh {
+public class CidComputeJmh extends JmhTrial {
   private static final int PIECE = 1 << 20;
 
   @Param({"64"})

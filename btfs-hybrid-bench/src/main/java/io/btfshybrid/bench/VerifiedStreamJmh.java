@@ -7,36 +7,21 @@ import java.security.MessageDigest;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Verified streaming of one shard from a warm local FileTier against plain MessageDigest SHA-256
  * over the same bytes with the same buffer size (the chunk size): one op is one whole shard, so
  * MB/s = ops/s x shardMiB x 1.048576.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "-Xmx1g",
-      "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
-      "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-    })
-public class VerifiedStreamJmh {
+public class VerifiedStreamJmh extends JmhTrial {
   @Param({"1", "4"})
   public int chunkMiB;
 
