@@ -198,9 +198,15 @@ final class S3ObjectReader {
   /** What a {@code HEAD} says about an object. */
   record Head(long size, Optional<String> etag, Optional<Instant> modified) {}
 
-  /** Size and modification time of the object, or empty when there is none. */
+  /** Size and modification time of the object, or empty when there is none (or it is foreign). */
   Optional<ObjectInfo> stat(Locator where) throws IOException {
-    return head(keys.keyOf(where)).map(head -> new ObjectInfo(where, head.size(), head.modified()));
+    String key;
+    try {
+      key = keys.keyOf(where);
+    } catch (ObjectNotFoundException foreign) {
+      return Optional.empty();
+    }
+    return head(key).map(head -> new ObjectInfo(where, head.size(), head.modified()));
   }
 
   /** Size, ETag and modification time of the object {@code key}, or empty when there is none. */

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectInfo;
+import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.TierChecks;
 import io.btfshybrid.api.TierKind;
@@ -135,7 +136,12 @@ public final class S3Tier implements StorageTier {
 
   @Override
   public void delete(Locator where) throws IOException {
-    String key = keys.keyOf(where);
+    String key;
+    try {
+      key = keys.keyOf(where);
+    } catch (ObjectNotFoundException foreign) {
+      return; // not an object of this tier: nothing of ours to remove
+    }
     try {
       http.call(S3Request.of("DELETE", key), response -> null);
     } catch (S3ServiceException e) {
