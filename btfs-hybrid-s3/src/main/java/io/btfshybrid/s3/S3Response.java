@@ -93,9 +93,20 @@ final class S3Response implements Closeable {
     closeQuietly(response);
   }
 
-  /** Releases the connection when the body was read to its end, otherwise drops it. */
+  /**
+   * Releases the connection when the body is at its end, otherwise drops it. A caller that read
+   * every promised byte has not seen the end yet: one read, which returns at once at the end of a
+   * {@code Content-Length} body, tells; a body with more in it is dropped, not drained.
+   */
   @Override
   public void close() {
+    if (!endOfBody && abandonedBecause == null && !done) {
+      try {
+        content.read();
+      } catch (IOException broken) {
+        // dropped below
+      }
+    }
     if (endOfBody) {
       finish();
       closeQuietly(response);
