@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** {@code writeNew} against S3Proxy, a real S3 server: of concurrent creators exactly one wins. */
 class S3ConditionalWriteProxyTest {
+  private static final int FIVE_MIB = 5 * 1024 * 1024;
   private static LocalS3Server server;
   private static S3Tier tier;
 
@@ -65,6 +66,56 @@ class S3ConditionalWriteProxyTest {
                       put.toBuilder().ifNoneMatch("*").build(),
                       RequestBody.fromBytes(new byte[2])));
       assertEquals(412, refused.statusCode());
+    }
+  }
+
+  @Test
+  void s3ProxyHonoursIfNoneMatchOnCompleteMultipartUpload() {
+    try (S3Client sdk = server.sdkClient()) {
+      sdk.putObject(
+          PutObjectRequest.builder().bucket("cond").key("mp-probe").build(),
+          RequestBody.fromBytes(new byte[1]));
+      String upload = sdk.createMultipartUpload(b -> b.bucket("cond").key("mp-probe")).uploadId();
+      String etag =
+          sdk.uploadPart(
+                  b -> b.bucket("cond").key("mp-probe").uploadId(upload).partNumber(1),
+                  RequestBody.fromBytes(new byte[2]))
+              .eTag();
+      S3Exception refused =
+          assertThrows(
+              S3Exception.class,
+              () ->
+                  sdk.completeMultipartUpload(
+                      b ->
+                          b.bucket("cond")
+                              .key("mp-probe")
+                              .uploadId(upload)
+                              .ifNoneMatch("*")
+                              .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag)))));
+      assertEquals(412, refused.statusCode());
+      assertEquals(
+          1, sdk.headObject(b -> b.bucket("cond").key("mp-probe")).contentLength().intValue());
+    }
+  }
+
+  @Test
+  void secondMultipartCreatorOfAKeyGetsObjectExists() throws Exception {
+    try (S3Tier small =
+        server
+            .tier("proxy", "cond")
+            .minimumPartSize(1)
+            .partSize(FIVE_MIB)
+            .multipartThreshold(FIVE_MIB)
+            .build()) {
+      byte[] first = new byte[FIVE_MIB + 100];
+      Locator at = small.writeNew("mp", new ByteArrayInputStream(first), first.length);
+
+      assertThrows(
+          ObjectExistsException.class,
+          () ->
+              small.writeNew("mp", new ByteArrayInputStream(new byte[FIVE_MIB + 7]), FIVE_MIB + 7));
+
+      assertEquals(first.length, small.stat(at).orElseThrow().size());
     }
   }
 
