@@ -28,11 +28,12 @@ final class S3Response implements Closeable {
   private final long stallNanos;
   private final long deadlineNanos;
   private final InputStream content;
+  private volatile boolean reading;
   private volatile long readingSince;
   private volatile String abandonedBecause;
   private volatile boolean done;
   private ScheduledFuture<?> watchdog;
-  private boolean endOfBody;
+  private volatile boolean endOfBody;
 
   /** A response watched from now on, until {@code deadlineNanos} ({@link System#nanoTime}). */
   S3Response(
@@ -130,13 +131,14 @@ final class S3Response implements Closeable {
 
   private void check() {
     long now = System.nanoTime();
+    boolean waiting = reading;
     long since = readingSince;
     if (now - deadlineNanos >= 0) {
       abandon("did not finish within its read deadline");
-    } else if (since != 0 && now - since >= stallNanos) {
+    } else if (waiting && now - since >= stallNanos) {
       abandon("received no bytes for " + TimeUnit.NANOSECONDS.toMillis(stallNanos) + " ms");
     } else {
-      long stallAt = since != 0 ? since + stallNanos : now + stallNanos;
+      long stallAt = waiting ? since + stallNanos : now + stallNanos;
       schedule(Math.min(stallAt, deadlineNanos) - now);
     }
   }
@@ -179,7 +181,8 @@ final class S3Response implements Closeable {
       if (abandonedBecause != null) {
         throw failure(new IOException("abandoned"));
       }
-      readingSince = Math.max(1, System.nanoTime());
+      readingSince = System.nanoTime();
+      reading = true;
       try {
         int n = in.read(buffer, offset, length);
         if (n == -1) {
@@ -189,7 +192,7 @@ final class S3Response implements Closeable {
       } catch (IOException e) {
         throw failure(e);
       } finally {
-        readingSince = 0;
+        reading = false;
       }
     }
 
