@@ -1,5 +1,6 @@
 package io.btfshybrid.s3;
 
+import com.google.common.base.Splitter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ final class RawHttpServer implements AutoCloseable {
       InputStream in = socket.getInputStream();
       String head = readHead(in);
       long contentLength = 0;
-      for (String line : head.split("\r\n")) {
+      for (String line : Splitter.on("\r\n").split(head)) {
         if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
           contentLength = Long.parseLong(line.substring(15).strip());
         }

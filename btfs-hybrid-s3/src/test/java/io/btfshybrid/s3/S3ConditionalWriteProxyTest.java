@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -91,7 +92,13 @@ class S3ConditionalWriteProxyTest {
                               .key("mp-probe")
                               .uploadId(upload)
                               .ifNoneMatch("*")
-                              .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag)))));
+                              .multipartUpload(
+                                  m ->
+                                      m.parts(
+                                          CompletedPart.builder()
+                                              .partNumber(1)
+                                              .eTag(etag)
+                                              .build()))));
       assertEquals(412, refused.statusCode());
       assertEquals(
           1, sdk.headObject(b -> b.bucket("cond").key("mp-probe")).contentLength().intValue());
