@@ -25,8 +25,8 @@ final class CredentialsChain {
     this.userHome = userHome;
   }
 
-  /** The first credentials found, or an error saying where we looked. */
-  S3Credentials resolve() throws IOException {
+  /** The first credentials found, or an error naming the tier and saying where we looked. */
+  S3Credentials resolve(String tierId) throws IOException {
     Optional<S3Credentials> fromEnvironment = fromEnvironment();
     if (fromEnvironment.isPresent()) {
       return fromEnvironment.get();
@@ -36,8 +36,10 @@ final class CredentialsChain {
     return fromProfile(file, profile)
         .orElseThrow(
             () ->
-                new IllegalStateException(
-                    "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add"
+                new S3CredentialsException(
+                    "S3 tier '"
+                        + tierId
+                        + "' has no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add"
                         + " a ["
                         + profile
                         + "] section with aws_access_key_id and aws_secret_access_key to "
@@ -98,6 +100,11 @@ final class CredentialsChain {
       }
     }
     return values;
+  }
+
+  @Override
+  public String toString() {
+    return "CredentialsChain[environment, " + credentialsFile() + "]";
   }
 
   private static Optional<String> nonBlank(String value) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +48,13 @@ final class MultipartUploader {
     return Math.max(partSize, needed);
   }
 
-  void upload(String key, InputStream bytes, long size) throws IOException {
+  /**
+   * Uploads {@code size} bytes of {@code bytes} as {@code key} and returns the new object's ETag
+   * when S3 names it; with {@code createOnly} the completion carries {@code If-None-Match: *}, so
+   * that S3 refuses it (412) when the key exists.
+   */
+  Optional<String> upload(String key, InputStream bytes, long size, boolean createOnly)
+      throws IOException {
     long effectivePartSize = partSizeFor(size);
     if (effectivePartSize > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
@@ -88,7 +93,7 @@ final class MultipartUploader {
       for (Future<String> part : parts) {
         etags.add(await(part, key));
       }
-      complete(key, uploadId, etags);
+      return complete(key, uploadId, etags, createOnly);
     } catch (IOException | RuntimeException | Error failure) {
       parts.forEach(part -> part.cancel(true));
       abort(key, uploadId, failure);
@@ -100,7 +105,7 @@ final class MultipartUploader {
     return http.call(
         S3Request.of("POST", key).withQuery("uploads", ""),
         response -> {
-          Element root = S3Xml.parse(S3Http.readBody(response.entity(), MAX_XML_BYTES));
+          Element root = S3Xml.parse(response.readBounded(MAX_XML_BYTES));
           return S3Xml.childText(root, "UploadId")
               .filter(id -> !id.isBlank())
               .orElseThrow(
@@ -132,7 +137,9 @@ final class MultipartUploader {
                                 + "'")));
   }
 
-  private void complete(String key, String uploadId, List<String> etags) throws IOException {
+  /** Completes the upload; the ETag of the new object, when the answer names it. */
+  private Optional<String> complete(
+      String key, String uploadId, List<String> etags, boolean createOnly) throws IOException {
     StringBuilder xml = new StringBuilder("<CompleteMultipartUpload>");
     for (int i = 0; i < etags.size(); i++) {
       xml.append("<Part><PartNumber>")
@@ -147,23 +154,31 @@ final class MultipartUploader {
         S3Request.of("POST", key)
             .withQuery("uploadId", uploadId)
             .withBody(body, 0, body.length, true);
-    http.call(
-        request,
+    S3Request completion = createOnly ? request.withHeader("If-None-Match", "*") : request;
+    return http.call(
+        completion,
         response -> {
           // S3 may answer 200 and still report an error in the body.
-          byte[] answer = S3Http.readBody(response.entity(), MAX_XML_BYTES);
+          byte[] answer = response.readBounded(MAX_XML_BYTES);
           if (S3ErrorParser.parse(answer).isPresent()) {
-            throw S3ErrorParser.toException(
+            throw http.error(
                 "POST",
                 http.addressing().describe(key),
                 response.status(),
                 answer,
                 response.header("x-amz-request-id"),
-                Optional.empty(),
-                Instant.now());
+                Optional.empty());
           }
-          return null;
+          return etagOf(answer);
         });
+  }
+
+  private static Optional<String> etagOf(byte[] completeAnswer) {
+    try {
+      return S3Xml.childText(S3Xml.parse(completeAnswer), "ETag");
+    } catch (IOException notXml) {
+      return Optional.empty(); // the upload completed; its answer only lacks the ETag
+    }
   }
 
   private void abort(String key, String uploadId, Throwable cause) {

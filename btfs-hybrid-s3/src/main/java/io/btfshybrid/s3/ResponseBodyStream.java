@@ -11,7 +11,7 @@ import java.io.InputStream;
  * draining the rest.
  */
 final class ResponseBodyStream extends InputStream {
-  private final S3Http.OpenResponse response;
+  private final S3Response response;
   private final InputStream content;
   private final long expected;
   private final String target;
@@ -29,7 +29,7 @@ final class ResponseBodyStream extends InputStream {
    *     so closing must drop the connection even after the last wanted byte
    */
   ResponseBodyStream(
-      S3Http.OpenResponse response,
+      S3Response response,
       InputStream content,
       long expected,
       String target,
@@ -66,6 +66,8 @@ final class ResponseBodyStream extends InputStream {
     int n;
     try {
       n = content.read(buffer, offset, wanted);
+    } catch (S3ReadTimeoutException abandoned) {
+      throw abandoned;
     } catch (IOException broken) {
       throw new HybridStorageException(
           "S3 read of "

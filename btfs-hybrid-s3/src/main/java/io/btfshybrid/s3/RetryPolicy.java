@@ -23,7 +23,9 @@ import org.apache.hc.core5.http.NoHttpResponseException;
  * When to try an S3 call again and how long to wait: exponential backoff with full jitter (a
  * uniform wait between zero and {@code base * 2^(attempt-1)}, capped), never shorter than what a
  * {@code Retry-After} header asked for. Throttling, 5xx and broken connections are retried; 4xx
- * answers (bad request, access denied, not found) are not, except {@code RequestTimeout}.
+ * answers (bad request, access denied, not found) are not, except {@code RequestTimeout} and a
+ * conditional write's {@code 409 ConditionalRequestConflict}. An abandoned read (stalled or past
+ * its deadline) is not retried: the caller moves on to another source.
  */
 final class RetryPolicy {
   private static final Set<Integer> RETRYABLE_STATUS = ImmutableSet.of(429, 500, 502, 503, 504);
@@ -62,11 +64,13 @@ final class RetryPolicy {
 
   /** Whether a failed call is worth repeating; says nothing about the attempt budget. */
   boolean isRetryable(IOException failure) {
-    if (failure instanceof S3AccessDeniedException) {
+    if (failure instanceof S3AccessDeniedException || failure instanceof S3ReadTimeoutException) {
       return false;
     }
     if (failure instanceof S3ServiceException service) {
       return RETRYABLE_STATUS.contains(service.statusCode())
+          || (service.statusCode() == 409
+              && service.errorCode().filter("ConditionalRequestConflict"::equals).isPresent())
           || service.errorCode().filter(RETRYABLE_CODES::contains).isPresent();
     }
     for (Throwable cause : Throwables.getCausalChain(failure)) {

@@ -20,6 +20,10 @@ record S3Credentials(String accessKeyId, String secretAccessKey, Optional<String
 
   @Override
   public String toString() {
-    return "S3Credentials[" + accessKeyId + ", secret hidden]";
+    return "S3Credentials["
+        + accessKeyId
+        + ", secret hidden"
+        + (sessionToken.isPresent() ? ", session token hidden" : "")
+        + "]";
   }
 }

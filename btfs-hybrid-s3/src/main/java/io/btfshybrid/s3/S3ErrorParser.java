@@ -45,11 +45,12 @@ final class S3ErrorParser {
 
   /**
    * The exception for a failed call: {@link S3AccessDeniedException} for 403, else {@link
-   * S3ServiceException}.
+   * S3ServiceException}; {@code tierId} (may be null) is named at the end.
    */
   static S3ServiceException toException(
       String method,
       String target,
+      String tierId,
       int status,
       byte[] body,
       Optional<String> requestIdHeader,
@@ -73,6 +74,9 @@ final class S3ErrorParser {
     }
     if (requestId != null) {
       message.append(" (request id ").append(requestId).append(')');
+    }
+    if (tierId != null) {
+      message.append(" (tier '").append(tierId).append("')");
     }
     Duration retryAfter =
         retryAfterHeader.flatMap(value -> parseRetryAfter(value, now)).orElse(null);

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -24,7 +25,6 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -50,13 +50,22 @@ final class S3Http implements Closeable {
 
   /** Reads a successful answer while the attempt is still running (so its failures retry). */
   interface ResponseReader<T> {
-    T read(OpenResponse response) throws IOException;
+    T read(S3Response response) throws IOException;
   }
 
-  /** Connection and time limits of the client. */
+  /**
+   * Connection and time limits of the client: {@code stallTimeout} and {@code readTimeout} watch
+   * the body of a read after its headers arrived.
+   */
   record Limits(
-      Duration connectTimeout, Duration socketTimeout, Duration callTimeout, int maxConnections) {}
+      Duration connectTimeout,
+      Duration socketTimeout,
+      Duration callTimeout,
+      Duration stallTimeout,
+      Duration readTimeout,
+      int maxConnections) {}
 
+  private final String tierId;
   private final S3Addressing addressing;
   private final SigV4Signer signer;
   private final RetryPolicy retryPolicy;
@@ -67,12 +76,14 @@ final class S3Http implements Closeable {
   private final ScheduledThreadPoolExecutor deadlines;
 
   S3Http(
+      String tierId,
       S3Addressing addressing,
       SigV4Signer signer,
       RetryPolicy retryPolicy,
       Limits limits,
       Sleeper sleeper,
       Clock clock) {
+    this.tierId = tierId;
     this.addressing = addressing;
     this.signer = signer;
     this.retryPolicy = retryPolicy;
@@ -90,6 +101,15 @@ final class S3Http implements Closeable {
     return addressing;
   }
 
+  /** {@code s3://bucket/key (tier 'id')}: how new messages name an object and its tier. */
+  String describe(String key) {
+    return addressing.describe(key) + " (tier '" + tierId + "')";
+  }
+
+  String tierId() {
+    return tierId;
+  }
+
   /** Runs {@code request} with retries; {@code reader} consumes the 2xx answer. */
   <T> T call(S3Request request, ResponseReader<T> reader) throws IOException {
     return call(() -> request, reader);
@@ -102,8 +122,8 @@ final class S3Http implements Closeable {
   <T> T call(Supplier<S3Request> requests, ResponseReader<T> reader) throws IOException {
     return withRetries(
         requests,
-        (http, response) -> {
-          OpenResponse open = new OpenResponse(http, response);
+        (http, response, target, readDeadline) -> {
+          S3Response open = watched(http, response, target, readDeadline);
           T result;
           try {
             result = reader.read(open);
@@ -118,18 +138,33 @@ final class S3Http implements Closeable {
   }
 
   /** Runs {@code request} with retries until a 2xx answer arrives, and hands it over open. */
-  OpenResponse open(S3Request request) throws IOException {
-    return withRetries(() -> request, OpenResponse::new, false);
+  S3Response open(S3Request request) throws IOException {
+    return withRetries(() -> request, this::watched, false);
+  }
+
+  private S3Response watched(
+      HttpUriRequestBase http, ClassicHttpResponse response, String target, long readDeadline)
+      throws IOException {
+    return new S3Response(
+        http,
+        response,
+        target + " (tier '" + tierId + "')",
+        deadlines,
+        limits.stallTimeout().toNanos(),
+        readDeadline);
   }
 
   private interface Attempt<T> {
-    T run(HttpUriRequestBase http, ClassicHttpResponse response) throws IOException;
+    T run(HttpUriRequestBase http, ClassicHttpResponse response, String target, long readDeadline)
+        throws IOException;
   }
 
   private <T> T withRetries(
       Supplier<S3Request> requests, Attempt<T> attempt, boolean deadlineCoversBody)
       throws IOException {
-    long deadline = System.nanoTime() + limits.callTimeout().toNanos();
+    long started = System.nanoTime();
+    long deadline = started + limits.callTimeout().toNanos();
+    long readDeadline = started + limits.readTimeout().toNanos();
     S3Request request = null;
     String payloadHash = null;
     for (int attemptNumber = 1; ; attemptNumber++) {
@@ -140,7 +175,8 @@ final class S3Http implements Closeable {
       }
       String target = addressing.describe(request.key());
       try {
-        return attemptOnce(request, payloadHash, target, deadline, attempt, deadlineCoversBody);
+        return attemptOnce(
+            request, payloadHash, target, deadline, readDeadline, attempt, deadlineCoversBody);
       } catch (IOException failure) {
         long now = System.nanoTime();
         if (now - deadline >= 0) {
@@ -191,6 +227,7 @@ final class S3Http implements Closeable {
       String payloadHash,
       String target,
       long deadline,
+      long readDeadline,
       Attempt<T> attempt,
       boolean deadlineCoversBody)
       throws IOException {
@@ -203,19 +240,12 @@ final class S3Http implements Closeable {
       response = client.executeOpen(addressing.host(), http, null);
       int status = response.getCode();
       if (status >= 300) {
-        throw S3ErrorParser.toException(
-            request.method(),
-            target,
-            status,
-            readErrorBody(response.getEntity()),
-            header(response, "x-amz-request-id"),
-            header(response, "Retry-After"),
-            clock.instant());
+        throw error(request.method(), target, status, readErrorBody(response), response);
       }
       if (!deadlineCoversBody) {
         timer.cancel(false);
       }
-      T result = attempt.run(http, response);
+      T result = attempt.run(http, response, target, readDeadline);
       handedOver = true;
       return result;
     } finally {
@@ -271,24 +301,60 @@ final class S3Http implements Closeable {
         failure);
   }
 
-  static Optional<String> header(ClassicHttpResponse response, String name) {
-    Header header = response.getFirstHeader(name);
-    return header == null ? Optional.empty() : Optional.of(header.getValue());
+  private static Optional<String> header(ClassicHttpResponse response, String name) {
+    return S3Response.header(response, name);
   }
 
-  /** Reads a whole (small) answer body: XML documents and part bodies. */
-  static byte[] readBody(HttpEntity entity, long maxBytes) throws IOException {
+  /**
+   * The exception for an error answer whose (bounded) body is {@code body}; secrets the server
+   * echoed back are redacted before anything is quoted.
+   */
+  S3ServiceException error(
+      String method,
+      String target,
+      int status,
+      byte[] body,
+      Optional<String> requestId,
+      Optional<String> retryAfter) {
+    return S3ErrorParser.toException(
+        method,
+        target,
+        tierId,
+        status,
+        signer.redact(body),
+        requestId,
+        retryAfter,
+        clock.instant());
+  }
+
+  private S3ServiceException error(
+      String method, String target, int status, byte[] body, ClassicHttpResponse response) {
+    return error(
+        method,
+        target,
+        status,
+        body,
+        header(response, "x-amz-request-id"),
+        header(response, "Retry-After"));
+  }
+
+  /**
+   * Up to {@code maxBytes + 1} bytes of {@code in}, so that the caller can tell a body over the
+   * bound; never reads further and never closes (closing would drain the rest).
+   */
+  static byte[] readAtMost(InputStream in, long maxBytes) throws IOException {
+    return ByteStreams.toByteArray(ByteStreams.limit(in, maxBytes + 1));
+  }
+
+  /** The start of an error body (at most 64 KiB), or nothing when it cannot be read. */
+  private static byte[] readErrorBody(ClassicHttpResponse response) {
+    HttpEntity entity = response.getEntity();
     if (entity == null) {
       return new byte[0];
     }
-    try (InputStream in = entity.getContent()) {
-      return ByteStreams.toByteArray(ByteStreams.limit(in, maxBytes));
-    }
-  }
-
-  private static byte[] readErrorBody(HttpEntity entity) {
     try {
-      return readBody(entity, MAX_ERROR_BODY);
+      byte[] body = readAtMost(entity.getContent(), MAX_ERROR_BODY);
+      return body.length > MAX_ERROR_BODY ? Arrays.copyOf(body, MAX_ERROR_BODY) : body;
     } catch (IOException unreadable) {
       return new byte[0];
     }
@@ -338,44 +404,5 @@ final class S3Http implements Closeable {
   public void close() {
     deadlines.shutdownNow();
     client.close(CloseMode.GRACEFUL);
-  }
-
-  /** A 2xx answer whose body has not been read yet; closing it before the end aborts it. */
-  static final class OpenResponse implements Closeable {
-    private final HttpUriRequestBase request;
-    private final ClassicHttpResponse response;
-
-    OpenResponse(HttpUriRequestBase request, ClassicHttpResponse response) {
-      this.request = request;
-      this.response = response;
-    }
-
-    int status() {
-      return response.getCode();
-    }
-
-    Optional<String> header(String name) {
-      return S3Http.header(response, name);
-    }
-
-    HttpEntity entity() {
-      return response.getEntity();
-    }
-
-    InputStream content() throws IOException {
-      HttpEntity entity = response.getEntity();
-      return entity == null ? InputStream.nullInputStream() : entity.getContent();
-    }
-
-    /** Drops the connection without reading the rest of the body. */
-    void abort() {
-      request.cancel();
-      closeQuietly(response);
-    }
-
-    @Override
-    public void close() {
-      closeQuietly(response);
-    }
   }
 }

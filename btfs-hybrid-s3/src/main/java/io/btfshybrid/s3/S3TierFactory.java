@@ -1,20 +1,36 @@
 package io.btfshybrid.s3;
 
+import com.google.common.collect.ImmutableMap;
+import io.btfshybrid.api.Durations;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.StorageTierFactory;
 import io.btfshybrid.api.TierSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Builds {@link S3Tier}s from configuration ({@code type: s3}): settings {@code bucket} (required),
- * {@code endpoint}, {@code region}, {@code prefix}, {@code pathStyle}, and optionally {@code
- * accessKeyId} with {@code secretAccessKey} (else the AWS variables or profile).
+ * {@code endpoint}, {@code region}, {@code prefix}, {@code pathStyle}, optionally {@code
+ * accessKeyId} with {@code secretAccessKey} (else the AWS variables or profile), and the durations
+ * {@code connectTimeout}, {@code socketTimeout}, {@code callTimeout}, {@code stallTimeout} and
+ * {@code readTimeout} in the one grammar of {@link Durations} ({@code 1500ms}, {@code 30s}, {@code
+ * PT1M}).
  */
 public final class S3TierFactory implements StorageTierFactory {
+  private static final Map<String, BiConsumer<S3Tier.Builder, Duration>> DURATIONS =
+      ImmutableMap.of(
+          "connectTimeout", S3Tier.Builder::connectTimeout,
+          "socketTimeout", S3Tier.Builder::socketTimeout,
+          "callTimeout", S3Tier.Builder::callTimeout,
+          "stallTimeout", S3Tier.Builder::stallTimeout,
+          "readTimeout", S3Tier.Builder::readTimeout);
+
   @Override
   public String type() {
     return "s3";
@@ -53,6 +69,12 @@ public final class S3TierFactory implements StorageTierFactory {
               + "' (type s3) needs both 'accessKeyId' and 'secretAccessKey', or neither"
               + " (to use the AWS environment variables or profile)");
     }
+    for (Map.Entry<String, BiConsumer<S3Tier.Builder, Duration>> setting : DURATIONS.entrySet()) {
+      String value = spec.settings().get(setting.getKey());
+      if (value != null) {
+        setting.getValue().accept(builder, parseDuration(spec, setting.getKey(), value));
+      }
+    }
     if (accessKeyId != null) {
       builder.credentials(accessKeyId, secretAccessKey);
       String sessionToken = spec.settings().get("sessionToken");
@@ -61,6 +83,19 @@ public final class S3TierFactory implements StorageTierFactory {
       }
     }
     return builder.build();
+  }
+
+  private static Duration parseDuration(TierSpec spec, String name, String value) {
+    try {
+      Duration duration = Durations.parse(value);
+      if (duration.isZero()) {
+        throw new IllegalArgumentException("duration '" + value + "' is zero");
+      }
+      return duration;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "tier '" + spec.id() + "' (type s3): setting '" + name + "': " + e.getMessage(), e);
+    }
   }
 
   private static boolean parseBoolean(TierSpec spec, String name, boolean fallback) {

@@ -108,6 +108,33 @@ final class SigV4Signer {
         + payloadHash;
   }
 
+  /**
+   * {@code text} with the secret key and the session token replaced by {@code [redacted]}: error
+   * bodies are quoted in messages, and a server may echo what it was sent.
+   */
+  byte[] redact(byte[] text) {
+    if (text == null || text.length == 0) {
+      return text;
+    }
+    String original = new String(text, StandardCharsets.UTF_8);
+    String redacted = redact(original);
+    return redacted.equals(original) ? text : utf8(redacted);
+  }
+
+  /** {@code text} with the secret key and the session token replaced by {@code [redacted]}. */
+  String redact(String text) {
+    String redacted = text.replace(credentials.secretAccessKey(), "[redacted]");
+    if (credentials.sessionToken().isPresent()) {
+      redacted = redacted.replace(credentials.sessionToken().get(), "[redacted]");
+    }
+    return redacted;
+  }
+
+  @Override
+  public String toString() {
+    return "SigV4Signer[" + credentials + ", " + region + "]";
+  }
+
   static String sha256Hex(byte[] bytes) {
     return Hashing.sha256().hashBytes(bytes).toString();
   }

@@ -19,7 +19,7 @@ class CredentialsChainTest {
   private final Map<String, String> env = new HashMap<>();
 
   private S3Credentials resolve() throws IOException {
-    return new CredentialsChain(env::get, home).resolve();
+    return new CredentialsChain(env::get, home).resolve("t");
   }
 
   private void writeProfiles(String content) throws IOException {
@@ -67,8 +67,9 @@ class CredentialsChainTest {
   @Test
   void nothingFoundNamesTheProfileAndTheFile() {
     env.put("AWS_PROFILE", "missing");
-    IllegalStateException e = assertThrows(IllegalStateException.class, this::resolve);
+    S3CredentialsException e = assertThrows(S3CredentialsException.class, this::resolve);
 
+    assertTrue(e.getMessage().startsWith("S3 tier 't' has no credentials"), e.getMessage());
     assertTrue(e.getMessage().contains("[missing]"), e.getMessage());
     assertTrue(
         e.getMessage().contains(home.resolve(".aws/credentials").toString()), e.getMessage());
@@ -83,7 +84,7 @@ class CredentialsChainTest {
     }
     Path empty = home.resolve("nobody");
     assertThrows(
-        IllegalStateException.class,
+        S3CredentialsException.class,
         () ->
             S3Tier.builder()
                 .id("t")

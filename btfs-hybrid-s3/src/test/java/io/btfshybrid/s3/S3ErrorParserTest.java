@@ -17,6 +17,7 @@ class S3ErrorParserTest {
     return S3ErrorParser.toException(
         "GET",
         "s3://bkt/k",
+        null,
         status,
         body == null ? null : body.getBytes(StandardCharsets.UTF_8),
         Optional.of("HEADER-ID"),

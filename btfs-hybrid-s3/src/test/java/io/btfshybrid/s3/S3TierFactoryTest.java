@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.StorageTierFactory;
 import io.btfshybrid.api.TierKind;
@@ -12,6 +14,7 @@ import io.btfshybrid.api.TierSpec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -115,5 +118,61 @@ class S3TierFactoryTest {
         "bucket must be 3-255 characters of letters, digits, '.', '_' or '-', was 'a/b'",
         assertThrows(IllegalArgumentException.class, () -> S3Tier.builder().bucket("a/b"))
             .getMessage());
+  }
+
+  @Test
+  void durationsUseTheOneGrammarAndBadOnesAreNamed() throws IOException {
+    Map<String, String> good =
+        Map.of(
+            "bucket", "bkt",
+            "accessKeyId", "k",
+            "secretAccessKey", "s",
+            "readTimeout", "1500ms",
+            "stallTimeout", "PT1M",
+            "callTimeout", "1d",
+            "connectTimeout", "45s",
+            "socketTimeout", "2m");
+    try (StorageTier tier = new S3TierFactory().create(spec(good))) {
+      assertEquals("cloud", tier.id());
+    }
+
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new S3TierFactory()
+                    .create(
+                        spec(
+                            Map.of(
+                                "bucket", "bkt",
+                                "accessKeyId", "k",
+                                "secretAccessKey", "s",
+                                "stallTimeout", "soon"))));
+    assertTrue(
+        bad.getMessage()
+            .startsWith("tier 'cloud' (type s3): setting 'stallTimeout': duration 'soon'"),
+        bad.getMessage());
+  }
+
+  @Test
+  void locatorsOfOtherTiersOrBucketsAreObjectsThisTierDoesNotHold() throws IOException {
+    try (S3Tier tier = S3Tier.builder().id("t").bucket("bkt").credentials("k", "s").build()) {
+      Locator otherTier = new Locator("other", URI.create("s3://bkt/k"));
+      Locator otherBucket = new Locator("t", URI.create("s3://elsewhere/k"));
+
+      ObjectNotFoundException foreign =
+          assertThrows(ObjectNotFoundException.class, () -> tier.read(otherTier, 0, -1));
+      assertTrue(foreign.getMessage().contains("not tier 't'"), foreign.getMessage());
+      assertThrows(ObjectNotFoundException.class, () -> tier.read(otherBucket, 0, 10));
+      assertEquals(Optional.empty(), tier.stat(otherTier));
+      tier.delete(otherBucket); // a no-op, like removing any missing object
+    }
+  }
+
+  @Test
+  void tierIdsFollowTheSharedRule() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> S3Tier.builder().id("a b"));
+    assertTrue(e.getMessage().startsWith("tier id 'a b' is invalid"), e.getMessage());
   }
 }

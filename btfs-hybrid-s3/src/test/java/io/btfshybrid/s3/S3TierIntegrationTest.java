@@ -215,8 +215,11 @@ class S3TierIntegrationTest {
             .prefix("releases")
             .credentials(LocalS3Server.ACCESS_KEY, "not-the-secret")
             .build()) {
+      // the same object through the other tier's own locator (a foreign locator is not found)
+      Locator guarded = wrong.locate("blobs/guarded").orElseThrow();
+      assertEquals(where.uri(), guarded.uri());
       S3AccessDeniedException read =
-          assertThrows(S3AccessDeniedException.class, () -> wrong.read(where, 0, -1));
+          assertThrows(S3AccessDeniedException.class, () -> wrong.read(guarded, 0, -1));
       assertEquals(403, read.statusCode());
       assertTrue(read.getMessage().startsWith("access denied"), read.getMessage());
       assertTrue(read.getMessage().contains("s3://data/releases/blobs/guarded"), read.getMessage());
@@ -225,7 +228,7 @@ class S3TierIntegrationTest {
       assertThrows(
           S3AccessDeniedException.class,
           () -> wrong.write("blobs/intruder", new ByteArrayInputStream(new byte[3]), 3));
-      assertThrows(S3AccessDeniedException.class, () -> wrong.stat(where));
+      assertThrows(S3AccessDeniedException.class, () -> wrong.stat(guarded));
     }
   }
 
