@@ -83,12 +83,30 @@ class BtfsTierConfigurationTest {
   }
 
   @Test
-  void durationsInGoIsoOrSeconds() {
-    TierSpec s = spec(Map.of());
-    assertEquals(Duration.ofSeconds(30), BtfsTierFactory.duration(s, "timeout", "30s"));
-    assertEquals(Duration.ofMillis(1500), BtfsTierFactory.duration(s, "timeout", "1500ms"));
-    assertEquals(Duration.ofMinutes(2), BtfsTierFactory.duration(s, "timeout", "PT2M"));
-    assertEquals(Duration.ofSeconds(7), BtfsTierFactory.duration(s, "timeout", "7"));
+  void durationsInTheOneGrammarOfTheProject() throws Exception {
+    for (String accepted : new String[] {"30s", "1500ms", "PT2M", "1d", "12h"}) {
+      try (StorageTier tier =
+          new BtfsTierFactory()
+              .create(
+                  spec(
+                      Map.of(
+                          "api", "http://127.0.0.1:5001",
+                          "timeout", accepted,
+                          "stallTimeout", accepted)))) {
+        assertEquals("btfs", tier.id(), accepted);
+      }
+    }
+    // bare numbers were BTFS-only; the project's grammar (Durations) wants a unit
+    for (String refused : new String[] {"7", "soon", "-5s"}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  new BtfsTierFactory()
+                      .create(spec(Map.of("api", "http://h:1", "stallTimeout", refused))));
+      assertTrue(e.getMessage().contains("'" + refused + "'"), e.getMessage());
+      assertTrue(e.getMessage().contains("stallTimeout"), e.getMessage());
+    }
     assertEquals("30s", GoDuration.format(Duration.ofSeconds(30)));
     assertEquals("1500ms", GoDuration.format(Duration.ofMillis(1500)));
   }
