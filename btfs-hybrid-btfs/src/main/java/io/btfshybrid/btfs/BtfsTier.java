@@ -51,19 +51,19 @@ public final class BtfsTier implements StorageTier {
     return new Builder();
   }
 
-  /** {@inheritDoc} */
+  /** The tier's id, unique within a client. */
   @Override
   public String id() {
     return node.id();
   }
 
-  /** {@inheritDoc} Always {@link TierKind#BTFS}. */
+  /** Always {@link TierKind#BTFS}. */
   @Override
   public TierKind kind() {
     return TierKind.BTFS;
   }
 
-  /** {@inheritDoc} */
+  /** The region the node lives in, if one was set. */
   @Override
   public Optional<String> region() {
     return region;
@@ -209,6 +209,7 @@ public final class BtfsTier implements StorageTier {
     node.close();
   }
 
+  /** {@code BtfsTier[<id>]}. */
   @Override
   public String toString() {
     return "BtfsTier[" + node.id() + "]";
