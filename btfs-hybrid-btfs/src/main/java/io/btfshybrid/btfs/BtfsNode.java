@@ -7,76 +7,52 @@ import java.time.Duration;
 /**
  * What every operation of one {@link BtfsTier} shares: its id, settings and the connection to its
  * node; hands out {@link NodeCall}s and locators.
+ *
+ * @param id the tier's id
+ * @param rpc the connection to the node
+ * @param gatewayUrl the gateway reads fall back to, or null
+ * @param pathNamespace {@code btfs} or {@code ipfs}: the first segment of content paths
+ * @param requestTimeout how long the node may look for content (its {@code timeout} argument)
+ * @param readTimeout how long the client waits for an answer: the request timeout and a margin
+ * @param writeTimeout how long add's answer may take after the upload
+ * @param profile how writes build their DAG
+ * @param trustless whether reads verify every block
  */
-final class BtfsNode implements AutoCloseable {
-  private final String id;
-  private final BtfsRpc rpc;
-  private final URI gatewayUrl;
-  private final String pathNamespace;
-  private final Duration requestTimeout;
-  private final Duration readTimeout;
-  private final Duration writeTimeout;
-  private final CidProfile profile;
-  private final boolean trustless;
+record BtfsNode(
+    String id,
+    BtfsRpc rpc,
+    URI gatewayUrl,
+    String pathNamespace,
+    Duration requestTimeout,
+    Duration readTimeout,
+    Duration writeTimeout,
+    CidProfile profile,
+    boolean trustless)
+    implements AutoCloseable {
 
-  BtfsNode(BtfsTier.Builder b) {
-    this.id = b.id;
-    this.gatewayUrl = b.gatewayUrl;
-    this.pathNamespace =
+  /** The shared state of a tier built by {@code b}. */
+  static BtfsNode of(BtfsTier.Builder b) {
+    String namespace =
         b.pathNamespace != null
             ? b.pathNamespace
             : b.apiPrefix.startsWith("/api/v0") ? "ipfs" : "btfs";
-    this.requestTimeout = b.requestTimeout;
     Duration margin = b.requestTimeout.dividedBy(2);
-    this.readTimeout =
+    Duration readTimeout =
         b.requestTimeout.plus(
             margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin);
-    this.writeTimeout = b.writeTimeout;
-    this.profile = b.profile;
-    this.trustless = b.trustless;
     Duration stall = b.stallTimeout != null ? b.stallTimeout : readTimeout;
-    this.rpc = new BtfsRpc(id, b.apiUrl, b.apiPrefix, b.connectTimeout, stall, b.maxConnections);
-  }
-
-  String id() {
-    return id;
-  }
-
-  BtfsRpc rpc() {
-    return rpc;
-  }
-
-  /** The gateway reads fall back to, or null. */
-  URI gatewayUrl() {
-    return gatewayUrl;
-  }
-
-  /** {@code btfs} or {@code ipfs}: the first segment of content paths. */
-  String pathNamespace() {
-    return pathNamespace;
-  }
-
-  /** How long the node may look for content (its {@code timeout} argument). */
-  Duration requestTimeout() {
-    return requestTimeout;
-  }
-
-  /** How long the client waits for an answer: the request timeout and a margin. */
-  Duration readTimeout() {
-    return readTimeout;
-  }
-
-  /** How long add's answer may take after the upload. */
-  Duration writeTimeout() {
-    return writeTimeout;
-  }
-
-  CidProfile profile() {
-    return profile;
-  }
-
-  boolean trustless() {
-    return trustless;
+    BtfsRpc rpc =
+        new BtfsRpc(b.id, b.apiUrl, b.apiPrefix, b.connectTimeout, stall, b.maxConnections);
+    return new BtfsNode(
+        b.id,
+        rpc,
+        b.gatewayUrl,
+        namespace,
+        b.requestTimeout,
+        readTimeout,
+        b.writeTimeout,
+        b.profile,
+        b.trustless);
   }
 
   /** A new call of {@code command}. */

@@ -10,7 +10,6 @@ import java.time.Duration;
 public class BtfsStalledException extends HybridStorageException {
   private static final long serialVersionUID = 1L;
   private final String tierId;
-  private final String subject;
 
   /** A stall of {@code subject} (e.g. {@code cat of btfs:btfs://<cid>}) on tier {@code tierId}. */
   public BtfsStalledException(String tierId, String subject, long bytes, Duration stallTimeout) {
@@ -23,16 +22,10 @@ public class BtfsStalledException extends HybridStorageException {
             + " bytes: no progress for "
             + stallTimeout);
     this.tierId = tierId;
-    this.subject = subject;
   }
 
   /** The id of the tier whose node stalled. */
   public String tierId() {
     return tierId;
-  }
-
-  /** What was being read, naming the command and the content's locator when there is one. */
-  public String subject() {
-    return subject;
   }
 }

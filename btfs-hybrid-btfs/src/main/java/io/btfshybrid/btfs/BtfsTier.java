@@ -37,7 +37,7 @@ public final class BtfsTier implements StorageTier {
   private final PaidStorage paidStorage;
 
   private BtfsTier(Builder b) {
-    this.node = new BtfsNode(b);
+    this.node = BtfsNode.of(b);
     this.region = Optional.ofNullable(b.region);
     this.writes = new BtfsWrites(node);
     this.reads = new BtfsReads(node);

@@ -1,6 +1,5 @@
 package io.btfshybrid.btfs;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -51,8 +50,12 @@ final class StallGuard implements AutoCloseable {
     watchdog.shutdownNow();
   }
 
-  /** A body under watch; {@link #ended()} tells whether it was read to its end. */
-  final class Guarded extends FilterInputStream {
+  /**
+   * A body under watch; {@link #ended()} tells whether it was read to its end. Skipping reads
+   * through {@link #read(byte[], int, int)} (InputStream's own skip), so it is watched too.
+   */
+  final class Guarded extends InputStream {
+    private final InputStream in;
     private final String subject;
     private final Runnable abandon;
     private final ScheduledFuture<?> check;
@@ -64,7 +67,7 @@ final class StallGuard implements AutoCloseable {
     private boolean ended;
 
     Guarded(InputStream body, String subject, Runnable abandon) {
-      super(body);
+      this.in = body;
       this.subject = subject;
       this.abandon = abandon;
       long period = Math.max(TimeUnit.MILLISECONDS.toNanos(20), stallNanos / 4);
@@ -148,20 +151,6 @@ final class StallGuard implements AutoCloseable {
         throw stalledException(null);
       }
       return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buffer = new byte[(int) Math.min(8192, Math.max(1, n))];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
     }
 
     private void stop() {
