@@ -158,16 +158,34 @@ public final class BtfsTier implements StorageTier {
     return reads.blockGet(cid);
   }
 
-  /** The file's size ({@code files/stat}, {@code block/stat}), or empty when it is not found. */
+  /**
+   * The file's size ({@code files/stat}, {@code block/stat}), or empty when it is not found or the
+   * locator names another tier's object.
+   */
   @Override
   public Optional<ObjectInfo> stat(Locator where) throws IOException {
-    return reads.stat(ownCid(where));
+    Cid cid;
+    try {
+      cid = ownCid(where);
+    } catch (ObjectNotFoundException notOurs) {
+      return Optional.empty();
+    }
+    return reads.stat(cid);
   }
 
-  /** Unpins the content (BTFS keeps unpinned blocks only until garbage collection). */
+  /**
+   * Unpins the content (BTFS keeps unpinned blocks only until garbage collection); another tier's
+   * object is not held here, so removing it is a no-op.
+   */
   @Override
   public void delete(Locator where) throws IOException {
-    unpin(ownCid(where));
+    Cid cid;
+    try {
+      cid = ownCid(where);
+    } catch (ObjectNotFoundException notOurs) {
+      return;
+    }
+    unpin(cid);
   }
 
   /** Pins {@code cid} recursively, fetching it first if the node lacks blocks. */

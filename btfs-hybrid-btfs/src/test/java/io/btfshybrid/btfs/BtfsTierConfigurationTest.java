@@ -153,6 +153,32 @@ class BtfsTierConfigurationTest {
   }
 
   @Test
+  void anotherTiersLocatorIsAnObjectThisTierDoesNotHold() throws Exception {
+    try (BtfsTier tier =
+        BtfsTier.builder().id("b").apiUrl(URI.create("http://127.0.0.1:1")).build()) {
+      Locator foreign = new Locator("s3", URI.create("s3://bucket/key"));
+      io.btfshybrid.api.ObjectNotFoundException e =
+          assertThrows(
+              io.btfshybrid.api.ObjectNotFoundException.class, () -> tier.read(foreign, 0, -1));
+      assertEquals(foreign, e.locator());
+      assertEquals(Optional.empty(), tier.stat(foreign));
+      tier.delete(foreign); // a missing object: no-op, and no call to the (dead) node
+      IllegalArgumentException own =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> tier.read(new Locator("b", URI.create("s3://bucket/key")), 0, -1));
+      assertTrue(own.getMessage().contains("s3://bucket/key"), own.getMessage());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> tier.read(tier.locator(Cid.parse(CID_TEXT)), -1, 10),
+          "a negative offset is refused before any call");
+    }
+  }
+
+  private static final String CID_TEXT =
+      "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e";
+
+  @Test
   void aNodeThatCannotBeReachedIsANodeErrorNamingIt() throws Exception {
     URI dead;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
