@@ -45,9 +45,15 @@ final class StallGuard implements AutoCloseable {
     return new Guarded(body, subject, abandon);
   }
 
+  /** Stops the watchdog and waits (briefly) for its thread to end, so closed tiers leave none. */
   @Override
   public void close() {
     watchdog.shutdownNow();
+    try {
+      watchdog.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

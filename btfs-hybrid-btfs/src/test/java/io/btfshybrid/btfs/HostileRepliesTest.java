@@ -73,6 +73,13 @@ class HostileRepliesTest {
       assertTrue(e.getMessage().contains(CID.toString()), e.getMessage());
       assertTrue(e.getMessage().contains("'hostile'"), e.getMessage());
     }
+    assertEquals(0, watchdogThreads(), "a closed tier leaves no watchdog thread behind");
+  }
+
+  private static long watchdogThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals("btfs-stall-watchdog-hostile"))
+        .count();
   }
 
   @Test

@@ -304,6 +304,17 @@ class BtfsTierOnSimulatorTest {
   }
 
   @Test
+  void writeNewIsAWriteBecauseContentNamesItself(BtfsNodeSimulator sim) throws IOException {
+    byte[] bytes = content(14, 1000);
+    try (BtfsTier tier = BTFS.tier("btfs")) {
+      Locator first = tier.writeNew("k", new ByteArrayInputStream(bytes), bytes.length);
+      Locator again = tier.writeNew("other-key", new ByteArrayInputStream(bytes), bytes.length);
+      assertEquals(first, again, "the same content, the same locator: nothing to conflict over");
+      assertArrayEquals(bytes, read(tier, again, 0, -1));
+    }
+  }
+
+  @Test
   void aLengthPastTheEndReadsToTheEndOnEveryPath(BtfsNodeSimulator sim) throws IOException {
     byte[] bytes = content(13, CHUNK + 77);
     Locator where;
