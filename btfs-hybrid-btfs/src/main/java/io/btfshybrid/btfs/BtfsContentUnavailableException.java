@@ -11,6 +11,7 @@ import io.btfshybrid.api.ObjectNotFoundException;
 public class BtfsContentUnavailableException extends ObjectNotFoundException {
   private static final long serialVersionUID = 1L;
 
+  /** The content at {@code locator} could not be found in time; {@code detail} says how. */
   public BtfsContentUnavailableException(Locator locator, String detail) {
     super(locator, "content unavailable: " + detail);
   }

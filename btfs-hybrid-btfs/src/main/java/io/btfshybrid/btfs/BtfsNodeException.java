@@ -13,6 +13,7 @@ public class BtfsNodeException extends HybridStorageException {
   private final String nodeMessage;
   private final int code;
 
+  /** The node failed {@code command} with this HTTP status, message and error code. */
   public BtfsNodeException(String command, int httpStatus, String nodeMessage, int code) {
     super(
         "BTFS node failed '"

@@ -1,11 +1,8 @@
 package io.btfshybrid.btfs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -35,23 +32,31 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * The HTTP side of a BTFS node: every RPC a POST to {@code <api><prefix>/<command>} with its
  * arguments in the query string, non-200 answers turned into {@link BtfsNodeException}s, and plain
- * GETs to the gateway. One pooled HttpClient 5 per tier.
+ * GETs to the gateway. Every reply is a {@link NodeReply}: stall-guarded, abandoned (not drained)
+ * when closed early. One pooled HttpClient 5 per tier.
  */
 final class BtfsRpc implements Closeable {
   /** Never contains {@code /go-btfs/} (a rule for clients of BTFS nodes, see PEERS.md). */
   static final String USER_AGENT = "btfs-hybrid-java/0.1";
 
-  private static final int MAX_ERROR_BODY = 64 * 1024;
-  private static final int MAX_JSON_BODY = 16 << 20;
+  /** The most of an error body that is read; the rest is never downloaded. */
+  static final int MAX_ERROR_BODY = 64 * 1024;
 
   private final CloseableHttpClient http;
   private final String apiBase;
-  private final ObjectMapper json = new ObjectMapper();
+  private final StallGuard guard;
 
-  BtfsRpc(URI apiUrl, String apiPrefix, Duration connectTimeout, int maxConnections) {
+  BtfsRpc(
+      String tierId,
+      URI apiUrl,
+      String apiPrefix,
+      Duration connectTimeout,
+      Duration stallTimeout,
+      int maxConnections) {
     String base = apiUrl.toString().replaceAll("/+$", "");
     String prefix = apiPrefix.startsWith("/") ? apiPrefix : "/" + apiPrefix;
     this.apiBase = base + prefix.replaceAll("/+$", "");
+    this.guard = new StallGuard(tierId, stallTimeout);
     this.http =
         HttpClients.custom()
             .setConnectionManager(
@@ -69,10 +74,6 @@ final class BtfsRpc implements Closeable {
             .build();
   }
 
-  ObjectMapper json() {
-    return json;
-  }
-
   static List<NameValuePair> args(String... namesAndValues) {
     if (namesAndValues.length % 2 != 0) {
       throw new IllegalArgumentException("names and values come in pairs");
@@ -85,11 +86,15 @@ final class BtfsRpc implements Closeable {
   }
 
   /**
-   * Opens an RPC and returns its 200 response for streaming (the caller closes it); any other
-   * status becomes a {@link BtfsNodeException} carrying the node's message.
+   * Opens an RPC and returns its 200 reply for streaming (the caller closes it); any other status
+   * becomes a {@link BtfsNodeException} carrying the node's message.
    */
-  ClassicHttpResponse open(
-      String command, List<NameValuePair> params, HttpEntity body, Duration responseTimeout)
+  NodeReply open(
+      String command,
+      List<NameValuePair> params,
+      HttpEntity body,
+      Duration responseTimeout,
+      String subject)
       throws IOException {
     URI uri;
     try {
@@ -101,42 +106,29 @@ final class BtfsRpc implements Closeable {
     if (body != null) {
       post.setEntity(body);
     }
-    ClassicHttpResponse response = execute(command, post, responseTimeout);
-    if (response.getCode() != 200) {
-      try (response) {
-        throw nodeError(command, response);
+    NodeReply reply = execute(command, post, responseTimeout, subject);
+    if (reply.code() != 200) {
+      try (reply) {
+        throw nodeError(command, reply);
       }
     }
-    return response;
+    return reply;
   }
 
-  /** Runs an RPC whose answer is one (small) JSON value; an empty body reads as JSON null. */
-  JsonNode call(String command, List<NameValuePair> params, Duration responseTimeout)
-      throws IOException {
-    try (ClassicHttpResponse response = open(command, params, null, responseTimeout)) {
-      byte[] body = readLimited(response, MAX_JSON_BODY);
-      String text = new String(body, StandardCharsets.UTF_8).trim();
-      if (text.isEmpty()) {
-        return NullNode.getInstance();
-      }
-      int newline = text.indexOf('\n');
-      return json.readTree(newline < 0 ? text : text.substring(0, newline));
-    }
-  }
-
-  /** A GET with headers, for gateways; returns the response whatever its status. */
-  ClassicHttpResponse get(URI uri, Map<String, String> headers, Duration responseTimeout)
+  /** A GET with headers, for gateways; returns the reply whatever its status. */
+  NodeReply get(URI uri, Map<String, String> headers, Duration responseTimeout, String subject)
       throws IOException {
     HttpGet get = new HttpGet(uri);
     headers.forEach(get::setHeader);
-    return execute("gateway GET", get, responseTimeout);
+    return execute("gateway GET", get, responseTimeout, subject);
   }
 
   /**
    * Sends a request; a node that cannot be reached is a {@link BtfsNodeException} with status 0.
    */
-  private ClassicHttpResponse execute(
-      String command, HttpUriRequestBase request, Duration responseTimeout) throws IOException {
+  private NodeReply execute(
+      String command, HttpUriRequestBase request, Duration responseTimeout, String subject)
+      throws IOException {
     request.setConfig(
         RequestConfig.custom().setResponseTimeout(Timeout.of(responseTimeout)).build());
     URI uri;
@@ -145,9 +137,11 @@ final class BtfsRpc implements Closeable {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+    ClassicHttpResponse response;
     try {
-      return http.executeOpen(
-          new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()), request, null);
+      response =
+          http.executeOpen(
+              new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()), request, null);
     } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
       BtfsNodeException unreachable =
           new BtfsNodeException(
@@ -163,47 +157,47 @@ final class BtfsRpc implements Closeable {
       unreachable.initCause(e);
       throw unreachable;
     }
+    try {
+      return new NodeReply(request, response, guard, subject);
+    } catch (IOException | RuntimeException e) {
+      request.cancel();
+      response.close();
+      throw e;
+    }
   }
 
-  private BtfsNodeException nodeError(String command, ClassicHttpResponse response) {
+  /** The node's error from at most {@link #MAX_ERROR_BODY} bytes of its body. */
+  private static BtfsNodeException nodeError(String command, NodeReply reply) {
     String text;
     try {
-      text = new String(readLimited(response, MAX_ERROR_BODY), StandardCharsets.UTF_8).trim();
+      byte[] head = reply.body().readNBytes(MAX_ERROR_BODY);
+      text = new String(head, StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       text = "(error body unreadable: " + e.getMessage() + ")";
     }
-    String message = text.isEmpty() ? response.getReasonPhrase() : text;
+    String message = text.isEmpty() ? reply.reason() : shortened(text);
     int code = -1;
     if (text.startsWith("{")) {
       try {
-        JsonNode node = json.readTree(text);
+        JsonNode node = BoundedJson.parse(command, text);
         if (node.hasNonNull("Message")) {
           message = node.get("Message").asText();
         }
         code = node.path("Code").asInt(-1);
-      } catch (IOException e) {
-        // not JSON after all: keep the text
+      } catch (BtfsNodeException e) {
+        // not JSON after all (or cut short): keep the text
       }
     }
-    return new BtfsNodeException(command, response.getCode(), message, code);
+    return new BtfsNodeException(command, reply.code(), message, code);
   }
 
-  static byte[] readLimited(ClassicHttpResponse response, int limit) throws IOException {
-    HttpEntity entity = response.getEntity();
-    if (entity == null) {
-      return new byte[0];
-    }
-    try (InputStream in = entity.getContent()) {
-      byte[] bytes = in.readNBytes(limit + 1);
-      if (bytes.length > limit) {
-        throw new IOException("response body is larger than " + limit + " bytes");
-      }
-      return bytes;
-    }
+  private static String shortened(String text) {
+    return text.length() <= 1024 ? text : text.substring(0, 1024) + "… (cut)";
   }
 
   @Override
   public void close() {
+    guard.close();
     http.close(CloseMode.GRACEFUL);
   }
 }

@@ -1,78 +1,49 @@
 package io.btfshybrid.btfs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.IntegrityException;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectInfo;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
+import io.btfshybrid.api.TierChecks;
 import io.btfshybrid.api.TierKind;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link StorageTier} on a BTFS node (or an IPFS node, with {@code apiPrefix("/api/v0")}),
  * through its HTTP RPC API and optionally its gateway. Objects are named by content: {@code
  * btfs://<cid>}. Writes stream to {@code add} while computing the CID locally and refuse a node
  * that answers with another CID; reads use {@code cat} (or, when {@link Builder#trustless(boolean)
- * trustless}, blocks verified one by one against the CID).
+ * trustless}, blocks verified one by one against the CID). Every reply has a deadline on progress
+ * ({@link Builder#stallTimeout(Duration)}), is bounded before it is parsed, and is abandoned, never
+ * drained, when closed early.
  */
 public final class BtfsTier implements StorageTier {
   /** The URI scheme of BTFS locators. */
   public static final String SCHEME = "btfs";
 
-  private static final Logger LOG = LoggerFactory.getLogger(BtfsTier.class);
-
-  private final String id;
+  private final BtfsNode node;
   private final Optional<String> region;
-  private final BtfsRpc rpc;
-  private final URI gatewayUrl;
-  private final String pathNamespace;
-  private final Duration requestTimeout;
-  private final Duration readTimeout;
-  private final Duration writeTimeout;
-  private final CidProfile profile;
-  private final boolean trustless;
+  private final BtfsWrites writes;
+  private final BtfsReads reads;
+  private final BtfsPins pins;
   private final PaidStorage paidStorage;
 
   private BtfsTier(Builder b) {
-    this.id = b.id;
+    this.node = BtfsNode.of(b);
     this.region = Optional.ofNullable(b.region);
-    this.gatewayUrl = b.gatewayUrl;
-    this.pathNamespace =
-        b.pathNamespace != null
-            ? b.pathNamespace
-            : b.apiPrefix.startsWith("/api/v0") ? "ipfs" : "btfs";
-    this.requestTimeout = b.requestTimeout;
-    Duration margin = b.requestTimeout.dividedBy(2);
-    this.readTimeout =
-        b.requestTimeout.plus(
-            margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin);
-    this.writeTimeout = b.writeTimeout;
-    this.profile = b.profile;
-    this.trustless = b.trustless;
-    this.rpc = new BtfsRpc(b.apiUrl, b.apiPrefix, b.connectTimeout, b.maxConnections);
+    this.writes = new BtfsWrites(node);
+    this.reads = new BtfsReads(node);
+    this.pins = new BtfsPins(node);
     this.paidStorage =
-        new PaidStorage(
-            rpc, readTimeout, b.storagePollInitial, b.storagePollMax, b.storageUploadTimeout);
+        new PaidStorage(node, b.storagePollInitial, b.storagePollMax, b.storageUploadTimeout);
   }
 
   /** A builder; {@code id} and {@code apiUrl} are required. */
@@ -80,16 +51,19 @@ public final class BtfsTier implements StorageTier {
     return new Builder();
   }
 
+  /** The tier's id, unique within a client. */
   @Override
   public String id() {
-    return id;
+    return node.id();
   }
 
+  /** Always {@link TierKind#BTFS}. */
   @Override
   public TierKind kind() {
     return TierKind.BTFS;
   }
 
+  /** The region the node lives in, if one was set. */
   @Override
   public Optional<String> region() {
     return region;
@@ -97,12 +71,12 @@ public final class BtfsTier implements StorageTier {
 
   /** Whether reads rebuild content from verified blocks instead of trusting {@code cat}. */
   public boolean trustless() {
-    return trustless;
+    return node.trustless();
   }
 
   /** The locator of {@code cid} on this tier: {@code btfs://<cid>}. */
   public Locator locator(Cid cid) {
-    return new Locator(id, URI.create(SCHEME + "://" + cid));
+    return node.locator(cid);
   }
 
   /**
@@ -123,275 +97,55 @@ public final class BtfsTier implements StorageTier {
     }
   }
 
-  // ---------------------------------------------------------------------------------------- write
+  /**
+   * The CID {@code where} names. BTFS is content-addressed, so another BTFS tier's {@code
+   * btfs://<cid>} locator names content this tier may hold too and is read by its CID (errors name
+   * this tier); any other tier's locator is an object this tier does not hold ({@link
+   * TierChecks#own}: {@link ObjectNotFoundException}).
+   */
+  private Cid ownCid(Locator where) throws ObjectNotFoundException {
+    if (!where.tierId().equals(node.id())) {
+      try {
+        return cidOf(where);
+      } catch (IllegalArgumentException notBtfs) {
+        TierChecks.own(node.id(), where);
+      }
+    }
+    return cidOf(where);
+  }
 
+  /**
+   * Adds the content ({@code add}, pinned) and returns {@code btfs://<cid>}; the node's CID must
+   * equal the one computed locally.
+   *
+   * @throws IntegrityException when the node answers with another CID
+   */
   @Override
   public Locator write(String key, InputStream bytes, long size) throws IOException {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(bytes, "bytes");
-    UnixFsDagBuilder local = UnixFsDagBuilder.create(profile);
-    MultipartAddEntity body =
-        new MultipartAddEntity(MultipartAddEntity.safeFileName(key), bytes, size, local);
-    String version = Integer.toString(profile.cidVersion());
-    String rawLeaves = Boolean.toString(profile.rawLeaves());
-    List<org.apache.hc.core5.http.NameValuePair> params =
-        new ArrayList<>(
-            BtfsRpc.args(
-                "pin",
-                "true",
-                "v",
-                version,
-                "cid-version",
-                version,
-                "raw-leaves",
-                rawLeaves,
-                "chunker",
-                "size-" + CidProfile.CHUNK_SIZE,
-                "hash",
-                "sha2-256",
-                "progress",
-                "false"));
-    if (profile.cidVersion() == 1) {
-      params.addAll(BtfsRpc.args("cid-base", "base32"));
-    }
-    String rootHash;
-    try (ClassicHttpResponse response = rpc.open("add", params, body, writeTimeout)) {
-      rootHash = lastHash(response);
-    } catch (SocketTimeoutException e) {
-      throw new HybridStorageException(
-          "add of '" + key + "' got no answer within " + writeTimeout + " from tier '" + id + "'",
-          e);
-    }
-    Cid computed = local.finish();
-    if (rootHash == null) {
-      throw new BtfsNodeException("add", 200, "the answer named no root CID for '" + key + "'", -1);
-    }
-    Cid returned;
-    try {
-      returned = Cid.parse(rootHash);
-    } catch (IllegalArgumentException e) {
-      throw new BtfsNodeException("add", 200, e.getMessage(), -1);
-    }
-    if (!returned.equals(computed)) {
-      throw new IntegrityException(
-          key,
-          0,
-          id,
-          "the node answered add with CID " + returned + " but the content's CID is " + computed);
-    }
-    LOG.debug("added {} ({} bytes) to tier {} as {}", key, local.bytesWritten(), id, computed);
-    return locator(computed);
+    return writes.write(key, bytes, size);
   }
 
-  /** Reads add's newline-delimited JSON events and returns the last Hash (the root). */
-  private String lastHash(ClassicHttpResponse response) throws IOException {
-    String last = null;
-    InputStream content = response.getEntity().getContent();
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8));
-    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode event = rpc.json().readTree(line);
-      if ("error".equals(event.path("Type").asText()) && event.has("Message")) {
-        throw new BtfsNodeException(
-            "add", 200, event.get("Message").asText(), event.path("Code").asInt(-1));
-      }
-      if (event.hasNonNull("Hash")) {
-        last = event.get("Hash").asText();
-      }
-    }
-    for (Header h : trailers(response)) {
-      if (CheckedBodyStream.STREAM_ERROR_TRAILER.equalsIgnoreCase(h.getName())
-          && !h.getValue().isBlank()) {
-        throw new BtfsNodeException("add", 200, h.getValue(), -1);
-      }
-    }
-    return last;
-  }
-
-  private static List<? extends Header> trailers(ClassicHttpResponse response) {
-    var supplier = response.getEntity().getTrailers();
-    List<? extends Header> list = supplier == null ? null : supplier.get();
-    return list == null ? List.of() : list;
-  }
-
-  // ----------------------------------------------------------------------------------------- read
-
+  /**
+   * The same as {@link #write}: BTFS names objects by content, so there is no key to race for.
+   * Writing content that is already stored yields the same locator and the same bytes, whoever
+   * wrote first, so a conditional create can neither lose nor overwrite anything: it is the write.
+   */
   @Override
-  public InputStream read(Locator requested, long offset, long length) throws IOException {
-    Cid cid = cidOf(requested);
-    // errors name this tier, also when the locator came from another BTFS tier's hint
-    Locator where = locator(cid);
-    if (offset < 0 || length < -1) {
-      throw new IllegalArgumentException(
-          "bad range for " + where + ": offset " + offset + ", length " + length);
-    }
-    if (trustless) {
-      BlockSource blocks = this::fetchBlock;
-      if (offset == 0 && length < 0) {
-        Optional<CarBlockSource> car = exportedCar(cid, where, blocks);
-        if (car.isPresent()) {
-          try {
-            return new UnixFsReader(car.get(), cid, 0, -1, id, car.get());
-          } catch (IOException | RuntimeException e) {
-            car.get().close();
-            throw e;
-          }
-        }
-      }
-      return UnixFs.open(blocks, cid, offset, length, id);
-    }
-    if (length == 0) {
-      return InputStream.nullInputStream();
-    }
-    try {
-      return cat(where, cid, offset, length);
-    } catch (IOException apiFailure) {
-      if (gatewayUrl == null) {
-        throw apiFailure;
-      }
-      LOG.debug(
-          "cat of {} on tier {} failed ({}); trying the gateway", cid, id, apiFailure.toString());
-      try {
-        return GatewayReads.range(
-            rpc, gatewayUrl, pathNamespace, where, cid, offset, length, readTimeout);
-      } catch (IOException gatewayFailure) {
-        throw moreTelling(apiFailure, gatewayFailure);
-      }
-    }
-  }
-
-  private InputStream cat(Locator where, Cid cid, long offset, long length) throws IOException {
-    List<org.apache.hc.core5.http.NameValuePair> params =
-        new ArrayList<>(
-            BtfsRpc.args(
-                "arg", cid.toString(),
-                "offset", Long.toString(offset),
-                "timeout", GoDuration.format(requestTimeout)));
-    if (length >= 0) {
-      params.addAll(BtfsRpc.args("length", Long.toString(length)));
-    }
-    ClassicHttpResponse response = openForContent("cat", params, where);
-    long announced = announcedLength(response);
-    CheckedBodyStream.ExpectedLength expected =
-        () -> {
-          if (announced >= 0 && length < 0) {
-            return announced;
-          }
-          long size = statSize(cid, where);
-          long left = Math.max(0, size - offset);
-          return length < 0 ? left : Math.min(length, left);
-        };
-    return new CheckedBodyStream(
-        response, response.getEntity().getContent(), "cat", where, length, expected);
-  }
-
-  /** The {@code X-Content-Length} go-btfs sends with cat, or -1 when absent or unreadable. */
-  private static long announcedLength(ClassicHttpResponse response) {
-    Header h = response.getFirstHeader("X-Content-Length");
-    try {
-      return h == null ? -1 : Long.parseLong(h.getValue().trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private ClassicHttpResponse openForContent(
-      String command, List<org.apache.hc.core5.http.NameValuePair> params, Locator where)
-      throws IOException {
-    try {
-      return rpc.open(command, params, null, readTimeout);
-    } catch (BtfsNodeException e) {
-      throw NodeErrors.forContent(where, e);
-    } catch (SocketTimeoutException e) {
-      BtfsContentUnavailableException typed =
-          new BtfsContentUnavailableException(
-              where, command + " got no answer within " + readTimeout + " from tier '" + id + "'");
-      typed.initCause(e);
-      throw typed;
-    }
+  public Locator writeNew(String key, InputStream bytes, long size) throws IOException {
+    return write(key, bytes, size);
   }
 
   /**
-   * The whole DAG as one {@code dag/export} CAR stream, its blocks handed out in order (and any
-   * other block fetched one by one); empty when the node cannot export, so blocks are fetched one
-   * by one from the start.
+   * {@code length} bytes ({@code -1} or past the end: to the end) from {@code offset}, via {@code
+   * cat} and else the gateway, or from verified blocks when trustless.
+   *
+   * @throws ObjectNotFoundException when the node cannot find the content in time, or the locator
+   *     names another tier
+   * @throws BtfsStalledException when the reply stops making progress
    */
-  private Optional<CarBlockSource> exportedCar(Cid cid, Locator where, BlockSource blocks)
-      throws IOException {
-    ClassicHttpResponse response;
-    try {
-      response =
-          rpc.open(
-              "dag/export",
-              BtfsRpc.args("arg", cid.toString(), "timeout", GoDuration.format(requestTimeout)),
-              null,
-              readTimeout);
-    } catch (BtfsNodeException e) {
-      IOException typed = NodeErrors.forContent(where, e);
-      if (e.httpStatus() == 500 && typed instanceof ObjectNotFoundException) {
-        throw typed;
-      }
-      LOG.debug(
-          "dag/export of {} on tier {} failed ({}); fetching blocks one by one",
-          cid,
-          id,
-          e.getMessage());
-      return Optional.empty();
-    } catch (SocketTimeoutException e) {
-      throw new BtfsContentUnavailableException(
-          where, "dag/export got no answer within " + readTimeout);
-    }
-    return Optional.of(new CarBlockSource(response.getEntity().getContent(), response, blocks));
-  }
-
-  /** One block, fetched from the API and else the gateway, not yet verified. */
-  private byte[] fetchBlock(Cid cid) throws IOException {
-    Locator blockLocator = locator(cid);
-    try {
-      return blockFromApi(cid, blockLocator);
-    } catch (IOException apiFailure) {
-      if (gatewayUrl == null) {
-        throw apiFailure;
-      }
-      try {
-        return GatewayReads.rawBlock(
-            rpc, gatewayUrl, pathNamespace, blockLocator, cid, readTimeout);
-      } catch (IOException gatewayFailure) {
-        throw moreTelling(apiFailure, gatewayFailure);
-      }
-    }
-  }
-
-  /**
-   * The failure to report when both the API and the gateway failed: the API's, unless the API could
-   * not even be reached; the other is attached as suppressed.
-   */
-  private static IOException moreTelling(IOException apiFailure, IOException gatewayFailure) {
-    boolean apiUnreachable = apiFailure instanceof BtfsNodeException e && e.httpStatus() == 0;
-    IOException first = apiUnreachable ? gatewayFailure : apiFailure;
-    first.addSuppressed(apiUnreachable ? apiFailure : gatewayFailure);
-    return first;
-  }
-
-  private byte[] blockFromApi(Cid cid, Locator where) throws IOException {
-    try (ClassicHttpResponse response =
-        openForContent(
-            "block/get",
-            BtfsRpc.args("arg", cid.toString(), "timeout", GoDuration.format(requestTimeout)),
-            where)) {
-      byte[] block = BtfsRpc.readLimited(response, UnixFsReader.MAX_BLOCK_SIZE);
-      for (Header h : trailers(response)) {
-        if (CheckedBodyStream.STREAM_ERROR_TRAILER.equalsIgnoreCase(h.getName())
-            && !h.getValue().isBlank()) {
-          throw NodeErrors.forContent(
-              where, new BtfsNodeException("block/get", 200, h.getValue(), -1));
-        }
-      }
-      return block;
-    }
+  @Override
+  public InputStream read(Locator where, long offset, long length) throws IOException {
+    return reads.read(ownCid(where), offset, length);
   }
 
   /**
@@ -401,124 +155,53 @@ public final class BtfsTier implements StorageTier {
    * @throws ObjectNotFoundException when the node cannot find the block in time
    */
   public byte[] blockGet(Cid cid) throws IOException {
-    byte[] block = fetchBlock(cid);
-    if (!cid.matches(block)) {
-      throw new IntegrityException(
-          cid.toString(), 0, id, "block " + cid + " does not hash to its CID");
-    }
-    return block;
-  }
-
-  // ----------------------------------------------------------------------------- stat and pins
-
-  @Override
-  public Optional<ObjectInfo> stat(Locator requested) throws IOException {
-    Cid cid = cidOf(requested);
-    Locator where = locator(cid);
-    try {
-      long size = trustless ? UnixFs.fileSize(this::fetchBlock, cid) : statSize(cid, where);
-      return Optional.of(new ObjectInfo(where, size));
-    } catch (ObjectNotFoundException e) {
-      return Optional.empty();
-    }
+    return reads.blockGet(cid);
   }
 
   /**
-   * The file size the node reports: {@code block/stat} for a raw block, else {@code files/stat}.
+   * The file's size ({@code files/stat}, {@code block/stat}), or empty when it is not found or the
+   * locator names another tier's object.
    */
-  private long statSize(Cid cid, Locator where) throws IOException {
-    JsonNode answer;
+  @Override
+  public Optional<ObjectInfo> stat(Locator where) throws IOException {
+    Cid cid;
     try {
-      if (cid.codec() == Cid.RAW) {
-        answer =
-            rpc.call(
-                "block/stat",
-                BtfsRpc.args("arg", cid.toString(), "timeout", GoDuration.format(requestTimeout)),
-                readTimeout);
-      } else {
-        answer =
-            rpc.call(
-                "files/stat",
-                BtfsRpc.args(
-                    "arg",
-                    "/" + pathNamespace + "/" + cid,
-                    "timeout",
-                    GoDuration.format(requestTimeout)),
-                readTimeout);
-      }
-    } catch (BtfsNodeException e) {
-      throw NodeErrors.forContent(where, e);
-    } catch (SocketTimeoutException e) {
-      throw new BtfsContentUnavailableException(where, "stat got no answer within " + readTimeout);
+      cid = ownCid(where);
+    } catch (ObjectNotFoundException notOurs) {
+      return Optional.empty();
     }
-    JsonNode size = answer.get("Size");
-    if (size == null || (!size.canConvertToLong() && !size.isTextual())) {
-      throw new BtfsNodeException("stat", 200, "no Size in " + answer, -1);
-    }
-    return size.isTextual() ? Long.parseLong(size.asText()) : size.asLong();
+    return reads.stat(cid);
   }
 
-  /** Unpins the content (BTFS keeps unpinned blocks only until garbage collection). */
+  /**
+   * Unpins the content (BTFS keeps unpinned blocks only until garbage collection); another tier's
+   * object is not held here, so removing it is a no-op.
+   */
   @Override
   public void delete(Locator where) throws IOException {
-    unpin(cidOf(where));
+    Cid cid;
+    try {
+      cid = ownCid(where);
+    } catch (ObjectNotFoundException notOurs) {
+      return;
+    }
+    unpin(cid);
   }
 
   /** Pins {@code cid} recursively, fetching it first if the node lacks blocks. */
   public void pin(Cid cid) throws IOException {
-    try {
-      rpc.call(
-          "pin/add",
-          BtfsRpc.args("arg", cid.toString(), "timeout", GoDuration.format(requestTimeout)),
-          readTimeout);
-    } catch (BtfsNodeException e) {
-      throw NodeErrors.forContent(locator(cid), e);
-    } catch (SocketTimeoutException e) {
-      throw new BtfsContentUnavailableException(
-          locator(cid), "pin/add got no answer within " + readTimeout);
-    }
+    pins.pin(cid);
   }
 
   /** Removes the recursive pin of {@code cid}; true if it was pinned, false if it was not. */
   public boolean unpin(Cid cid) throws IOException {
-    try {
-      rpc.call("pin/rm", BtfsRpc.args("arg", cid.toString()), readTimeout);
-      return true;
-    } catch (BtfsNodeException e) {
-      if (NodeErrors.isNotPinned(e.nodeMessage())) {
-        return false;
-      }
-      throw e;
-    }
+    return pins.unpin(cid);
   }
 
   /** Whether {@code cid} is pinned recursively ({@code pin/ls?type=recursive}). */
   public boolean isPinned(Cid cid) throws IOException {
-    JsonNode answer;
-    try {
-      answer =
-          rpc.call("pin/ls", BtfsRpc.args("arg", cid.toString(), "type", "recursive"), readTimeout);
-    } catch (BtfsNodeException e) {
-      if (NodeErrors.isNotPinned(e.nodeMessage())) {
-        return false;
-      }
-      throw e;
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = answer.path("Keys").properties().iterator();
-        it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      try {
-        if (Cid.parse(e.getKey()).sameMultihash(cid)) {
-          return true;
-        }
-      } catch (IllegalArgumentException ignored) {
-        // a key we cannot read is not ours
-      }
-    }
-    return false;
+    return pins.isPinned(cid);
   }
-
-  // ---------------------------------------------------------------------------- paid storage
 
   /**
    * Buys storage for {@code cid} on {@code replicationFactor} hosts for {@code storageLengthDays}
@@ -538,33 +221,36 @@ public final class BtfsTier implements StorageTier {
     }
   }
 
+  /** Closes the connection pool; replies still open are cut. */
   @Override
   public void close() {
-    rpc.close();
+    node.close();
   }
 
+  /** {@code BtfsTier[<id>]}. */
   @Override
   public String toString() {
-    return "BtfsTier[" + id + "]";
+    return "BtfsTier[" + node.id() + "]";
   }
 
   /** Builds a {@link BtfsTier}. */
   public static final class Builder {
-    private String id;
-    private String region;
-    private URI apiUrl;
-    private URI gatewayUrl;
-    private String apiPrefix = "/api/v1";
-    private String pathNamespace;
-    private Duration requestTimeout = Duration.ofSeconds(30);
-    private Duration writeTimeout = Duration.ofMinutes(10);
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private CidProfile profile = CidProfile.V1_RAW;
-    private boolean trustless;
-    private int maxConnections = 32;
-    private Duration storagePollInitial = Duration.ofMillis(200);
-    private Duration storagePollMax = Duration.ofSeconds(10);
-    private Duration storageUploadTimeout = Duration.ofMinutes(30);
+    String id;
+    String region;
+    URI apiUrl;
+    URI gatewayUrl;
+    String apiPrefix = "/api/v1";
+    String pathNamespace;
+    Duration requestTimeout = Duration.ofSeconds(30);
+    Duration writeTimeout = Duration.ofMinutes(10);
+    Duration connectTimeout = Duration.ofSeconds(10);
+    CidProfile profile = CidProfile.V1_RAW;
+    boolean trustless;
+    int maxConnections = 32;
+    Duration storagePollInitial = Duration.ofMillis(200);
+    Duration storagePollMax = Duration.ofSeconds(10);
+    Duration storageUploadTimeout = Duration.ofMinutes(30);
+    Duration stallTimeout;
 
     private Builder() {}
 
@@ -622,6 +308,16 @@ public final class BtfsTier implements StorageTier {
       return this;
     }
 
+    /**
+     * How long a reply body may go without progress (at least 16 KiB, or its end, while a reader
+     * waits) before it is abandoned with {@link BtfsStalledException}; time the reader spends
+     * between reads does not count. Default: the request timeout plus its margin.
+     */
+    public Builder stallTimeout(Duration stallTimeout) {
+      this.stallTimeout = stallTimeout;
+      return this;
+    }
+
     /** TCP connect timeout. Default 10 s. */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
@@ -656,9 +352,8 @@ public final class BtfsTier implements StorageTier {
 
     /** The tier; names the missing or bad setting when the builder is incomplete. */
     public BtfsTier build() {
-      if (id == null || id.isBlank()) {
-        throw new IllegalArgumentException("BtfsTier needs an id");
-      }
+      TierChecks.tierId(id);
+      TierChecks.region(id, region);
       if (apiUrl == null) {
         throw new IllegalArgumentException("BtfsTier '" + id + "' needs an apiUrl");
       }
@@ -671,7 +366,8 @@ public final class BtfsTier implements StorageTier {
             "BtfsTier '" + id + "': apiPrefix '" + apiPrefix + "' must start with /");
       }
       for (Duration d :
-          List.of(
+          Arrays.asList(
+              stallTimeout == null ? requestTimeout : stallTimeout,
               requestTimeout,
               writeTimeout,
               connectTimeout,

@@ -1,38 +1,39 @@
 package io.btfshybrid.btfs;
 
+import io.btfshybrid.api.Durations;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.StorageTierFactory;
+import io.btfshybrid.api.TierChecks;
 import io.btfshybrid.api.TierKind;
 import io.btfshybrid.api.TierSpec;
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Builds {@link BtfsTier}s from configuration (type {@code btfs}, locators {@code btfs://<cid>}):
- * settings {@code api} (required), {@code gateway}, {@code apiPrefix}, {@code timeout} (e.g. {@code
- * 30s}, {@code 1500ms}, {@code PT1M}), {@code trustless} and {@code cidProfile} ({@code v1-raw} or
- * {@code v0}).
+ * settings {@code api} (required), {@code gateway}, {@code apiPrefix}, {@code timeout} and {@code
+ * stallTimeout} (durations as {@link Durations} reads them, e.g. {@code 30s}, {@code 1500ms},
+ * {@code PT1M}), {@code trustless} and {@code cidProfile} ({@code v1-raw} or {@code v0}).
  */
 public final class BtfsTierFactory implements StorageTierFactory {
-  private static final Pattern GO_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
-
+  /** {@code btfs}. */
   @Override
   public String type() {
     return "btfs";
   }
 
+  /** {@code btfs}. */
   @Override
   public Set<String> schemes() {
     return Set.of(BtfsTier.SCHEME);
   }
 
+  /** A {@link BtfsTier} from {@code spec}; the error names the tier and the bad setting. */
   @Override
   public StorageTier create(TierSpec spec) {
+    TierChecks.kind(spec.id(), spec.kind());
     if (spec.kind() != TierKind.BTFS) {
       throw new IllegalArgumentException(
           "tier '" + spec.id() + "' (type btfs) must have kind btfs, not " + spec.kind());
@@ -51,6 +52,10 @@ public final class BtfsTierFactory implements StorageTierFactory {
     String timeout = spec.get("timeout", null);
     if (timeout != null && !timeout.isBlank()) {
       b.requestTimeout(duration(spec, "timeout", timeout));
+    }
+    String stall = spec.get("stallTimeout", null);
+    if (stall != null && !stall.isBlank()) {
+      b.stallTimeout(duration(spec, "stallTimeout", stall));
     }
     String trustless = spec.get("trustless", null);
     if (trustless != null) {
@@ -84,33 +89,13 @@ public final class BtfsTierFactory implements StorageTierFactory {
     }
   }
 
-  /** Go durations ({@code 30s}, {@code 1500ms}, {@code 2m}, {@code 1h}), ISO-8601 or seconds. */
-  static Duration duration(TierSpec spec, String name, String value) {
-    String v = value.trim();
-    Matcher m = GO_DURATION.matcher(v);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    }
-    if (v.matches("\\d+")) {
-      return Duration.ofSeconds(Long.parseLong(v));
-    }
+  /** {@code value} in the one duration grammar of {@link Durations}, the error naming the tier. */
+  private static Duration duration(TierSpec spec, String name, String value) {
     try {
-      return Duration.parse(v);
-    } catch (DateTimeParseException e) {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "tier '"
-              + spec.id()
-              + "': "
-              + name
-              + " '"
-              + value
-              + "' is not a duration (e.g. 30s, 1500ms, PT1M)");
+          "tier '" + spec.id() + "': " + name + " " + e.getMessage(), e);
     }
   }
 }

@@ -6,11 +6,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.util.List;
-import org.apache.hc.core5.function.Supplier;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
 
 /**
  * A streamed response body that is never a short success: at its end it checks the {@code
@@ -29,7 +24,7 @@ final class CheckedBodyStream extends FilterInputStream {
     long get() throws IOException;
   }
 
-  private final ClassicHttpResponse response;
+  private final NodeReply response;
   private final String command;
   private final Locator where;
   private final long requested;
@@ -38,7 +33,7 @@ final class CheckedBodyStream extends FilterInputStream {
   private boolean checked;
 
   CheckedBodyStream(
-      ClassicHttpResponse response,
+      NodeReply response,
       InputStream body,
       String command,
       Locator where,
@@ -102,7 +97,7 @@ final class CheckedBodyStream extends FilterInputStream {
       return;
     }
     checked = true;
-    String streamError = trailer(response.getEntity());
+    String streamError = response.trailer(STREAM_ERROR_TRAILER);
     if (streamError != null && !streamError.isBlank()) {
       throw NodeErrors.forContent(
           where,
@@ -126,25 +121,8 @@ final class CheckedBodyStream extends FilterInputStream {
     }
   }
 
-  private static String trailer(HttpEntity entity) {
-    if (entity == null) {
-      return null;
-    }
-    Supplier<List<? extends Header>> trailers = entity.getTrailers();
-    List<? extends Header> list = trailers == null ? null : trailers.get();
-    if (list == null) {
-      return null;
-    }
-    for (Header h : list) {
-      if (STREAM_ERROR_TRAILER.equalsIgnoreCase(h.getName())) {
-        return h.getValue();
-      }
-    }
-    return null;
-  }
-
   @Override
-  public void close() throws IOException {
-    response.close();
+  public void close() {
+    response.close(); // abandons the connection unless the body was read to its end
   }
 }

@@ -242,6 +242,7 @@ public final class Cid {
     return out;
   }
 
+  /** Equal when version, codec, hash function and digest are all equal. */
   @Override
   public boolean equals(Object o) {
     return o instanceof Cid other
@@ -251,6 +252,7 @@ public final class Cid {
         && Arrays.equals(digest, other.digest);
   }
 
+  /** A hash consistent with {@link #equals}. */
   @Override
   public int hashCode() {
     return Arrays.hashCode(digest) * 31 + (int) codec + version;

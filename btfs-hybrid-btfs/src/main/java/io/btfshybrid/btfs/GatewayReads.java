@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 
 /** Reads through a gateway: {@code GET /btfs/<cid>} with {@code Range}, or one raw block. */
@@ -20,27 +19,15 @@ final class GatewayReads {
 
   static final long UNKNOWN = CheckedBodyStream.UNKNOWN_LENGTH;
 
-  static InputStream range(
-      BtfsRpc rpc,
-      URI gateway,
-      String namespace,
-      Locator where,
-      Cid cid,
-      long offset,
-      long length,
-      Duration timeout)
+  static InputStream range(BtfsNode node, Locator where, Cid cid, long offset, long length)
       throws IOException {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Range", "bytes=" + offset + "-" + (length >= 0 ? offset + length - 1 : ""));
-    ClassicHttpResponse response = get(rpc, gateway, namespace, cid, "", headers, where, timeout);
+    NodeReply response = get(node, cid, "", headers, where);
     try {
-      int status = response.getCode();
-      long contentLength =
-          response.getEntity() == null ? -1 : response.getEntity().getContentLength();
-      InputStream body =
-          response.getEntity() == null
-              ? InputStream.nullInputStream()
-              : response.getEntity().getContent();
+      int status = response.code();
+      long contentLength = response.contentLength();
+      InputStream body = response.body();
       if (status == 206) {
         long want = length >= 0 ? length : contentLength;
         CheckedBodyStream.ExpectedLength expected =
@@ -78,8 +65,8 @@ final class GatewayReads {
   }
 
   /** The size in a 416 answer's {@code Content-Range: bytes *}{@code /N}. */
-  private static long unsatisfiedTotal(ClassicHttpResponse response) throws IOException {
-    Header range = response.getFirstHeader("Content-Range");
+  private static long unsatisfiedTotal(NodeReply response) throws IOException {
+    Header range = response.header("Content-Range");
     String v = range == null ? "" : range.getValue().trim();
     int slash = v.lastIndexOf('/');
     try {
@@ -90,9 +77,8 @@ final class GatewayReads {
     }
   }
 
-  private static long rangeTotal(ClassicHttpResponse response, long offset, long length)
-      throws IOException {
-    Header range = response.getFirstHeader("Content-Range");
+  private static long rangeTotal(NodeReply response, long offset, long length) throws IOException {
+    Header range = response.header("Content-Range");
     if (range != null) {
       String v = range.getValue();
       int slash = v.lastIndexOf('/');
@@ -105,51 +91,45 @@ final class GatewayReads {
     throw new HybridStorageException("gateway's partial answer has no usable length");
   }
 
-  static byte[] rawBlock(
-      BtfsRpc rpc, URI gateway, String namespace, Locator where, Cid cid, Duration timeout)
-      throws IOException {
-    try (ClassicHttpResponse response =
-        get(
-            rpc,
-            gateway,
-            namespace,
-            cid,
-            "?format=raw",
-            Map.of("Accept", "application/vnd.ipld.raw"),
-            where,
-            timeout)) {
-      if (response.getCode() != 200) {
+  static byte[] rawBlock(BtfsNode node, Locator where, Cid cid) throws IOException {
+    try (NodeReply response =
+        get(node, cid, "?format=raw", Map.of("Accept", "application/vnd.ipld.raw"), where)) {
+      if (response.code() != 200) {
         throw new HybridStorageException(
-            "gateway answered HTTP " + response.getCode() + " for block " + cid);
+            "gateway answered HTTP " + response.code() + " for block " + cid);
       }
-      return BtfsRpc.readLimited(response, UnixFsReader.MAX_BLOCK_SIZE);
+      return response.readAtMost("gateway GET", UnixFsReader.MAX_BLOCK_SIZE);
     }
   }
 
-  private static ClassicHttpResponse get(
-      BtfsRpc rpc,
-      URI gateway,
-      String namespace,
-      Cid cid,
-      String query,
-      Map<String, String> headers,
-      Locator where,
-      Duration timeout)
+  private static NodeReply get(
+      BtfsNode node, Cid cid, String query, Map<String, String> headers, Locator where)
       throws IOException {
+    URI gateway = node.gatewayUrl();
     URI uri =
-        URI.create(gateway.toString().replaceAll("/+$", "") + "/" + namespace + "/" + cid + query);
-    ClassicHttpResponse response;
+        URI.create(
+            gateway.toString().replaceAll("/+$", "")
+                + "/"
+                + node.pathNamespace()
+                + "/"
+                + cid
+                + query);
+    Duration timeout = node.readTimeout();
+    NodeReply response;
     try {
-      response = rpc.get(uri, headers, timeout);
+      response = node.rpc().get(uri, headers, timeout, "gateway GET of " + where);
     } catch (SocketTimeoutException e) {
-      throw new BtfsContentUnavailableException(where, "gateway gave no answer within " + timeout);
+      BtfsContentUnavailableException typed =
+          new BtfsContentUnavailableException(where, "gateway gave no answer within " + timeout);
+      typed.initCause(e);
+      throw typed;
     }
-    int status = response.getCode();
+    int status = response.code();
     if (status == 200 || status == 206 || (status == 416 && query.isEmpty())) {
       return response;
     }
     try (response) {
-      String body = new String(BtfsRpc.readLimited(response, 4096), StandardCharsets.UTF_8).trim();
+      String body = new String(response.body().readNBytes(4096), StandardCharsets.UTF_8).trim();
       if (status == 404 || status == 410) {
         throw new ObjectNotFoundException(where, "gateway HTTP " + status + ": " + body);
       }

@@ -17,16 +17,13 @@ import org.slf4j.LoggerFactory;
 final class PaidStorage {
   private static final Logger LOG = LoggerFactory.getLogger(PaidStorage.class);
 
-  private final BtfsRpc rpc;
-  private final Duration callTimeout;
+  private final BtfsNode node;
   private final Duration pollInitial;
   private final Duration pollMax;
   private final Duration overall;
 
-  PaidStorage(
-      BtfsRpc rpc, Duration callTimeout, Duration pollInitial, Duration pollMax, Duration overall) {
-    this.rpc = rpc;
-    this.callTimeout = callTimeout;
+  PaidStorage(BtfsNode node, Duration pollInitial, Duration pollMax, Duration overall) {
+    this.node = node;
     this.pollInitial = pollInitial;
     this.pollMax = pollMax;
     this.overall = overall;
@@ -45,13 +42,11 @@ final class PaidStorage {
     JsonNode started;
     try {
       started =
-          rpc.call(
-              "storage/upload",
-              BtfsRpc.args(
-                  "arg", cid.toString(),
-                  "replication-factor", Integer.toString(replicationFactor),
-                  "storage-length", Integer.toString(storageLengthDays)),
-              callTimeout);
+          node.call("storage/upload")
+              .arg(cid)
+              .param("replication-factor", Integer.toString(replicationFactor))
+              .param("storage-length", Integer.toString(storageLengthDays))
+              .json();
     } catch (BtfsNodeException e) {
       PaidStorageException typed = failure(null, e.nodeMessage());
       typed.initCause(e);
@@ -69,7 +64,7 @@ final class PaidStorage {
     while (true) {
       JsonNode status;
       try {
-        status = rpc.call("storage/upload/status", BtfsRpc.args("arg", session), callTimeout);
+        status = node.call("storage/upload/status").arg(session).json(BoundedJson.MAX_REPLY);
       } catch (BtfsNodeException e) {
         PaidStorageException typed = failure(session, e.nodeMessage());
         typed.initCause(e);

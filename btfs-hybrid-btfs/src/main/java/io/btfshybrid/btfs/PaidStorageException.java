@@ -23,6 +23,7 @@ public class PaidStorageException extends HybridStorageException {
   private final Reason reason;
   private final String sessionId;
 
+  /** An upload failure for {@code reason}, in session {@code sessionId} (null if none). */
   public PaidStorageException(Reason reason, String sessionId, String message) {
     super(
         "paid storage upload "

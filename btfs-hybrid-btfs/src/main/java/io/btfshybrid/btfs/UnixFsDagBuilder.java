@@ -37,6 +37,7 @@ public final class UnixFsDagBuilder extends OutputStream {
     return new UnixFsDagBuilder(profile, Objects.requireNonNull(sink, "sink"));
   }
 
+  /** Adds one byte of content. */
   @Override
   public void write(int b) throws IOException {
     checkOpen();
@@ -47,6 +48,7 @@ public final class UnixFsDagBuilder extends OutputStream {
     }
   }
 
+  /** Adds {@code len} bytes of content. */
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);

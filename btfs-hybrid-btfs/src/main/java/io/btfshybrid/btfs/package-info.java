@@ -10,6 +10,18 @@
  * proving every block against its CID, so an untrusted node or gateway cannot pass off wrong bytes;
  * {@code BtfsTier.builder().trustless(true)} reads that way.
  *
+ * <p>The content-addressing kit is a deliberate public API, for tools and test nodes (the testkit's
+ * {@code BtfsNodeSimulator} is built on it): {@link io.btfshybrid.btfs.Cid} and {@link
+ * io.btfshybrid.btfs.CidProfile}; {@link io.btfshybrid.btfs.UnixFsDagBuilder}, which hands each
+ * block it builds to a {@link io.btfshybrid.btfs.BlockSink}; {@link io.btfshybrid.btfs.UnixFs},
+ * which reads verified files from any {@link io.btfshybrid.btfs.BlockSource}; and {@link
+ * io.btfshybrid.btfs.Car}, which exports a DAG as a CARv1 stream. Everything else (the HTTP client,
+ * replies, parsing) is package-private behind {@code BtfsTier} and its builder.
+ *
+ * <p>Every reply from a node or gateway is bounded before it is parsed, must make progress within
+ * the tier's stall timeout ({@link io.btfshybrid.btfs.BtfsStalledException} otherwise), and is
+ * abandoned, never drained, when closed before its end.
+ *
  * <pre>{@code
  * try (BtfsTier btfs = BtfsTier.builder().id("btfs").apiUrl(URI.create("http://127.0.0.1:5001"))
  *     .gatewayUrl(URI.create("http://127.0.0.1:8080")).requestTimeout(Duration.ofSeconds(30)).build()) {

@@ -83,12 +83,30 @@ class BtfsTierConfigurationTest {
   }
 
   @Test
-  void durationsInGoIsoOrSeconds() {
-    TierSpec s = spec(Map.of());
-    assertEquals(Duration.ofSeconds(30), BtfsTierFactory.duration(s, "timeout", "30s"));
-    assertEquals(Duration.ofMillis(1500), BtfsTierFactory.duration(s, "timeout", "1500ms"));
-    assertEquals(Duration.ofMinutes(2), BtfsTierFactory.duration(s, "timeout", "PT2M"));
-    assertEquals(Duration.ofSeconds(7), BtfsTierFactory.duration(s, "timeout", "7"));
+  void durationsInTheOneGrammarOfTheProject() throws Exception {
+    for (String accepted : new String[] {"30s", "1500ms", "PT2M", "1d", "12h"}) {
+      try (StorageTier tier =
+          new BtfsTierFactory()
+              .create(
+                  spec(
+                      Map.of(
+                          "api", "http://127.0.0.1:5001",
+                          "timeout", accepted,
+                          "stallTimeout", accepted)))) {
+        assertEquals("btfs", tier.id(), accepted);
+      }
+    }
+    // bare numbers were BTFS-only; the project's grammar (Durations) wants a unit
+    for (String refused : new String[] {"7", "soon", "-5s"}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  new BtfsTierFactory()
+                      .create(spec(Map.of("api", "http://h:1", "stallTimeout", refused))));
+      assertTrue(e.getMessage().contains("'" + refused + "'"), e.getMessage());
+      assertTrue(e.getMessage().contains("stallTimeout"), e.getMessage());
+    }
     assertEquals("30s", GoDuration.format(Duration.ofSeconds(30)));
     assertEquals("1500ms", GoDuration.format(Duration.ofMillis(1500)));
   }
@@ -133,6 +151,32 @@ class BtfsTierConfigurationTest {
       assertTrue(notCid.getMessage().contains("'xyz'"), notCid.getMessage());
     }
   }
+
+  @Test
+  void anotherTiersLocatorIsAnObjectThisTierDoesNotHold() throws Exception {
+    try (BtfsTier tier =
+        BtfsTier.builder().id("b").apiUrl(URI.create("http://127.0.0.1:1")).build()) {
+      Locator foreign = new Locator("s3", URI.create("s3://bucket/key"));
+      io.btfshybrid.api.ObjectNotFoundException e =
+          assertThrows(
+              io.btfshybrid.api.ObjectNotFoundException.class, () -> tier.read(foreign, 0, -1));
+      assertEquals(foreign, e.locator());
+      assertEquals(Optional.empty(), tier.stat(foreign));
+      tier.delete(foreign); // a missing object: no-op, and no call to the (dead) node
+      IllegalArgumentException own =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> tier.read(new Locator("b", URI.create("s3://bucket/key")), 0, -1));
+      assertTrue(own.getMessage().contains("s3://bucket/key"), own.getMessage());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> tier.read(tier.locator(Cid.parse(CID_TEXT)), -1, 10),
+          "a negative offset is refused before any call");
+    }
+  }
+
+  private static final String CID_TEXT =
+      "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e";
 
   @Test
   void aNodeThatCannotBeReachedIsANodeErrorNamingIt() throws Exception {

@@ -24,11 +24,13 @@ public final class BtfsNodeExtension
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver {
   private BtfsNodeSimulator simulator;
 
+  /** Starts the simulator for the test class. */
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     simulator = BtfsNodeSimulator.start();
   }
 
+  /** Stops the simulator and deletes its blocks. */
   @Override
   public void afterAll(ExtensionContext context) throws IOException {
     if (simulator != null) {
@@ -37,6 +39,7 @@ public final class BtfsNodeExtension
     }
   }
 
+  /** Switches every fault off before each test. */
   @Override
   public void beforeEach(ExtensionContext context) {
     simulator().resetFaults();
@@ -63,11 +66,13 @@ public final class BtfsNodeExtension
     return tierBuilder(id).build();
   }
 
+  /** Resolves parameters of type {@link BtfsNodeSimulator}. */
   @Override
   public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
     return p.getParameter().getType() == BtfsNodeSimulator.class;
   }
 
+  /** The running simulator. */
   @Override
   public Object resolveParameter(ParameterContext p, ExtensionContext e) {
     return simulator();

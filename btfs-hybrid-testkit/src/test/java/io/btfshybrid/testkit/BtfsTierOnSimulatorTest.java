@@ -304,6 +304,36 @@ class BtfsTierOnSimulatorTest {
   }
 
   @Test
+  void writeNewIsAWriteBecauseContentNamesItself(BtfsNodeSimulator sim) throws IOException {
+    byte[] bytes = content(14, 1000);
+    try (BtfsTier tier = BTFS.tier("btfs")) {
+      Locator first = tier.writeNew("k", new ByteArrayInputStream(bytes), bytes.length);
+      Locator again = tier.writeNew("other-key", new ByteArrayInputStream(bytes), bytes.length);
+      assertEquals(first, again, "the same content, the same locator: nothing to conflict over");
+      assertArrayEquals(bytes, read(tier, again, 0, -1));
+    }
+  }
+
+  @Test
+  void aLengthPastTheEndReadsToTheEndOnEveryPath(BtfsNodeSimulator sim) throws IOException {
+    byte[] bytes = content(13, CHUNK + 77);
+    Locator where;
+    try (BtfsTier tier = BTFS.tier("btfs")) {
+      where = write(tier, bytes);
+      assertArrayEquals(
+          Arrays.copyOfRange(bytes, 5, bytes.length), read(tier, where, 5, Long.MAX_VALUE));
+    }
+    try (BtfsTier gatewayOnly =
+            BtfsTier.builder().id("btfs").apiUrl(deadUrl()).gatewayUrl(sim.gatewayUrl()).build();
+        BtfsTier trustless = BTFS.tierBuilder("btfs").trustless(true).build()) {
+      assertArrayEquals(
+          Arrays.copyOfRange(bytes, 9, bytes.length), read(gatewayOnly, where, 9, Long.MAX_VALUE));
+      assertArrayEquals(
+          Arrays.copyOfRange(bytes, 3, bytes.length), read(trustless, where, 3, Long.MAX_VALUE));
+    }
+  }
+
+  @Test
   void anEmptyFileReadsEmptyThroughEveryPath(BtfsNodeSimulator sim) throws IOException {
     Locator where;
     try (BtfsTier tier = BTFS.tier("btfs")) {
