@@ -19,6 +19,7 @@ public class ManifestRejectedException extends HybridStorageException {
   }
 
   private final Reason reason;
+  private final String detail;
 
   public ManifestRejectedException(Reason reason, String detail) {
     super(
@@ -27,6 +28,7 @@ public class ManifestRejectedException extends HybridStorageException {
             + "): "
             + detail);
     this.reason = reason;
+    this.detail = detail;
   }
 
   public ManifestRejectedException(Reason reason, String detail, Throwable cause) {
@@ -37,5 +39,10 @@ public class ManifestRejectedException extends HybridStorageException {
   /** The category of the refusal. */
   public Reason reason() {
     return reason;
+  }
+
+  /** What is wrong, without the "manifest rejected (reason): " prefix of the message. */
+  public String detail() {
+    return detail;
   }
 }

@@ -14,7 +14,6 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.KeyUnavailableException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -91,14 +90,12 @@ public final class LocalKeyManagementService implements KeyManagementService {
   public static LocalKeyManagementService load(Path keysetFile) throws IOException {
     Crypto.init();
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(keysetFile)) {
-      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    try {
+      bytes = BoundedReads.readAtMost(Files.newInputStream(keysetFile), MAX_FILE_BYTES, "the file");
     } catch (NoSuchFileException e) {
       throw new InvalidKeysetException(keysetFile, "no such file", e);
-    }
-    if (bytes.length > MAX_FILE_BYTES) {
-      throw new InvalidKeysetException(
-          keysetFile, "larger than " + MAX_FILE_BYTES + " bytes", null);
+    } catch (BoundedReads.TooLargeException e) {
+      throw new InvalidKeysetException(keysetFile, e.getMessage(), e);
     }
     try {
       JsonNode root = ManifestCodec.JSON.readTree(bytes);

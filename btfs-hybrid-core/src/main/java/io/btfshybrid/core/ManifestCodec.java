@@ -17,10 +17,6 @@ import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ManifestRejectedException.Reason;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.TierKind;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -42,7 +38,7 @@ public final class ManifestCodec {
   public static final int MAX_MANIFEST_BYTES = 64 << 20;
 
   static final int MAX_SHARDS = 1_000_000;
-  private static final int MAX_STRING = 4096;
+  static final int MAX_STRING = 4096;
   static final int MAX_TAGS = 1024;
   static final int MAX_LOCATIONS_PER_SHARD = 64;
 
@@ -179,7 +175,7 @@ public final class ManifestCodec {
   }
 
   private static DatasetManifest fromTree(JsonNode root) throws ManifestRejectedException {
-    Fields m = new Fields(root, "manifest", MANIFEST_FIELDS);
+    ManifestFields m = new ManifestFields(root, "manifest", MANIFEST_FIELDS);
     int schema = (int) m.number("schemaVersion", 1, Integer.MAX_VALUE);
     if (schema != DatasetManifest.SCHEMA_VERSION) {
       throw malformed(
@@ -217,8 +213,8 @@ public final class ManifestCodec {
       b.tag(e.getKey(), e.getValue().asText());
     }
     if (m.has("encryption")) {
-      Fields e =
-          new Fields(
+      ManifestFields e =
+          new ManifestFields(
               m.object("encryption"),
               "encryption",
               Set.of("scheme", "segmentSize", "kekId", "wrappedKey"));
@@ -230,7 +226,8 @@ public final class ManifestCodec {
               e.text("wrappedKey")));
     }
     if (m.has("policy")) {
-      Fields p = new Fields(m.object("policy"), "policy", Set.of("principals", "groups"));
+      ManifestFields p =
+          new ManifestFields(m.object("policy"), "policy", Set.of("principals", "groups"));
       List<String> principals = p.strings("principals");
       List<String> groups = p.strings("groups");
       if (principals.size() + groups.size() > AccessPolicy.MAX_ENTRIES) {
@@ -266,13 +263,13 @@ public final class ManifestCodec {
   }
 
   private static ShardEntry shard(JsonNode node) throws ManifestRejectedException {
-    Fields s = new Fields(node, "shard", SHARD_FIELDS);
+    ManifestFields s = new ManifestFields(node, "shard", SHARD_FIELDS);
     String path = s.text("path");
     Optional<String> unsafe = ShardPaths.problem(path);
     if (unsafe.isPresent()) {
       throw new ManifestRejectedException(Reason.UNSAFE_PATH, unsafe.get());
     }
-    Fields named = new Fields(node, "shard '" + path + "'", SHARD_FIELDS);
+    ManifestFields named = new ManifestFields(node, "shard '" + path + "'", SHARD_FIELDS);
     long size = named.number("size", 0, Long.MAX_VALUE);
     long storedSize = named.number("storedSize", 0, Long.MAX_VALUE);
     int chunkSize = (int) named.number("chunkSize", 1, ShardEntry.MAX_CHUNK_SIZE);
@@ -298,8 +295,9 @@ public final class ManifestCodec {
               + MAX_LOCATIONS_PER_SHARD);
     }
     for (JsonNode l : locations) {
-      Fields h =
-          new Fields(l, "location of '" + path + "'", Set.of("tier", "kind", "region", "uri"));
+      ManifestFields h =
+          new ManifestFields(
+              l, "location of '" + path + "'", Set.of("tier", "kind", "region", "uri"));
       TierKind kind;
       try {
         kind = TierKind.parse(h.text("kind"));
@@ -320,117 +318,7 @@ public final class ManifestCodec {
     }
   }
 
-  private static ManifestRejectedException malformed(String detail) {
+  static ManifestRejectedException malformed(String detail) {
     return new ManifestRejectedException(Reason.MALFORMED, detail);
-  }
-
-  /** Typed, bounded access to the fields of one JSON object, naming what is wrong. */
-  private static final class Fields {
-    private final JsonNode node;
-    private final String where;
-
-    Fields(JsonNode node, String where, Set<String> allowed) throws ManifestRejectedException {
-      if (node == null || !node.isObject()) {
-        throw malformed(where + " must be a JSON object");
-      }
-      Iterator<String> names = node.fieldNames();
-      while (names.hasNext()) {
-        String name = names.next();
-        if (!allowed.contains(name)) {
-          throw malformed(where + " has an unknown field '" + name + "'");
-        }
-      }
-      this.node = node;
-      this.where = where;
-    }
-
-    boolean has(String name) {
-      return node.has(name);
-    }
-
-    private JsonNode get(String name) throws ManifestRejectedException {
-      JsonNode v = node.get(name);
-      if (v == null || v.isNull()) {
-        throw malformed(where + " lacks the field '" + name + "'");
-      }
-      return v;
-    }
-
-    String text(String name) throws ManifestRejectedException {
-      JsonNode v = get(name);
-      if (!v.isTextual()) {
-        throw malformed(where + " field '" + name + "' must be a string");
-      }
-      if (v.asText().length() > MAX_STRING) {
-        throw new ManifestRejectedException(
-            Reason.TOO_LARGE, where + " field '" + name + "' is longer than " + MAX_STRING);
-      }
-      return v.asText();
-    }
-
-    long number(String name, long min, long max) throws ManifestRejectedException {
-      JsonNode v = get(name);
-      if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-        throw malformed(where + " field '" + name + "' must be an integer");
-      }
-      long n = v.asLong();
-      if (n < min || n > max) {
-        throw malformed(where + " field '" + name + "' = " + n + " is outside " + min + ".." + max);
-      }
-      return n;
-    }
-
-    String hash(String name) throws ManifestRejectedException {
-      String h = text(name);
-      if (!Digests.isSha256Hex(h)) {
-        throw malformed(where + " field '" + name + "' is not lowercase SHA-256 hex: '" + h + "'");
-      }
-      return h;
-    }
-
-    Instant instant(String name) throws ManifestRejectedException {
-      String t = text(name);
-      try {
-        return Instant.parse(t);
-      } catch (DateTimeParseException e) {
-        throw malformed(where + " field '" + name + "' is not an ISO-8601 instant: '" + t + "'");
-      }
-    }
-
-    URI uri(String name) throws ManifestRejectedException {
-      String t = text(name);
-      try {
-        return new URI(t);
-      } catch (URISyntaxException e) {
-        throw malformed(where + " field '" + name + "' is not a URI: '" + t + "'");
-      }
-    }
-
-    JsonNode object(String name) throws ManifestRejectedException {
-      JsonNode v = get(name);
-      if (!v.isObject()) {
-        throw malformed(where + " field '" + name + "' must be an object");
-      }
-      return v;
-    }
-
-    JsonNode array(String name) throws ManifestRejectedException {
-      JsonNode v = get(name);
-      if (!v.isArray()) {
-        throw malformed(where + " field '" + name + "' must be an array");
-      }
-      return v;
-    }
-
-    List<String> strings(String name) throws ManifestRejectedException {
-      List<String> out = new ArrayList<>();
-      for (JsonNode item : array(name)) {
-        if (!item.isTextual()) {
-          throw malformed(where + " field '" + name + "' must hold only strings");
-        }
-        out.add(item.asText());
-      }
-      return out;
-    }
   }
 }

@@ -309,13 +309,8 @@ public final class TrustRoot {
   public static TrustRoot load(Path file) throws IOException {
     Crypto.init();
     try {
-      byte[] bytes;
-      try (java.io.InputStream in = Files.newInputStream(file)) {
-        bytes = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
-      }
-      if (bytes.length > MAX_DOCUMENT_BYTES) {
-        throw new IllegalArgumentException("larger than " + MAX_DOCUMENT_BYTES + " bytes");
-      }
+      byte[] bytes =
+          BoundedReads.readAtMost(Files.newInputStream(file), MAX_DOCUMENT_BYTES, "the file");
       return fromTree(ManifestCodec.JSON.readTree(bytes));
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       if (e instanceof java.nio.file.NoSuchFileException) {
