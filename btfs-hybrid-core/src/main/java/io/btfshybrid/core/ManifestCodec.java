@@ -78,7 +78,7 @@ public final class ManifestCodec {
   /** The canonical bytes of {@code manifest}. */
   public static byte[] toCanonicalJson(DatasetManifest manifest) {
     try {
-      return JSON.writeValueAsBytes(sorted(toTree(manifest)));
+      return JSON.writeValueAsBytes(toTree(manifest));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise manifest", e);
     }
@@ -90,6 +90,7 @@ public final class ManifestCodec {
       throw new ManifestRejectedException(
           Reason.TOO_LARGE, "manifest of " + json.length + " bytes exceeds " + MAX_MANIFEST_BYTES);
     }
+    ManifestShape.check(json);
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -104,8 +105,42 @@ public final class ManifestCodec {
     return manifest;
   }
 
+  /**
+   * The canonical bytes of {@code manifest} for signing, refused (TOO_LARGE, naming the limit) when
+   * over {@link #MAX_MANIFEST_BYTES}, the most any client opens.
+   */
+  public static byte[] encode(DatasetManifest manifest) throws ManifestRejectedException {
+    byte[] bytes = toCanonicalJson(manifest);
+    if (bytes.length > MAX_MANIFEST_BYTES) {
+      throw new ManifestRejectedException(
+          Reason.TOO_LARGE,
+          "the manifest of "
+              + manifest.datasetId()
+              + "@"
+              + manifest.version()
+              + " is "
+              + bytes.length
+              + " bytes, over the limit of "
+              + MAX_MANIFEST_BYTES
+              + " bytes clients open (fewer shards or larger chunks)");
+    }
+    return bytes;
+  }
+
+  /** Builds objects whose fields iterate in key order, so a tree is canonical as it is built. */
+  private static final class SortedNodes extends JsonNodeFactory {
+    private static final long serialVersionUID = 1L;
+    static final SortedNodes INSTANCE = new SortedNodes();
+
+    @Override
+    public ObjectNode objectNode() {
+      return new ObjectNode(this, new TreeMap<>());
+    }
+  }
+
+  /** The manifest as a tree in canonical (key) order. */
   private static ObjectNode toTree(DatasetManifest m) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
+    JsonNodeFactory f = SortedNodes.INSTANCE;
     ObjectNode root = f.objectNode();
     root.put("schemaVersion", m.schemaVersion());
     root.put("datasetId", m.datasetId());

@@ -97,6 +97,7 @@ public final class ManifestSigner {
 
   /** Signs a payload into a new envelope. */
   SignedEnvelope envelope(String payloadType, byte[] payload) {
+    SignedEnvelope.checkSignable(payloadType, payload);
     return new SignedEnvelope(payloadType, payload, java.util.List.of(sign(payloadType, payload)));
   }
 }

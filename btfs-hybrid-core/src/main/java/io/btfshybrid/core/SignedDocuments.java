@@ -28,12 +28,6 @@ final class SignedDocuments {
       "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   record Fetched(SignedEnvelope envelope, byte[] bytes) {}
 
-  private static int readLimit(String payloadType) {
-    return SignedEnvelope.LATEST_TYPE.equals(payloadType)
-        ? LatestPointer.MAX_DOCUMENT_BYTES
-        : ManifestCodec.MAX_MANIFEST_BYTES;
-  }
-
   /** The document at {@code loc} on {@code tier}. */
   static Fetched fetch(StorageTier tier, Locator loc, String payloadType, String where)
       throws IOException {
@@ -44,7 +38,9 @@ final class SignedDocuments {
   static Fetched fetch(Opener opener, String payloadType, String where) throws IOException {
     byte[] bytes;
     try {
-      bytes = BoundedReads.readAtMost(opener.open(), readLimit(payloadType), where);
+      bytes =
+          BoundedReads.readAtMost(
+              opener.open(), SignedEnvelope.maxEnvelopeBytes(payloadType), where);
     } catch (BoundedReads.TooLargeException e) {
       throw new ManifestRejectedException(Reason.TOO_LARGE, e.getMessage(), e);
     } catch (RuntimeException e) {
