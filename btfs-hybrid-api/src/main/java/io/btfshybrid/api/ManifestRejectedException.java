@@ -15,7 +15,12 @@ public class ManifestRejectedException extends HybridStorageException {
     HASH_MISMATCH,
     EXPIRED,
     ROLLBACK,
-    TOO_LARGE
+    TOO_LARGE,
+    /**
+     * A valid manifest of another release than the one its address names (a mix-and-match or
+     * freeze): the dataset, version or revision in the path differs from the signed payload.
+     */
+    WRONG_RELEASE
   }
 
   private final Reason reason;

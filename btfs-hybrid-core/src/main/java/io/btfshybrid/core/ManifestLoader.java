@@ -148,22 +148,26 @@ final class ManifestLoader {
   }
 
   /**
-   * A manifest read from a release address must be that release and revision: a validly signed
-   * manifest of another version served under this key (a freeze or mix-and-match) is refused.
+   * A manifest read from an address that names a release (any scheme: {@code btfs-hybrid:}, a tier
+   * URI or a {@code file:} path ending in {@code manifests/<dataset>/<version>…}) must be that
+   * release and revision: a validly signed manifest of another version served there (a freeze or
+   * mix-and-match) is refused.
    */
   private static void checkAddress(DatasetManifest manifest, URI uri)
       throws ManifestRejectedException {
-    if (!ManifestUris.isLogical(uri)) {
-      return;
-    }
-    String key = ManifestUris.keyOf(uri);
     String expected = ManifestUris.manifestKey(manifest);
-    if (!key.equals(expected)) {
+    Optional<String> named =
+        ManifestUris.isLogical(uri)
+            ? Optional.of(ManifestUris.keyOf(uri))
+            : ManifestUris.releaseKeyIn(uri);
+    if (named.isPresent() && !named.get().equals(expected)) {
       throw new ManifestRejectedException(
-          Reason.MALFORMED,
+          Reason.WRONG_RELEASE,
           "'"
               + uri
-              + "' served the manifest of "
+              + "' names '"
+              + named.get()
+              + "' but served the manifest of "
               + manifest.datasetId()
               + "@"
               + manifest.version()
