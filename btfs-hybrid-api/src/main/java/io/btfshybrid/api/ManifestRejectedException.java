@@ -20,7 +20,9 @@ public class ManifestRejectedException extends HybridStorageException {
      * A valid manifest of another release than the one its address names (a mix-and-match or
      * freeze): the dataset, version or revision in the path differs from the signed payload.
      */
-    WRONG_RELEASE
+    WRONG_RELEASE,
+    /** An unencrypted shard's declared size or SHA-256 differs from its stored size or hash. */
+    INCONSISTENT_SHARD
   }
 
   private final Reason reason;

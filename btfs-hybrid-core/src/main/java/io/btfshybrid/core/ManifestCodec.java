@@ -98,6 +98,11 @@ public final class ManifestCodec {
       throw new ManifestRejectedException(Reason.MALFORMED, "not valid JSON: " + e.getMessage(), e);
     }
     DatasetManifest manifest = fromTree(root);
+    if (manifest.encryption().isEmpty()) {
+      for (ShardEntry s : manifest.shards()) {
+        checkStoredAsDeclared(s);
+      }
+    }
     if (!Arrays.equals(json, toCanonicalJson(manifest))) {
       throw new ManifestRejectedException(
           Reason.MALFORMED, "manifest bytes are not in canonical form");
@@ -125,6 +130,24 @@ public final class ManifestCodec {
               + " bytes clients open (fewer shards or larger chunks)");
     }
     return bytes;
+  }
+
+  /** An unencrypted shard is stored as it is read: declared and stored size and hash agree. */
+  private static void checkStoredAsDeclared(ShardEntry s) throws ManifestRejectedException {
+    if (s.size() != s.storedSize() || !s.sha256().equals(s.storedSha256())) {
+      throw new ManifestRejectedException(
+          Reason.INCONSISTENT_SHARD,
+          "shard '"
+              + s.path()
+              + "' of an unencrypted release declares size "
+              + s.size()
+              + " and sha256 "
+              + s.sha256()
+              + " but is stored as size "
+              + s.storedSize()
+              + " and sha256 "
+              + s.storedSha256());
+    }
   }
 
   /** Builds objects whose fields iterate in key order, so a tree is canonical as it is built. */
