@@ -6,15 +6,25 @@ public class ManifestRejectedException extends HybridStorageException {
 
   /** Why a manifest was refused. */
   public enum Reason {
+    /** Not a well-formed document of its kind: bad JSON, a missing, unknown or mistyped field. */
     MALFORMED,
+    /** The document carries no signature at all. */
     UNSIGNED,
+    /** Every signature is by a key the trust root does not list. */
     UNKNOWN_KEY,
+    /** A signature by a trusted key does not match the content (altered after signing). */
     BAD_SIGNATURE,
+    /** Fewer distinct valid signatures by trusted keys than the trust root's threshold. */
     THRESHOLD_NOT_MET,
+    /** A shard path could escape the dataset (absolute, {@code ..}, backslash, drive letter). */
     UNSAFE_PATH,
+    /** The document's hash differs from the hash its address pins ({@code ?sha256=}). */
     HASH_MISMATCH,
+    /** The manifest or latest pointer is past its expiry (and expired reads were not allowed). */
     EXPIRED,
+    /** Older than what this client already trusts (a lower pointer sequence or root version). */
     ROLLBACK,
+    /** Over a size or count limit (document bytes, shards, signatures, strings, nesting). */
     TOO_LARGE,
     /**
      * A valid manifest of another release than the one its address names (a mix-and-match or
@@ -28,6 +38,7 @@ public class ManifestRejectedException extends HybridStorageException {
   private final Reason reason;
   private final String detail;
 
+  /** A refusal for {@code reason}; {@code detail} names the document and what is wrong. */
   public ManifestRejectedException(Reason reason, String detail) {
     super(
         "manifest rejected ("
@@ -38,6 +49,7 @@ public class ManifestRejectedException extends HybridStorageException {
     this.detail = detail;
   }
 
+  /** A refusal for {@code reason} caused by {@code cause}. */
   public ManifestRejectedException(Reason reason, String detail, Throwable cause) {
     this(reason, detail);
     initCause(cause);

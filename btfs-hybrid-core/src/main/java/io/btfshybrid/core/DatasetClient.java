@@ -145,6 +145,7 @@ public final class DatasetClient implements Closeable {
     return loader.loadManifest(uri);
   }
 
+  /** Forgets the cached manifests; the tiers, cache directory and audit log stay open. */
   @Override
   public void close() {
     loader.invalidateAll();
