@@ -37,6 +37,7 @@ public record DatasetManifest(
    */
   public static final int FIRST_REVISION = 1;
 
+  /** Validates the parts and copies the collections (immutable). */
   public DatasetManifest {
     Objects.requireNonNull(datasetId, "datasetId");
     Objects.requireNonNull(version, "version");
@@ -131,68 +132,81 @@ public record DatasetManifest(
 
     private Builder() {}
 
+    /** The schema version (default {@link #SCHEMA_VERSION}). */
     public Builder schemaVersion(int v) {
       this.schemaVersion = v;
       return this;
     }
 
+    /** The dataset this release belongs to (required). */
     public Builder datasetId(String v) {
       this.datasetId = v;
       return this;
     }
 
+    /** The release's version within its dataset (required). */
     public Builder version(String v) {
       this.version = v;
       return this;
     }
 
+    /** When the release was published (required). */
     public Builder createdAt(Instant v) {
       this.createdAt = v;
       return this;
     }
 
+    /** When clients stop accepting this manifest (optional). */
     public Builder expiresAt(Instant v) {
       this.expiresAt = v;
       return this;
     }
 
+    /** Who owns the release (required). */
     public Builder owner(String v) {
       this.owner = v;
       return this;
     }
 
+    /** The release's classification label (required). */
     public Builder classification(String v) {
       this.classification = v;
       return this;
     }
 
+    /** Adds one free-form tag. */
     public Builder tag(String key, String value) {
       this.tags.put(key, value);
       return this;
     }
 
+    /** Replaces every tag. */
     public Builder tags(Map<String, String> v) {
       this.tags.clear();
       this.tags.putAll(v);
       return this;
     }
 
+    /** Adds one shard. */
     public Builder shard(ShardEntry v) {
       this.shards.add(v);
       return this;
     }
 
+    /** Replaces every shard. */
     public Builder shards(List<ShardEntry> v) {
       this.shards.clear();
       this.shards.addAll(v);
       return this;
     }
 
+    /** Marks the release encrypted with this wrapped data key (optional). */
     public Builder encryption(EncryptionInfo v) {
       this.encryption = v;
       return this;
     }
 
+    /** Restricts the release to these principals and groups (optional). */
     public Builder policy(ManifestPolicy v) {
       this.policy = v;
       return this;
@@ -204,6 +218,7 @@ public record DatasetManifest(
       return this;
     }
 
+    /** The manifest, validated. */
     public DatasetManifest build() {
       return new DatasetManifest(
           schemaVersion,

@@ -7,6 +7,7 @@ import java.util.Objects;
  * release's data key wrapped by the key-encryption key {@code kekId}.
  */
 public record EncryptionInfo(String scheme, int segmentSize, String kekId, String wrappedKey) {
+  /** Validates the parts. */
   public EncryptionInfo {
     Objects.requireNonNull(scheme, "scheme");
     Objects.requireNonNull(kekId, "kekId");

@@ -6,10 +6,12 @@ import java.io.IOException;
 public class HybridStorageException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** A failure described by {@code message}. */
   public HybridStorageException(String message) {
     super(message);
   }
 
+  /** A failure described by {@code message}, caused by {@code cause}. */
   public HybridStorageException(String message, Throwable cause) {
     super(message, cause);
   }

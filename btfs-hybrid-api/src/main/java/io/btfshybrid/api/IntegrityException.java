@@ -7,6 +7,7 @@ public class IntegrityException extends HybridStorageException {
   private final long offset;
   private final String tierId;
 
+  /** Bytes of {@code shard} at {@code offset} from tier {@code tierId} did not verify. */
   public IntegrityException(String shard, long offset, String tierId, String detail) {
     super(
         "integrity failure in shard '"

@@ -9,11 +9,13 @@ public class KeyUnavailableException extends HybridStorageException {
   private static final long serialVersionUID = 1L;
   private final String kekId;
 
+  /** The key {@code kekId} could not be used; {@code detail} says why. */
   public KeyUnavailableException(String kekId, String detail) {
     super("key-encryption key '" + kekId + "' is unavailable: " + detail);
     this.kekId = kekId;
   }
 
+  /** The key {@code kekId} could not be used, caused by {@code cause}. */
   public KeyUnavailableException(String kekId, String detail, Throwable cause) {
     this(kekId, detail);
     initCause(cause);

@@ -9,6 +9,7 @@ import java.util.Optional;
  * and kind; bytes from any tier are accepted only when they match the manifest's hashes.
  */
 public record LocationHint(String tierId, TierKind kind, Optional<String> region, URI uri) {
+  /** Validates the parts. */
   public LocationHint {
     Objects.requireNonNull(tierId, "tierId");
     Objects.requireNonNull(kind, "kind");

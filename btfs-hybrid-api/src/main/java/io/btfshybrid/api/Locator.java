@@ -8,6 +8,7 @@ import java.util.Objects;
  * file:…}, {@code s3://bucket/key}, {@code btfs://<cid>}).
  */
 public record Locator(String tierId, URI uri) {
+  /** Validates the parts. */
   public Locator {
     Objects.requireNonNull(tierId, "tierId");
     Objects.requireNonNull(uri, "uri");

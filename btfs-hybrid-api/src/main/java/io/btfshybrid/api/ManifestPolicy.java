@@ -8,6 +8,7 @@ import java.util.Objects;
  * released. Empty lists on both sides mean no restriction.
  */
 public record ManifestPolicy(List<String> principals, List<String> groups) {
+  /** Copies the lists (immutable). */
   public ManifestPolicy {
     principals = List.copyOf(Objects.requireNonNull(principals, "principals"));
     groups = List.copyOf(Objects.requireNonNull(groups, "groups"));

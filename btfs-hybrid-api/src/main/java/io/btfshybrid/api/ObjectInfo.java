@@ -6,6 +6,7 @@ import java.util.Optional;
 
 /** What a tier reports about one stored object: where it is, its size and when it was written. */
 public record ObjectInfo(Locator locator, long size, Optional<Instant> lastModified) {
+  /** Validates the parts. */
   public ObjectInfo {
     Objects.requireNonNull(locator, "locator");
     Objects.requireNonNull(lastModified, "lastModified");
@@ -14,6 +15,7 @@ public record ObjectInfo(Locator locator, long size, Optional<Instant> lastModif
     }
   }
 
+  /** An object of {@code size} bytes at {@code locator} with no known modification time. */
   public ObjectInfo(Locator locator, long size) {
     this(locator, size, Optional.empty());
   }

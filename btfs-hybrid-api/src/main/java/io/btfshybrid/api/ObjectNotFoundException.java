@@ -5,11 +5,13 @@ public class ObjectNotFoundException extends HybridStorageException {
   private static final long serialVersionUID = 1L;
   private final Locator locator;
 
+  /** Nothing is stored at {@code locator}. */
   public ObjectNotFoundException(Locator locator) {
     super("object not found: " + locator);
     this.locator = locator;
   }
 
+  /** Nothing is stored at {@code locator}; {@code detail} says more. */
   public ObjectNotFoundException(Locator locator, String detail) {
     super("object not found: " + locator + ": " + detail);
     this.locator = locator;

@@ -21,6 +21,7 @@ public record ShardEntry(
   /** The largest chunk a manifest may declare: bounds the memory one reader holds. */
   public static final int MAX_CHUNK_SIZE = 4 << 20;
 
+  /** Validates sizes, chunk size and chunk count; copies the lists. */
   public ShardEntry {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(sha256, "sha256");

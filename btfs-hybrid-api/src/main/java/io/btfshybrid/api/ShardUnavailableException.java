@@ -5,6 +5,7 @@ public class ShardUnavailableException extends HybridStorageException {
   private static final long serialVersionUID = 1L;
   private final String shard;
 
+  /** No source could serve {@code shard}; {@code detail} says why. */
   public ShardUnavailableException(String shard, String detail) {
     super("shard '" + shard + "' is unavailable: " + detail);
     this.shard = shard;

@@ -60,10 +60,12 @@ public final class AccessPolicy {
         || principal.groups().stream().anyMatch(groups::contains);
   }
 
+  /** The principals allowed, sorted. */
   public List<String> principals() {
     return principals;
   }
 
+  /** The groups allowed, sorted. */
   public List<String> groups() {
     return groups;
   }
@@ -96,11 +98,13 @@ public final class AccessPolicy {
 
     private Builder() {}
 
+    /** Allows the principal {@code name}. */
     public Builder allowPrincipal(String name) {
       principals.add(checkEntry("principal", name));
       return this;
     }
 
+    /** Allows every principal in {@code group}. */
     public Builder allowGroup(String group) {
       groups.add(checkEntry("group", group));
       return this;
@@ -114,6 +118,7 @@ public final class AccessPolicy {
       return this;
     }
 
+    /** The policy. */
     public AccessPolicy build() {
       Preconditions.checkArgument(
           principals.size() + groups.size() <= MAX_ENTRIES,

@@ -1,39 +1,22 @@
 package io.btfshybrid.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.common.base.Preconditions;
 import com.google.crypto.tink.StreamingAead;
-import io.btfshybrid.api.AccessDeniedException;
 import io.btfshybrid.api.DatasetManifest;
-import io.btfshybrid.api.EncryptionInfo;
-import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.KeyManagementService;
-import io.btfshybrid.api.KeyUnavailableException;
-import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ManifestRejectedException;
-import io.btfshybrid.api.ManifestRejectedException.Reason;
-import io.btfshybrid.api.ShardUnavailableException;
 import io.btfshybrid.api.StorageTier;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Opens signed releases and reads their shards verified, from the healthiest tier that has good
@@ -51,20 +34,13 @@ import org.slf4j.LoggerFactory;
  * integrity failures and fallbacks are recorded.
  */
 public final class DatasetClient implements Closeable {
-  private static final Logger LOG = LoggerFactory.getLogger(DatasetClient.class);
 
-  private final List<StorageTier> tiers;
-  private final TrustRoot trust;
-  private final Clock clock;
-  private final boolean allowExpired;
   private final HealthTracker health;
   private final ManifestResolver resolver;
   private final DiskCache cache;
-  private final Cache<String, LoadedManifest> manifests;
-  private final Principal principal;
-  private final KeyManagementService kms;
-  private final TrustState trustState;
-  private final AuditLog audit;
+  private final ManifestLoader loader;
+  private final KeyRelease keys;
+  private final ClientAudit audit;
 
   private DatasetClient(Builder b) throws IOException {
     Preconditions.checkArgument(b.trust != null, "DatasetClient needs a TrustRoot (trust(..))");
@@ -72,18 +48,20 @@ public final class DatasetClient implements Closeable {
     for (StorageTier t : b.tiers) {
       Preconditions.checkArgument(ids.add(t.id()), "two tiers share the id '%s'", t.id());
     }
-    this.tiers = List.copyOf(b.tiers);
-    this.trust = b.trust;
-    this.clock = b.clock;
-    this.allowExpired = b.allowExpired;
-    this.health = new HealthTracker(clock);
-    this.resolver = new ManifestResolver(tiers, Optional.ofNullable(b.region), health);
+    this.health = new HealthTracker(b.clock);
+    this.resolver =
+        new ManifestResolver(List.copyOf(b.tiers), Optional.ofNullable(b.region), health);
     this.cache = b.cacheDirectory == null ? null : new DiskCache(b.cacheDirectory, b.cacheMaxBytes);
-    this.manifests = Caffeine.newBuilder().maximumSize(b.manifestCacheSize).build();
-    this.principal = b.principal;
-    this.kms = b.kms;
-    this.trustState = new TrustState(Optional.ofNullable(b.trustStateDirectory));
-    this.audit = b.audit;
+    this.loader =
+        new ManifestLoader(
+            resolver,
+            b.trust,
+            b.clock,
+            b.allowExpired,
+            new TrustState(Optional.ofNullable(b.trustStateDirectory)),
+            b.manifestCacheSize);
+    this.audit = new ClientAudit(b.principal, b.audit);
+    this.keys = new KeyRelease(b.principal, b.kms, audit);
   }
 
   /** A builder: tiers, region, trust root and an optional cache. */
@@ -102,7 +80,7 @@ public final class DatasetClient implements Closeable {
     try {
       loaded = resolve(manifestUri);
     } catch (ManifestRejectedException e) {
-      audit(
+      audit.record(
           AuditEvent.MANIFEST_REJECTED,
           null,
           Map.of(
@@ -114,8 +92,8 @@ public final class DatasetClient implements Closeable {
               e.getMessage()));
       throw e;
     }
-    authorize(loaded.manifest());
-    audit(
+    keys.authorize(loaded.manifest());
+    audit.record(
         AuditEvent.OPEN,
         loaded.manifest(),
         Map.of("uri", manifestUri.toString(), "manifest", loaded.hash()));
@@ -124,147 +102,24 @@ public final class DatasetClient implements Closeable {
 
   /** A manifest address, or a latest pointer followed to the manifest it names; verified. */
   LoadedManifest resolve(URI uri) throws IOException {
-    if (ManifestUris.isLogical(uri)) {
-      Optional<String> dataset = ManifestUris.latestDataset(ManifestUris.keyOf(uri));
-      if (dataset.isPresent()) {
-        return followLatest(dataset.get(), uri);
-      }
-    }
-    return loadManifest(uri);
-  }
-
-  private LoadedManifest followLatest(String datasetId, URI uri) throws IOException {
-    List<IOException> failures = new ArrayList<>();
-    Optional<LatestPointers.Found> found =
-        LatestPointers.newest(resolver.orderedTiers(), datasetId, trust, failures);
-    if (found.isEmpty()) {
-      IOException thrown =
-          failures.stream()
-              .filter(f -> f instanceof ManifestRejectedException)
-              .findFirst()
-              .orElse(
-                  new ShardUnavailableException(uri.toString(), "no tier holds a latest pointer"));
-      failures.stream().filter(f -> f != thrown).forEach(thrown::addSuppressed);
-      throw thrown;
-    }
-    LatestPointer pointer = found.get().pointer();
-    String where = found.get().where();
-    if (!allowExpired && clock.instant().isAfter(pointer.expiresAt())) {
-      throw new ManifestRejectedException(
-          Reason.EXPIRED,
-          where
-              + " (sequence "
-              + pointer.sequence()
-              + ") expired at "
-              + pointer.expiresAt()
-              + "; the publisher must refresh it");
-    }
-    trustState.check(pointer, where);
-    LoadedManifest loaded =
-        loadManifest(ManifestUris.uriOf(pointer.manifestKey(), pointer.manifestSha256()));
-    trustState.record(pointer, where);
-    return loaded;
+    return loader.resolve(uri);
   }
 
   /** Refuses a restricted release to a principal outside its policy (audited). */
   void authorize(DatasetManifest manifest) throws IOException {
-    if (manifest.policy().isEmpty()) {
-      return;
-    }
-    AccessPolicy policy = AccessPolicy.of(manifest.policy().get());
-    if (!policy.allows(principal)) {
-      String who = principal == null ? "<none>" : principal.name();
-      String detail =
-          principal == null
-              ? manifest.datasetId()
-                  + "@"
-                  + manifest.version()
-                  + " is restricted and no principal was configured"
-              : manifest.datasetId()
-                  + "@"
-                  + manifest.version()
-                  + " allows principals "
-                  + policy.principals()
-                  + " and groups "
-                  + policy.groups()
-                  + ", not "
-                  + principal;
-      audit(AuditEvent.ACCESS_DENIED, manifest, Map.of("detail", detail));
-      throw new AccessDeniedException(who, detail);
-    }
+    keys.authorize(manifest);
   }
 
-  /**
-   * The streaming AEAD of an encrypted release: the policy is checked again, then the data key is
-   * unwrapped by the configured key management (audited as a key release).
-   */
+  /** The streaming AEAD of an encrypted release, after the policy allowed the principal. */
   StreamingAead releaseKey(DatasetManifest manifest) throws IOException {
-    EncryptionInfo enc = manifest.encryption().orElseThrow();
-    String release = manifest.datasetId() + "@" + manifest.version();
-    ShardEncryption.check(enc, release);
-    authorize(manifest);
-    byte[] dataKey;
-    try {
-      if (kms == null) {
-        throw new KeyUnavailableException(
-            enc.kekId(),
-            release + " is encrypted and this client has no key management (keyManagement(..))");
-      }
-      byte[] wrapped;
-      try {
-        wrapped = Base64.getDecoder().decode(enc.wrappedKey());
-      } catch (IllegalArgumentException e) {
-        throw new ManifestRejectedException(
-            Reason.MALFORMED, release + " wrapped key is not base64", e);
-      }
-      dataKey =
-          kms.unwrap(
-              enc.kekId(),
-              wrapped,
-              ShardEncryption.keyContext(manifest.datasetId(), manifest.version()));
-    } catch (IOException e) {
-      audit(
-          AuditEvent.KEY_RELEASE,
-          manifest,
-          Map.of(
-              "kek", enc.kekId(), "outcome", "refused", "detail", String.valueOf(e.getMessage())));
-      throw e;
-    }
-    try {
-      StreamingAead aead = ShardEncryption.streamingAead(dataKey, enc.segmentSize());
-      audit(AuditEvent.KEY_RELEASE, manifest, Map.of("kek", enc.kekId(), "outcome", "released"));
-      return aead;
-    } catch (GeneralSecurityException e) {
-      throw new KeyUnavailableException(
-          enc.kekId(), "the unwrapped data key is unusable: " + e.getMessage(), e);
-    } finally {
-      Arrays.fill(dataKey, (byte) 0);
-    }
+    return keys.release(manifest);
   }
 
   /** The listener of verified reads of one shard: health scores, and audit when configured. */
   VerifiedReadListener listenerFor(DatasetManifest manifest, String shardPath) {
-    return audit == null ? health : new AuditedReads(health, audit, fields(manifest), shardPath);
-  }
-
-  private Map<String, String> fields(DatasetManifest manifest) {
-    Map<String, String> f = new TreeMap<>();
-    f.put("principal", principal == null ? "" : principal.name());
-    if (manifest != null) {
-      f.put("dataset", manifest.datasetId());
-      f.put("version", manifest.version());
-      f.put("revision", Integer.toString(manifest.revision()));
-    }
-    return f;
-  }
-
-  private void audit(AuditEvent event, DatasetManifest manifest, Map<String, String> extra)
-      throws IOException {
-    if (audit != null) {
-      Map<String, String> f = fields(manifest);
-      f.putAll(extra);
-      audit.append(event, f);
-    }
+    return audit.enabled()
+        ? new AuditedReads(health, audit.log(), audit.fields(manifest), shardPath)
+        : health;
   }
 
   /** Bytes served, failures and cache use so far. */
@@ -287,154 +142,19 @@ public final class DatasetClient implements Closeable {
   }
 
   LoadedManifest loadManifest(URI uri) throws IOException {
-    Optional<String> pin = ManifestUris.pinOf(uri);
-    if (pin.isPresent()) {
-      LoadedManifest known = manifests.getIfPresent(pin.get());
-      if (known != null) {
-        checkAddress(known.manifest(), uri);
-        checkExpiry(known.manifest(), uri);
-        return known;
-      }
-    }
-    List<IOException> failures = new ArrayList<>();
-    for (Candidate candidate : candidates(uri)) {
-      try {
-        byte[] bytes = readBounded(candidate);
-        LoadedManifest loaded = verify(bytes, uri, pin);
-        manifests.put(loaded.hash(), loaded);
-        return loaded;
-      } catch (IOException e) {
-        LOG.debug("manifest candidate {} failed: {}", candidate.name, e.toString());
-        failures.add(e);
-      }
-    }
-    IOException rejected =
-        failures.stream()
-            .filter(f -> f instanceof ManifestRejectedException)
-            .findFirst()
-            .orElse(null);
-    IOException thrown =
-        rejected != null
-            ? rejected
-            : new ShardUnavailableException(
-                uri.toString(),
-                failures.isEmpty()
-                    ? "no configured tier can serve this address"
-                    : "no tier served the manifest");
-    failures.stream().filter(f -> f != thrown).forEach(thrown::addSuppressed);
-    throw thrown;
+    return loader.loadManifest(uri);
   }
 
-  private LoadedManifest verify(byte[] envelopeBytes, URI uri, Optional<String> pin)
-      throws ManifestRejectedException {
-    SignedEnvelope envelope = SignedEnvelope.parse(envelopeBytes, SignedEnvelope.MANIFEST_TYPE);
-    String hash = envelope.payloadSha256();
-    if (pin.isPresent() && !pin.get().equals(hash)) {
-      throw new ManifestRejectedException(
-          Reason.HASH_MISMATCH,
-          "'" + uri + "' pins " + pin.get() + " but the manifest found hashes to " + hash);
-    }
-    trust.verify(envelope, "manifest '" + uri + "'");
-    DatasetManifest manifest = ManifestCodec.parse(envelope.payload());
-    checkAddress(manifest, uri);
-    checkExpiry(manifest, uri);
-    return new LoadedManifest(manifest, hash, envelopeBytes);
-  }
-
-  /**
-   * A manifest read from a release address must be that release and revision: a validly signed
-   * manifest of another version served under this key (a freeze or mix-and-match) is refused.
-   */
-  private static void checkAddress(DatasetManifest manifest, URI uri)
-      throws ManifestRejectedException {
-    if (!ManifestUris.isLogical(uri)) {
-      return;
-    }
-    String key = ManifestUris.keyOf(uri);
-    String expected = ManifestUris.manifestKey(manifest);
-    if (!key.equals(expected)) {
-      throw new ManifestRejectedException(
-          Reason.MALFORMED,
-          "'"
-              + uri
-              + "' served the manifest of "
-              + manifest.datasetId()
-              + "@"
-              + manifest.version()
-              + " revision "
-              + manifest.revision()
-              + ", whose address is '"
-              + expected
-              + "'");
-    }
-  }
-
-  private void checkExpiry(DatasetManifest manifest, URI uri) throws ManifestRejectedException {
-    if (!allowExpired
-        && manifest.expiresAt().isPresent()
-        && clock.instant().isAfter(manifest.expiresAt().get())) {
-      throw new ManifestRejectedException(
-          Reason.EXPIRED,
-          "manifest '"
-              + uri
-              + "' of "
-              + manifest.datasetId()
-              + "@"
-              + manifest.version()
-              + " expired at "
-              + manifest.expiresAt().get());
-    }
-  }
-
-  /** Where the bytes behind an address may be read, best first. */
-  private List<Candidate> candidates(URI uri) throws ManifestRejectedException {
-    List<Candidate> out = new ArrayList<>();
-    if (ManifestUris.isLogical(uri)) {
-      String key = ManifestUris.keyOf(uri);
-      for (StorageTier tier : resolver.orderedTiers()) {
-        tier.locate(key).ifPresent(loc -> out.add(Candidate.of(tier, loc)));
-      }
-      return out;
-    }
-    for (StorageTier tier : resolver.orderedTiers()) {
-      out.add(Candidate.of(tier, new Locator(tier.id(), uri)));
-    }
-    if ("file".equals(uri.getScheme())) {
-      Path file = Path.of(uri);
-      out.add(new Candidate(file.toString(), () -> Files.newInputStream(file)));
-    }
-    return out;
-  }
-
-  private static byte[] readBounded(Candidate candidate) throws IOException {
-    try (InputStream in = candidate.opener.open()) {
-      byte[] bytes = in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1);
-      if (bytes.length > ManifestCodec.MAX_MANIFEST_BYTES) {
-        throw new ManifestRejectedException(
-            Reason.TOO_LARGE,
-            candidate.name + " is larger than " + ManifestCodec.MAX_MANIFEST_BYTES + " bytes");
-      }
-      return bytes;
-    } catch (RuntimeException e) {
-      throw new HybridStorageException(candidate.name + ": " + e.getMessage(), e);
-    }
-  }
-
+  /** Forgets the cached manifests; the tiers, cache directory and audit log stay open. */
   @Override
   public void close() {
-    manifests.invalidateAll();
+    loader.invalidateAll();
   }
 
   /** A verified manifest with its hash and the signed bytes it came from. */
   @SuppressWarnings(
       "ArrayRecordComponent") // internal value; its array is never compared or exposed to callers
   record LoadedManifest(DatasetManifest manifest, String hash, byte[] envelope) {}
-
-  private record Candidate(String name, DiskCache.Fetch opener) {
-    static Candidate of(StorageTier tier, Locator loc) {
-      return new Candidate(loc.toString(), () -> tier.read(loc, 0, -1));
-    }
-  }
 
   /** Configures a {@link DatasetClient}. */
   public static final class Builder {
@@ -453,11 +173,13 @@ public final class DatasetClient implements Closeable {
 
     private Builder() {}
 
+    /** Adds a tier to read from (ids must be distinct); the caller keeps owning it. */
     public Builder tier(StorageTier tier) {
       tiers.add(Preconditions.checkNotNull(tier, "tier"));
       return this;
     }
 
+    /** Adds several tiers, as {@link #tier} does one by one. */
     public Builder tiers(List<? extends StorageTier> more) {
       more.forEach(this::tier);
       return this;
@@ -469,6 +191,7 @@ public final class DatasetClient implements Closeable {
       return this;
     }
 
+    /** The keys and threshold every manifest and latest pointer must be signed with (required). */
     public Builder trust(TrustRoot trust) {
       this.trust = trust;
       return this;
@@ -493,6 +216,7 @@ public final class DatasetClient implements Closeable {
       return this;
     }
 
+    /** The clock expiry is judged by (default: the system UTC clock). */
     public Builder clock(Clock clock) {
       this.clock = Preconditions.checkNotNull(clock, "clock");
       return this;
@@ -535,6 +259,7 @@ public final class DatasetClient implements Closeable {
       return this;
     }
 
+    /** A client with this configuration. */
     public DatasetClient build() throws IOException {
       return new DatasetClient(this);
     }

@@ -8,6 +8,7 @@ public class InvalidKeysetException extends HybridStorageException {
   private static final long serialVersionUID = 1L;
   private final transient Path file;
 
+  /** {@code file} was refused; {@code detail} says why (never the file's content). */
   public InvalidKeysetException(Path file, String detail, Throwable cause) {
     super("key file '" + file + "' is not a valid btfs-hybrid KEK keyset: " + detail, cause);
     this.file = file;

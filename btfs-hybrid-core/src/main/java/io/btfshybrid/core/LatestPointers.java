@@ -6,7 +6,6 @@ import io.btfshybrid.api.ManifestRejectedException.Reason;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -36,18 +35,8 @@ final class LatestPointers {
       }
       String where = "latest pointer " + loc.get();
       try {
-        byte[] bytes;
-        try (InputStream in = tier.read(loc.get(), 0, -1)) {
-          bytes = in.readNBytes(LatestPointer.MAX_DOCUMENT_BYTES + 1);
-        }
-        if (bytes.length > LatestPointer.MAX_DOCUMENT_BYTES) {
-          throw new ManifestRejectedException(
-              Reason.TOO_LARGE,
-              where + " is larger than " + LatestPointer.MAX_DOCUMENT_BYTES + " bytes");
-        }
         SignedEnvelope env =
-            SignedEnvelope.parse(
-                bytes, SignedEnvelope.LATEST_TYPE, LatestPointer.MAX_DOCUMENT_BYTES);
+            SignedDocuments.fetch(tier, loc.get(), SignedEnvelope.LATEST_TYPE, where).envelope();
         trust.verify(env, where);
         LatestPointer p = LatestPointer.parse(env.payload(), where);
         if (!p.datasetId().equals(datasetId)) {

@@ -1,5 +1,7 @@
 package io.btfshybrid.core;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +16,6 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.KeyUnavailableException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -91,14 +92,12 @@ public final class LocalKeyManagementService implements KeyManagementService {
   public static LocalKeyManagementService load(Path keysetFile) throws IOException {
     Crypto.init();
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(keysetFile)) {
-      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    try {
+      bytes = BoundedReads.readAtMost(Files.newInputStream(keysetFile), MAX_FILE_BYTES, "the file");
     } catch (NoSuchFileException e) {
       throw new InvalidKeysetException(keysetFile, "no such file", e);
-    }
-    if (bytes.length > MAX_FILE_BYTES) {
-      throw new InvalidKeysetException(
-          keysetFile, "larger than " + MAX_FILE_BYTES + " bytes", null);
+    } catch (BoundedReads.TooLargeException e) {
+      throw new InvalidKeysetException(keysetFile, e.getMessage(), e);
     }
     try {
       JsonNode root = ManifestCodec.JSON.readTree(bytes);
@@ -115,17 +114,38 @@ public final class LocalKeyManagementService implements KeyManagementService {
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         ShardPaths.checkName("KEK id", e.getKey());
-        KeysetHandle handle =
-            TinkJsonProtoKeysetFormat.parseKeyset(
-                e.getValue().asText(), RegistryConfiguration.get(), InsecureSecretKeyAccess.get());
+        KeysetHandle handle = parseKek(e.getKey(), e.getValue().asText());
         if (!(handle.getPrimary().getKey().getParameters() instanceof AeadParameters)) {
           throw new IllegalArgumentException("KEK '" + e.getKey() + "' is not an AEAD key");
         }
         keks.put(e.getKey(), handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
       }
       return new LocalKeyManagementService(keysetFile, keks);
+    } catch (JsonProcessingException e) {
+      // the parser's message quotes the offending token, which may be key material: only where
+      throw new InvalidKeysetException(keysetFile, "not valid JSON " + where(e), null);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw new InvalidKeysetException(keysetFile, String.valueOf(e.getMessage()), e);
+    }
+  }
+
+  /** The position of a JSON error, without the text found there. */
+  static String where(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    return at == null ? "" : "at line " + at.getLineNr() + ", column " + at.getColumnNr();
+  }
+
+  /**
+   * One KEK's keyset; a failure names the KEK id and the kind of failure only, never the parser's
+   * message or cause (they may quote secret key material).
+   */
+  private static KeysetHandle parseKek(String kekId, String json) {
+    try {
+      return TinkJsonProtoKeysetFormat.parseKeyset(
+          json, RegistryConfiguration.get(), InsecureSecretKeyAccess.get());
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "KEK '" + kekId + "' is not a Tink JSON keyset (" + e.getClass().getSimpleName() + ")");
     }
   }
 

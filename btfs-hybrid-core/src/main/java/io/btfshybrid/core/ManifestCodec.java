@@ -17,10 +17,6 @@ import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ManifestRejectedException.Reason;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.TierKind;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -42,7 +38,7 @@ public final class ManifestCodec {
   public static final int MAX_MANIFEST_BYTES = 64 << 20;
 
   static final int MAX_SHARDS = 1_000_000;
-  private static final int MAX_STRING = 4096;
+  static final int MAX_STRING = 4096;
   static final int MAX_TAGS = 1024;
   static final int MAX_LOCATIONS_PER_SHARD = 64;
 
@@ -82,7 +78,7 @@ public final class ManifestCodec {
   /** The canonical bytes of {@code manifest}. */
   public static byte[] toCanonicalJson(DatasetManifest manifest) {
     try {
-      return JSON.writeValueAsBytes(sorted(toTree(manifest)));
+      return JSON.writeValueAsBytes(toTree(manifest));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise manifest", e);
     }
@@ -94,6 +90,7 @@ public final class ManifestCodec {
       throw new ManifestRejectedException(
           Reason.TOO_LARGE, "manifest of " + json.length + " bytes exceeds " + MAX_MANIFEST_BYTES);
     }
+    ManifestShape.check(json);
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -101,6 +98,11 @@ public final class ManifestCodec {
       throw new ManifestRejectedException(Reason.MALFORMED, "not valid JSON: " + e.getMessage(), e);
     }
     DatasetManifest manifest = fromTree(root);
+    if (manifest.encryption().isEmpty()) {
+      for (ShardEntry s : manifest.shards()) {
+        checkStoredAsDeclared(s);
+      }
+    }
     if (!Arrays.equals(json, toCanonicalJson(manifest))) {
       throw new ManifestRejectedException(
           Reason.MALFORMED, "manifest bytes are not in canonical form");
@@ -108,8 +110,60 @@ public final class ManifestCodec {
     return manifest;
   }
 
+  /**
+   * The canonical bytes of {@code manifest} for signing, refused (TOO_LARGE, naming the limit) when
+   * over {@link #MAX_MANIFEST_BYTES}, the most any client opens.
+   */
+  public static byte[] encode(DatasetManifest manifest) throws ManifestRejectedException {
+    byte[] bytes = toCanonicalJson(manifest);
+    if (bytes.length > MAX_MANIFEST_BYTES) {
+      throw new ManifestRejectedException(
+          Reason.TOO_LARGE,
+          "the manifest of "
+              + manifest.datasetId()
+              + "@"
+              + manifest.version()
+              + " is "
+              + bytes.length
+              + " bytes, over the limit of "
+              + MAX_MANIFEST_BYTES
+              + " bytes clients open (fewer shards or larger chunks)");
+    }
+    return bytes;
+  }
+
+  /** An unencrypted shard is stored as it is read: declared and stored size and hash agree. */
+  private static void checkStoredAsDeclared(ShardEntry s) throws ManifestRejectedException {
+    if (s.size() != s.storedSize() || !s.sha256().equals(s.storedSha256())) {
+      throw new ManifestRejectedException(
+          Reason.INCONSISTENT_SHARD,
+          "shard '"
+              + s.path()
+              + "' of an unencrypted release declares size "
+              + s.size()
+              + " and sha256 "
+              + s.sha256()
+              + " but is stored as size "
+              + s.storedSize()
+              + " and sha256 "
+              + s.storedSha256());
+    }
+  }
+
+  /** Builds objects whose fields iterate in key order, so a tree is canonical as it is built. */
+  private static final class SortedNodes extends JsonNodeFactory {
+    private static final long serialVersionUID = 1L;
+    static final SortedNodes INSTANCE = new SortedNodes();
+
+    @Override
+    public ObjectNode objectNode() {
+      return new ObjectNode(this, new TreeMap<>());
+    }
+  }
+
+  /** The manifest as a tree in canonical (key) order. */
   private static ObjectNode toTree(DatasetManifest m) {
-    JsonNodeFactory f = JsonNodeFactory.instance;
+    JsonNodeFactory f = SortedNodes.INSTANCE;
     ObjectNode root = f.objectNode();
     root.put("schemaVersion", m.schemaVersion());
     root.put("datasetId", m.datasetId());
@@ -179,7 +233,7 @@ public final class ManifestCodec {
   }
 
   private static DatasetManifest fromTree(JsonNode root) throws ManifestRejectedException {
-    Fields m = new Fields(root, "manifest", MANIFEST_FIELDS);
+    ManifestFields m = new ManifestFields(root, "manifest", MANIFEST_FIELDS);
     int schema = (int) m.number("schemaVersion", 1, Integer.MAX_VALUE);
     if (schema != DatasetManifest.SCHEMA_VERSION) {
       throw malformed(
@@ -217,8 +271,8 @@ public final class ManifestCodec {
       b.tag(e.getKey(), e.getValue().asText());
     }
     if (m.has("encryption")) {
-      Fields e =
-          new Fields(
+      ManifestFields e =
+          new ManifestFields(
               m.object("encryption"),
               "encryption",
               Set.of("scheme", "segmentSize", "kekId", "wrappedKey"));
@@ -230,7 +284,8 @@ public final class ManifestCodec {
               e.text("wrappedKey")));
     }
     if (m.has("policy")) {
-      Fields p = new Fields(m.object("policy"), "policy", Set.of("principals", "groups"));
+      ManifestFields p =
+          new ManifestFields(m.object("policy"), "policy", Set.of("principals", "groups"));
       List<String> principals = p.strings("principals");
       List<String> groups = p.strings("groups");
       if (principals.size() + groups.size() > AccessPolicy.MAX_ENTRIES) {
@@ -266,13 +321,13 @@ public final class ManifestCodec {
   }
 
   private static ShardEntry shard(JsonNode node) throws ManifestRejectedException {
-    Fields s = new Fields(node, "shard", SHARD_FIELDS);
+    ManifestFields s = new ManifestFields(node, "shard", SHARD_FIELDS);
     String path = s.text("path");
     Optional<String> unsafe = ShardPaths.problem(path);
     if (unsafe.isPresent()) {
       throw new ManifestRejectedException(Reason.UNSAFE_PATH, unsafe.get());
     }
-    Fields named = new Fields(node, "shard '" + path + "'", SHARD_FIELDS);
+    ManifestFields named = new ManifestFields(node, "shard '" + path + "'", SHARD_FIELDS);
     long size = named.number("size", 0, Long.MAX_VALUE);
     long storedSize = named.number("storedSize", 0, Long.MAX_VALUE);
     int chunkSize = (int) named.number("chunkSize", 1, ShardEntry.MAX_CHUNK_SIZE);
@@ -298,8 +353,9 @@ public final class ManifestCodec {
               + MAX_LOCATIONS_PER_SHARD);
     }
     for (JsonNode l : locations) {
-      Fields h =
-          new Fields(l, "location of '" + path + "'", Set.of("tier", "kind", "region", "uri"));
+      ManifestFields h =
+          new ManifestFields(
+              l, "location of '" + path + "'", Set.of("tier", "kind", "region", "uri"));
       TierKind kind;
       try {
         kind = TierKind.parse(h.text("kind"));
@@ -320,117 +376,7 @@ public final class ManifestCodec {
     }
   }
 
-  private static ManifestRejectedException malformed(String detail) {
+  static ManifestRejectedException malformed(String detail) {
     return new ManifestRejectedException(Reason.MALFORMED, detail);
-  }
-
-  /** Typed, bounded access to the fields of one JSON object, naming what is wrong. */
-  private static final class Fields {
-    private final JsonNode node;
-    private final String where;
-
-    Fields(JsonNode node, String where, Set<String> allowed) throws ManifestRejectedException {
-      if (node == null || !node.isObject()) {
-        throw malformed(where + " must be a JSON object");
-      }
-      Iterator<String> names = node.fieldNames();
-      while (names.hasNext()) {
-        String name = names.next();
-        if (!allowed.contains(name)) {
-          throw malformed(where + " has an unknown field '" + name + "'");
-        }
-      }
-      this.node = node;
-      this.where = where;
-    }
-
-    boolean has(String name) {
-      return node.has(name);
-    }
-
-    private JsonNode get(String name) throws ManifestRejectedException {
-      JsonNode v = node.get(name);
-      if (v == null || v.isNull()) {
-        throw malformed(where + " lacks the field '" + name + "'");
-      }
-      return v;
-    }
-
-    String text(String name) throws ManifestRejectedException {
-      JsonNode v = get(name);
-      if (!v.isTextual()) {
-        throw malformed(where + " field '" + name + "' must be a string");
-      }
-      if (v.asText().length() > MAX_STRING) {
-        throw new ManifestRejectedException(
-            Reason.TOO_LARGE, where + " field '" + name + "' is longer than " + MAX_STRING);
-      }
-      return v.asText();
-    }
-
-    long number(String name, long min, long max) throws ManifestRejectedException {
-      JsonNode v = get(name);
-      if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-        throw malformed(where + " field '" + name + "' must be an integer");
-      }
-      long n = v.asLong();
-      if (n < min || n > max) {
-        throw malformed(where + " field '" + name + "' = " + n + " is outside " + min + ".." + max);
-      }
-      return n;
-    }
-
-    String hash(String name) throws ManifestRejectedException {
-      String h = text(name);
-      if (!Digests.isSha256Hex(h)) {
-        throw malformed(where + " field '" + name + "' is not lowercase SHA-256 hex: '" + h + "'");
-      }
-      return h;
-    }
-
-    Instant instant(String name) throws ManifestRejectedException {
-      String t = text(name);
-      try {
-        return Instant.parse(t);
-      } catch (DateTimeParseException e) {
-        throw malformed(where + " field '" + name + "' is not an ISO-8601 instant: '" + t + "'");
-      }
-    }
-
-    URI uri(String name) throws ManifestRejectedException {
-      String t = text(name);
-      try {
-        return new URI(t);
-      } catch (URISyntaxException e) {
-        throw malformed(where + " field '" + name + "' is not a URI: '" + t + "'");
-      }
-    }
-
-    JsonNode object(String name) throws ManifestRejectedException {
-      JsonNode v = get(name);
-      if (!v.isObject()) {
-        throw malformed(where + " field '" + name + "' must be an object");
-      }
-      return v;
-    }
-
-    JsonNode array(String name) throws ManifestRejectedException {
-      JsonNode v = get(name);
-      if (!v.isArray()) {
-        throw malformed(where + " field '" + name + "' must be an array");
-      }
-      return v;
-    }
-
-    List<String> strings(String name) throws ManifestRejectedException {
-      List<String> out = new ArrayList<>();
-      for (JsonNode item : array(name)) {
-        if (!item.isTextual()) {
-          throw malformed(where + " field '" + name + "' must hold only strings");
-        }
-        out.add(item.asText());
-      }
-      return out;
-    }
   }
 }

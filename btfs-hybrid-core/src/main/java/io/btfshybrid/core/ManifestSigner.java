@@ -16,6 +16,9 @@ import java.security.GeneralSecurityException;
 
 /** Signs manifests with an Ed25519 key held in a Tink keyset; generate, save and load it. */
 public final class ManifestSigner {
+  /** Upper bound on a signing keyset file. */
+  private static final int MAX_FILE_BYTES = 1 << 20;
+
   private final KeysetHandle privateKeyset;
   private final PublicKeySign sign;
   private final String keyId;
@@ -45,18 +48,22 @@ public final class ManifestSigner {
   /** Loads a signer saved by {@link #save}, naming the file when it is not a signing keyset. */
   public static ManifestSigner load(Path keysetFile) throws IOException {
     Crypto.init();
-    String json = Files.readString(keysetFile, StandardCharsets.UTF_8);
+    String json =
+        new String(
+            BoundedReads.readAtMost(Files.newInputStream(keysetFile), MAX_FILE_BYTES, "the file"),
+            StandardCharsets.UTF_8);
     try {
       return new ManifestSigner(
           TinkJsonProtoKeysetFormat.parseKeyset(
               json, RegistryConfiguration.get(), InsecureSecretKeyAccess.get()));
     } catch (GeneralSecurityException | RuntimeException e) {
+      // neither the parser's message nor its cause: they may quote the private key
       throw new HybridStorageException(
           "signing keyset '"
               + keysetFile
-              + "' is not a Tink Ed25519 private keyset: "
-              + e.getMessage(),
-          e);
+              + "' is not a Tink Ed25519 private keyset ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
   }
 
@@ -97,6 +104,13 @@ public final class ManifestSigner {
 
   /** Signs a payload into a new envelope. */
   SignedEnvelope envelope(String payloadType, byte[] payload) {
+    SignedEnvelope.checkSignable(payloadType, payload);
     return new SignedEnvelope(payloadType, payload, java.util.List.of(sign(payloadType, payload)));
+  }
+
+  /** The key id only; the private key is never printed. */
+  @Override
+  public String toString() {
+    return "ManifestSigner[" + keyId + "]";
   }
 }

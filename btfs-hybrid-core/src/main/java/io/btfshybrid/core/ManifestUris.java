@@ -28,6 +28,10 @@ final class ManifestUris {
   static final String LATEST = "latest";
   private static final Pattern LATEST_KEY = Pattern.compile("manifests/([^/]+)/latest\\.json");
 
+  /** A release's manifest key at the end of a path: revision 1, or revision n under the version. */
+  private static final Pattern RELEASE_KEY_AT_END =
+      Pattern.compile("(?:^|/)(manifests/([^/]+)/([^/]+?)(?:\\.json|/r([0-9]{1,9})\\.json))$");
+
   private ManifestUris() {}
 
   static String manifestKey(String datasetId, String version) {
@@ -83,6 +87,25 @@ final class ManifestUris {
           Reason.MALFORMED, "'" + uri + "' is not a btfs-hybrid://<key> manifest address");
     }
     return host + path;
+  }
+
+  /**
+   * The manifest key a URI of any scheme names, when its path ends in one ({@code
+   * …/manifests/<dataset>/<version>.json} or {@code …/<version>/r<n>.json}), written canonically
+   * (so {@code r1} names revision 1's key). A latest pointer's key names no release.
+   */
+  static Optional<String> releaseKeyIn(URI uri) {
+    String path = uri.getPath();
+    if (path == null) {
+      return Optional.empty();
+    }
+    Matcher m = RELEASE_KEY_AT_END.matcher(path);
+    if (!m.find() || (m.group(4) == null && LATEST.equals(m.group(3)))) {
+      return Optional.empty();
+    }
+    int revision =
+        m.group(4) == null ? DatasetManifest.FIRST_REVISION : Integer.parseInt(m.group(4));
+    return Optional.of(manifestKey(m.group(2), m.group(3), revision));
   }
 
   /** The manifest hash a URI pins, if any. */

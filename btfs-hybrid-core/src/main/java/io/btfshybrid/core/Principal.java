@@ -38,10 +38,12 @@ public final class Principal {
     return new Principal(name, Set.copyOf(set));
   }
 
+  /** The principal's name. */
   public String name() {
     return name;
   }
 
+  /** The groups it belongs to. */
   public Set<String> groups() {
     return groups;
   }

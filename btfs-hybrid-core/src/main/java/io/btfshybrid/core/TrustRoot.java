@@ -45,7 +45,7 @@ public final class TrustRoot {
   /** Most keys a root may list. */
   static final int MAX_KEYS = 64;
 
-  /** Upper bound on a signed trust-root document. */
+  /** Upper bound on a trust-root document (the payload of a rotation, or a saved root file). */
   static final int MAX_DOCUMENT_BYTES = 1 << 20;
 
   private TrustRoot(int threshold, List<KeysetHandle> publicKeysets) {
@@ -131,8 +131,7 @@ public final class TrustRoot {
   /** Adds {@code signer}'s signature to a rotation document (for signers who sign separately). */
   public static byte[] cosign(byte[] rotationDocument, ManifestSigner signer)
       throws ManifestRejectedException {
-    SignedEnvelope env =
-        SignedEnvelope.parse(rotationDocument, SignedEnvelope.TRUST_ROOT_TYPE, MAX_DOCUMENT_BYTES);
+    SignedEnvelope env = SignedEnvelope.parse(rotationDocument, SignedEnvelope.TRUST_ROOT_TYPE);
     List<SignedEnvelope.Signature> sigs = new ArrayList<>(env.signatures());
     if (sigs.stream().noneMatch(s -> s.keyId().equals(signer.keyId()))) {
       sigs.add(signer.sign(env.payloadType(), env.payload()));
@@ -146,8 +145,7 @@ public final class TrustRoot {
    * otherwise) and its own threshold. An older or equal version is a ROLLBACK.
    */
   public TrustRoot verifyRotation(byte[] rotationDocument) throws ManifestRejectedException {
-    SignedEnvelope env =
-        SignedEnvelope.parse(rotationDocument, SignedEnvelope.TRUST_ROOT_TYPE, MAX_DOCUMENT_BYTES);
+    SignedEnvelope env = SignedEnvelope.parse(rotationDocument, SignedEnvelope.TRUST_ROOT_TYPE);
     TrustRoot next = parseRoot(env.payload());
     if (next.version <= version) {
       throw new ManifestRejectedException(
@@ -309,13 +307,8 @@ public final class TrustRoot {
   public static TrustRoot load(Path file) throws IOException {
     Crypto.init();
     try {
-      byte[] bytes;
-      try (java.io.InputStream in = Files.newInputStream(file)) {
-        bytes = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
-      }
-      if (bytes.length > MAX_DOCUMENT_BYTES) {
-        throw new IllegalArgumentException("larger than " + MAX_DOCUMENT_BYTES + " bytes");
-      }
+      byte[] bytes =
+          BoundedReads.readAtMost(Files.newInputStream(file), MAX_DOCUMENT_BYTES, "the file");
       return fromTree(ManifestCodec.JSON.readTree(bytes));
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       if (e instanceof java.nio.file.NoSuchFileException) {

@@ -172,4 +172,49 @@ class ManifestRejectionTest {
             () -> ManifestCodec.parse(canonical.replace(",", ", ").getBytes()));
     assertTrue(spaced.getMessage().contains("canonical"), spaced.getMessage());
   }
+
+  @Test
+  void anUnencryptedShardWhoseDeclaredSizeOrHashDiffersFromTheStoredIsRefused() throws IOException {
+    ShardEntry good = release.manifest().shard("val/small.txt").orElseThrow();
+    String otherSha = Digests.sha256Hex("not what is stored".getBytes(StandardCharsets.UTF_8));
+    List<ShardEntry> liars =
+        List.of(
+            new ShardEntry(
+                good.path(),
+                good.size(),
+                otherSha,
+                good.storedSize(),
+                good.storedSha256(),
+                good.chunkSize(),
+                good.chunkHashes(),
+                good.locations()),
+            new ShardEntry(
+                good.path(),
+                good.size() + 1,
+                good.sha256(),
+                good.storedSize(),
+                good.storedSha256(),
+                good.chunkSize(),
+                good.chunkHashes(),
+                good.locations()));
+    for (ShardEntry liar : liars) {
+      List<ShardEntry> shards =
+          release.manifest().shards().stream()
+              .map(s -> s.path().equals(liar.path()) ? liar : s)
+              .toList();
+      store(release.manifest().toBuilder().shards(shards).build(), signer);
+      try (DatasetClient client =
+          DatasetClient.builder()
+              .tier(replica)
+              .trust(TrustRoot.of(signer.publicKeyset()))
+              .build()) {
+        ManifestRejectedException e =
+            assertThrows(
+                ManifestRejectedException.class,
+                () -> client.open(URI.create("btfs-hybrid://manifests/demo/1.0.0.json")));
+        assertEquals(Reason.INCONSISTENT_SHARD, e.reason());
+        assertTrue(e.getMessage().contains("'val/small.txt'"), e.getMessage());
+      }
+    }
+  }
 }
