@@ -13,6 +13,7 @@ import com.google.crypto.tink.aead.AeadParameters;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.KeyUnavailableException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -80,10 +81,13 @@ public final class LocalKeyManagementService implements KeyManagementService {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("format", FORMAT);
     root.set("keks", ManifestCodec.sorted(keksNode));
-    AtomicFiles.write(
-        keysetFile,
-        ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root),
-        true);
+    byte[] json = ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    try {
+      AtomicFiles.createNew(new ByteArrayInputStream(json), json.length, keysetFile, true);
+    } catch (FileAlreadyExistsException e) {
+      throw new FileAlreadyExistsException(
+          keysetFile.toString(), null, "refusing to overwrite an existing KEK keyset");
+    }
     return new LocalKeyManagementService(keysetFile, keks);
   }
 
