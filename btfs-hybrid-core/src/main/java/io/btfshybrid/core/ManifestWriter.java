@@ -1,0 +1,141 @@
+package io.btfshybrid.core;
+
+import io.btfshybrid.api.DatasetManifest;
+import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.StorageTier;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signs and stores the documents of a release: the manifest and the dataset's latest pointer, one
+ * sequence above the newest on any tier.
+ */
+final class ManifestWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestWriter.class);
+
+  private final List<StorageTier> tiers;
+  private final List<ManifestSigner> signers;
+  private final TrustRoot trust;
+  private final Clock clock;
+  private final Duration latestValidity;
+
+  ManifestWriter(
+      List<StorageTier> tiers,
+      List<ManifestSigner> signers,
+      TrustRoot trust,
+      Clock clock,
+      Duration latestValidity) {
+    this.tiers = tiers;
+    this.signers = signers;
+    this.trust = trust;
+    this.clock = clock;
+    this.latestValidity = latestValidity;
+  }
+
+  /** The signers' key ids, for the audit log. */
+  List<ManifestSigner> signers() {
+    return signers;
+  }
+
+  /** Signs a manifest. */
+  SignedEnvelope sign(DatasetManifest manifest) {
+    return SignedEnvelope.sign(
+        SignedEnvelope.MANIFEST_TYPE, ManifestCodec.toCanonicalJson(manifest), signers);
+  }
+
+  /** Stores {@code document} under {@code key} on every tier. */
+  List<Locator> store(String key, byte[] document) throws IOException {
+    List<Locator> stored = new ArrayList<>();
+    for (StorageTier tier : tiers) {
+      stored.add(tier.write(key, new ByteArrayInputStream(document), document.length));
+    }
+    return stored;
+  }
+
+  /** The newest verifiable latest pointer of {@code datasetId} on any tier. */
+  Optional<LatestPointer> latest(String datasetId) {
+    List<IOException> unreadable = new ArrayList<>();
+    Optional<LatestPointers.Found> current =
+        LatestPointers.newest(tiers, datasetId, trust, unreadable);
+    unreadable.forEach(
+        e ->
+            LOG.warn(
+                "ignoring an unverifiable latest pointer of {}: {}", datasetId, e.getMessage()));
+    return current.map(LatestPointers.Found::pointer);
+  }
+
+  /**
+   * Writes a new latest pointer for the manifest of {@code release} stored at {@code key}, one
+   * sequence above the newest verifiable pointer on any tier.
+   */
+  URI publishLatest(DatasetManifest release, String key, String manifestHash) throws IOException {
+    String datasetId = release.datasetId();
+    long sequence = latest(datasetId).map(p -> p.sequence() + 1).orElse(1L);
+    writeLatest(datasetId, sequence, release.version(), release.revision(), key, manifestHash);
+    return ManifestUris.latestUri(datasetId);
+  }
+
+  /** Re-signs the current latest pointer with a higher sequence and a fresh expiry. */
+  URI refreshLatest(String datasetId) throws IOException {
+    LatestPointer current =
+        latest(datasetId)
+            .orElseThrow(
+                () ->
+                    new io.btfshybrid.api.ShardUnavailableException(
+                        ManifestUris.latestKey(datasetId),
+                        "no tier holds a verifiable latest pointer to refresh"));
+    writeLatest(
+        datasetId,
+        current.sequence() + 1,
+        current.version(),
+        current.revision(),
+        current.manifestKey(),
+        current.manifestSha256());
+    return ManifestUris.latestUri(datasetId);
+  }
+
+  private void writeLatest(
+      String datasetId,
+      long sequence,
+      String version,
+      int revision,
+      String manifestKey,
+      String manifestHash)
+      throws IOException {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    LatestPointer pointer =
+        new LatestPointer(
+            datasetId,
+            sequence,
+            version,
+            revision,
+            manifestKey,
+            manifestHash,
+            now,
+            now.plus(latestValidity));
+    byte[] document =
+        SignedEnvelope.sign(SignedEnvelope.LATEST_TYPE, pointer.toCanonicalJson(), signers)
+            .toJson();
+    for (StorageTier tier : tiers) {
+      tier.write(
+          ManifestUris.latestKey(datasetId), new ByteArrayInputStream(document), document.length);
+    }
+    LOG.debug(
+        "latest pointer of {} is now sequence {} -> {}@{} revision {}",
+        datasetId,
+        sequence,
+        datasetId,
+        version,
+        revision);
+  }
+}
