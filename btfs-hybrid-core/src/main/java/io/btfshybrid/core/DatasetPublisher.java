@@ -6,7 +6,6 @@ import com.google.crypto.tink.StreamingAead;
 import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.EncryptionInfo;
 import io.btfshybrid.api.KeyManagementService;
-import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ManifestPolicy;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
@@ -133,7 +132,8 @@ public final class DatasetPublisher {
   /**
    * Publishes every regular file under {@code sourceDir} as {@code datasetId@version} and moves the
    * dataset's latest pointer to it. Publishing the same content again is a no-op; different content
-   * under a published version is refused with {@link ReleaseConflictException}.
+   * under a published version is refused with {@link ReleaseConflictException}, also when another
+   * publisher stores it first while this one is uploading.
    */
   public PublishResult publish(Path sourceDir, String datasetId, String version)
       throws IOException {
@@ -173,7 +173,14 @@ public final class DatasetPublisher {
     }
     DatasetManifest built = manifest.build();
     SignedEnvelope envelope = writer.sign(built);
-    List<Locator> stored = writer.store(manifestKey, envelope.toJson());
+    ManifestWriter.Stored stored =
+        writer.storeNew(
+            manifestKey,
+            envelope.toJson(),
+            (tier, where, bytes) -> lookup.judge(tier, where, bytes, datasetId, version, content));
+    if (stored.existing().isPresent()) {
+      return stored.existing().get();
+    }
     String hash = envelope.payloadSha256();
     URI latest = writer.publishLatest(built, manifestKey, hash);
     LOG.info(
@@ -200,7 +207,7 @@ public final class DatasetPublisher {
         .manifestUri(ManifestUris.releaseUri(datasetId, version, hash))
         .manifestHash(hash)
         .manifest(built)
-        .manifestLocations(stored)
+        .manifestLocations(stored.locations())
         .bytesUploaded(counts.bytes)
         .objectsUploaded(counts.uploaded)
         .objectsReused(counts.reused)

@@ -96,7 +96,21 @@ final class KeyRotation {
             .build();
     String key = ManifestUris.manifestKey(next);
     SignedEnvelope envelope = writer.sign(next);
-    List<Locator> stored = writer.store(key, envelope.toJson());
+    List<Locator> stored =
+        writer
+            .storeNew(
+                key,
+                envelope.toJson(),
+                (tier, where, bytes) -> {
+                  throw new ReleaseConflictException(
+                      release
+                          + " revision "
+                          + revision
+                          + " was written concurrently on tier '"
+                          + tier.id()
+                          + "'; rotate again");
+                })
+            .locations();
     String hash = envelope.payloadSha256();
     Optional<LatestPointer> current = writer.latest(old.datasetId());
     if (current.isEmpty() || current.get().version().equals(old.version())) {

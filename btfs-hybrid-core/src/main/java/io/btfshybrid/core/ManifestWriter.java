@@ -2,9 +2,12 @@ package io.btfshybrid.core;
 
 import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.ObjectExistsException;
+import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,17 +20,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs and stores the documents of a release: the manifest and the dataset's latest pointer, one
+ * Signs and stores the documents of a release: the manifest, created only where its key is free (so
+ * of two publishers of one version exactly one wins), and the dataset's latest pointer, one
  * sequence above the newest on any tier.
  */
 final class ManifestWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestWriter.class);
+  private static final int MAX_REPLACE_ATTEMPTS = 3;
 
   private final List<StorageTier> tiers;
   private final List<ManifestSigner> signers;
   private final TrustRoot trust;
   private final Clock clock;
   private final Duration latestValidity;
+
+  /** What a key already taken on a tier holds, as far as this writer is concerned. */
+  @FunctionalInterface
+  interface TakenKey {
+    /**
+     * Judges {@code bytes} found at {@code where}: present when they are the same release (the
+     * write is done), empty when they are junk to replace; throws when they are another release.
+     */
+    Optional<PublishResult> judge(StorageTier tier, Locator where, byte[] bytes) throws IOException;
+  }
+
+  /** The manifest is stored (on every tier), or the same release was found already there. */
+  record Stored(List<Locator> locations, Optional<PublishResult> existing) {}
 
   ManifestWriter(
       List<StorageTier> tiers,
@@ -53,13 +71,52 @@ final class ManifestWriter {
         SignedEnvelope.MANIFEST_TYPE, ManifestCodec.toCanonicalJson(manifest), signers);
   }
 
-  /** Stores {@code document} under {@code key} on every tier. */
-  List<Locator> store(String key, byte[] document) throws IOException {
+  /**
+   * Stores {@code document} under {@code key} on every tier with a conditional create. When a tier
+   * already holds the key, {@code taken} decides: the very same bytes are this release, a verified
+   * same release ends the write with that release, a different one is a conflict (thrown), and junk
+   * is deleted and the create retried.
+   */
+  Stored storeNew(String key, byte[] document, TakenKey taken) throws IOException {
     List<Locator> stored = new ArrayList<>();
     for (StorageTier tier : tiers) {
-      stored.add(tier.write(key, new ByteArrayInputStream(document), document.length));
+      for (int attempt = 1; ; attempt++) {
+        try {
+          stored.add(tier.writeNew(key, new ByteArrayInputStream(document), document.length));
+          break;
+        } catch (ObjectExistsException e) {
+          Optional<byte[]> there = read(tier, e.locator());
+          if (there.isEmpty()) {
+            continue; // deleted meanwhile: create again
+          }
+          Optional<PublishResult> same = taken.judge(tier, e.locator(), there.get());
+          if (same.isPresent()) {
+            return new Stored(stored, same);
+          }
+          if (attempt >= MAX_REPLACE_ATTEMPTS) {
+            throw new ReleaseConflictException(
+                "tier '"
+                    + tier.id()
+                    + "' keeps holding an unverifiable document at "
+                    + key
+                    + " after "
+                    + attempt
+                    + " attempts to replace it");
+          }
+          LOG.warn("replacing an unverifiable document at {} on tier '{}'", key, tier.id());
+          tier.delete(e.locator());
+        }
+      }
     }
-    return stored;
+    return new Stored(stored, Optional.empty());
+  }
+
+  private static Optional<byte[]> read(StorageTier tier, Locator where) throws IOException {
+    try (InputStream in = tier.read(where, 0, -1)) {
+      return Optional.of(in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1));
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    }
   }
 
   /** The newest verifiable latest pointer of {@code datasetId} on any tier. */

@@ -64,7 +64,7 @@ final class ReleaseLookup {
   }
 
   /** Judges the manifest {@code bytes} found at {@code where}: the same release, or a conflict. */
-  private Optional<PublishResult> judge(
+  Optional<PublishResult> judge(
       StorageTier tier,
       Locator where,
       byte[] bytes,
