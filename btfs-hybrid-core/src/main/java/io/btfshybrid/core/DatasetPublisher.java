@@ -116,7 +116,7 @@ public final class DatasetPublisher {
             ? b.trust
             : TrustRoot.of(
                 signers.stream().map(ManifestSigner::publicKeyset).toArray(KeysetHandle[]::new));
-    this.lookup = new ReleaseLookup(tiers, kms != null, policy);
+    this.lookup = new ReleaseLookup(tiers, trust, kms != null, policy);
     this.uploader = new ShardUploader(tiers, chunkSize, b.tempDirectory);
     this.writer = new ManifestWriter(tiers, signers, trust, clock, b.latestValidity);
     this.audit = new PublishAudit(b.audit, signers);

@@ -4,6 +4,7 @@ import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ManifestPolicy;
 import io.btfshybrid.api.ManifestRejectedException;
+import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
@@ -15,17 +16,28 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Answers "is this dataset@version already published, and is it the same release?". */
+/**
+ * Answers "is this dataset@version already published, and is it the same release?". Only a manifest
+ * that verifies against the trust root and names this very release counts: junk or an unsigned
+ * look-alike at the manifest key is neither "already published" nor a conflict, it is something to
+ * replace.
+ */
 final class ReleaseLookup {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseLookup.class);
 
   private final List<StorageTier> tiers;
+  private final TrustRoot trust;
   private final boolean encrypted;
   private final Optional<ManifestPolicy> policy;
 
-  /** What the publisher would write: its tiers and the protection it adds. */
-  ReleaseLookup(List<StorageTier> tiers, boolean encrypted, Optional<ManifestPolicy> policy) {
+  /** What the publisher would write: its tiers, the keys it trusts and the protection it adds. */
+  ReleaseLookup(
+      List<StorageTier> tiers,
+      TrustRoot trust,
+      boolean encrypted,
+      Optional<ManifestPolicy> policy) {
     this.tiers = tiers;
+    this.trust = trust;
     this.encrypted = encrypted;
     this.policy = policy;
   }
@@ -40,7 +52,7 @@ final class ReleaseLookup {
   }
 
   /**
-   * The release already stored under {@code key} on any tier, if any; refused with {@link
+   * The verified release already stored under {@code key} on any tier, if any; refused with {@link
    * ReleaseConflictException} when its content or protection differs from {@code content}.
    */
   Optional<PublishResult> existing(
@@ -54,6 +66,8 @@ final class ReleaseLookup {
       byte[] bytes;
       try (InputStream in = tier.read(loc.get(), 0, -1)) {
         bytes = in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1);
+      } catch (ObjectNotFoundException e) {
+        continue;
       }
       Optional<PublishResult> found = judge(tier, loc.get(), bytes, datasetId, version, content);
       if (found.isPresent()) {
@@ -63,7 +77,10 @@ final class ReleaseLookup {
     return Optional.empty();
   }
 
-  /** Judges the manifest {@code bytes} found at {@code where}: the same release, or a conflict. */
+  /**
+   * Judges the document {@code bytes} found at {@code where}: the same release (present), a
+   * different release ({@link ReleaseConflictException}) or junk that proves nothing (empty).
+   */
   Optional<PublishResult> judge(
       StorageTier tier,
       Locator where,
@@ -73,19 +90,19 @@ final class ReleaseLookup {
       Map<String, String> content)
       throws ReleaseConflictException {
     String release = datasetId + "@" + version;
-    SignedEnvelope envelope;
-    DatasetManifest old;
-    try {
-      envelope = SignedEnvelope.parse(bytes, SignedEnvelope.MANIFEST_TYPE);
-      old = ManifestCodec.parse(envelope.payload());
-    } catch (ManifestRejectedException e) {
-      throw new ReleaseConflictException(
-          release
-              + " already exists on tier '"
-              + tier.id()
-              + "' but its manifest is unreadable ("
-              + e.getMessage()
-              + "); refusing to overwrite");
+    Optional<Verified> verified = verify(tier, where, bytes, release);
+    if (verified.isEmpty()) {
+      return Optional.empty();
+    }
+    DatasetManifest old = verified.get().manifest();
+    if (!old.datasetId().equals(datasetId) || !old.version().equals(version)) {
+      LOG.warn(
+          "tier '{}' holds a manifest of {}@{} at the key of {}: it will be replaced",
+          tier.id(),
+          old.datasetId(),
+          old.version(),
+          release);
+      return Optional.empty();
     }
     Map<String, String> oldContent =
         old.shards().stream()
@@ -93,8 +110,9 @@ final class ReleaseLookup {
     if (!oldContent.equals(content)) {
       throw new ReleaseConflictException(
           release
-              + " is already published with different content; "
-              + "releases are immutable, publish a new version");
+              + " is already published with different content (manifest on tier '"
+              + tier.id()
+              + "'); releases are immutable, publish a new version");
     }
     String protection = protectionConflict(old);
     if (protection != null) {
@@ -104,7 +122,7 @@ final class ReleaseLookup {
               + protection
               + "; releases are immutable, publish a new version");
     }
-    String hash = envelope.payloadSha256();
+    String hash = verified.get().envelope().payloadSha256();
     LOG.info("{} is already published with the same content (manifest {})", release, hash);
     return Optional.of(
         PublishResult.builder()
@@ -113,8 +131,26 @@ final class ReleaseLookup {
             .manifest(old)
             .manifestLocations(List.of(where))
             .alreadyPublished(true)
-            .latestUri(ManifestUris.latestUri(datasetId))
             .build());
+  }
+
+  private record Verified(SignedEnvelope envelope, DatasetManifest manifest) {}
+
+  /** The manifest when {@code bytes} are a signed manifest this publisher trusts, else empty. */
+  private Optional<Verified> verify(StorageTier tier, Locator where, byte[] bytes, String release) {
+    String what = "the stored manifest of " + release + " on tier '" + tier.id() + "'";
+    try {
+      if (bytes.length > ManifestCodec.MAX_MANIFEST_BYTES) {
+        throw new ManifestRejectedException(
+            ManifestRejectedException.Reason.TOO_LARGE, what + " is too large");
+      }
+      SignedEnvelope envelope = SignedEnvelope.parse(bytes, SignedEnvelope.MANIFEST_TYPE);
+      trust.verify(envelope, what);
+      return Optional.of(new Verified(envelope, ManifestCodec.parse(envelope.payload())));
+    } catch (ManifestRejectedException | RuntimeException e) {
+      LOG.warn("{} ({}) does not verify, it will be replaced: {}", what, where, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /**

@@ -7,20 +7,29 @@ import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.LocationHint;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectInfo;
+import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores one shard on every tier under its content-addressed key (encrypting it first when the
- * release is encrypted) and returns its manifest entry, reusing a copy already on a tier.
+ * release is encrypted) and returns its manifest entry. A copy already on a tier is reused only
+ * when its bytes hash to the expected SHA-256; a copy of the right size with the wrong bytes is
+ * overwritten.
  */
 final class ShardUploader {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardUploader.class);
+
   private final List<StorageTier> tiers;
   private final int chunkSize;
   private final Path tempDirectory;
@@ -103,7 +112,7 @@ final class ShardUploader {
     String key = BlobKeys.of(sha256);
     List<LocationHint> hints = new ArrayList<>();
     for (StorageTier tier : tiers) {
-      Optional<Locator> reusable = reusable(tier, key, size);
+      Optional<Locator> reusable = reusable(tier, key, size, sha256, label);
       Locator where;
       if (reusable.isPresent()) {
         where = reusable.get();
@@ -155,14 +164,36 @@ final class ShardUploader {
         "'" + label + "' changed while it was being published; publish again");
   }
 
-  /** A copy already stored under the content-addressed key with the right size is reused. */
-  private static Optional<Locator> reusable(StorageTier tier, String key, long size)
-      throws IOException {
+  /**
+   * The copy already stored under the content-addressed key, when it has the right size and its
+   * bytes hash to {@code sha256}; anything else there is replaced by the upload.
+   */
+  private static Optional<Locator> reusable(
+      StorageTier tier, String key, long size, String sha256, String label) throws IOException {
     Optional<Locator> loc = tier.locate(key);
     if (loc.isEmpty()) {
       return Optional.empty();
     }
     Optional<ObjectInfo> info = tier.stat(loc.get());
-    return info.filter(i -> i.size() == size).map(i -> loc.get());
+    if (info.isEmpty() || info.get().size() != size) {
+      return Optional.empty();
+    }
+    HashingInputStream in;
+    long read;
+    try (InputStream raw = tier.read(loc.get(), 0, -1)) {
+      in = new HashingInputStream(Hashing.sha256(), raw);
+      read = in.transferTo(OutputStream.nullOutputStream());
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    }
+    if (read != size || !in.hash().toString().equals(sha256)) {
+      LOG.warn(
+          "tier '{}' holds a damaged copy of '{}' at {}: replacing it",
+          tier.id(),
+          label,
+          loc.get());
+      return Optional.empty();
+    }
+    return loc;
   }
 }
