@@ -159,6 +159,7 @@ public final class DatasetPublisher {
     if (existing.isPresent()) {
       return existing.get();
     }
+    writer.checkLatestReadable(datasetId);
 
     DatasetManifest.Builder manifest = newManifest(datasetId, version);
     StreamingAead encrypt = kms == null ? null : encryption(manifest, datasetId, version);

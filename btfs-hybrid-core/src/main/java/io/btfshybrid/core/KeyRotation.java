@@ -72,6 +72,7 @@ final class KeyRotation {
                     new IllegalArgumentException(
                         release + " is not encrypted: there is no data key to rotate"));
     ShardEncryption.check(enc, release);
+    writer.checkLatestReadable(old.datasetId());
     byte[] context = ShardEncryption.keyContext(old.datasetId(), old.version());
     byte[] dataKey = kms.unwrap(enc.kekId(), Base64.getDecoder().decode(enc.wrappedKey()), context);
     byte[] rewrapped;

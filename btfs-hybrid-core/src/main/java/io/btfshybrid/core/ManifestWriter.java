@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signs and stores the documents of a release: the manifest, created only where its key is free (so
- * of two publishers of one version exactly one wins), and the dataset's latest pointer, one
- * sequence above the newest on any tier.
+ * of two publishers of one version exactly one wins), and the dataset's latest pointer, whose
+ * sequence only goes up.
  */
 final class ManifestWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestWriter.class);
@@ -119,21 +119,25 @@ final class ManifestWriter {
     }
   }
 
-  /** The newest verifiable latest pointer of {@code datasetId} on any tier. */
-  Optional<LatestPointer> latest(String datasetId) {
-    List<IOException> unreadable = new ArrayList<>();
-    Optional<LatestPointers.Found> current =
-        LatestPointers.newest(tiers, datasetId, trust, unreadable);
-    unreadable.forEach(
-        e ->
-            LOG.warn(
-                "ignoring an unverifiable latest pointer of {}: {}", datasetId, e.getMessage()));
-    return current.map(LatestPointers.Found::pointer);
+  /**
+   * Fails with {@link LatestPointerUnavailableException} when a tier cannot say what the dataset's
+   * latest pointer is, before anything is written.
+   */
+  void checkLatestReadable(String datasetId) throws IOException {
+    LatestPointers.newestForWriting(tiers, datasetId, trust);
+  }
+
+  /**
+   * The newest verifiable latest pointer of {@code datasetId}, failing when a tier is unreadable.
+   */
+  Optional<LatestPointer> latest(String datasetId) throws IOException {
+    return LatestPointers.newestForWriting(tiers, datasetId, trust)
+        .map(LatestPointers.Found::pointer);
   }
 
   /**
    * Writes a new latest pointer for the manifest of {@code release} stored at {@code key}, one
-   * sequence above the newest verifiable pointer on any tier.
+   * sequence above the newest verifiable pointer on any tier (1 only when no tier holds one).
    */
   URI publishLatest(DatasetManifest release, String key, String manifestHash) throws IOException {
     String datasetId = release.datasetId();
