@@ -70,6 +70,7 @@ public final class DatasetPublisher {
   private final String kekId;
   private final Optional<ManifestPolicy> policy;
   private final Duration expiresAfter;
+  private final boolean followLinks;
   private final ReleaseLookup lookup;
   private final ShardUploader uploader;
   private final ManifestWriter writer;
@@ -111,6 +112,7 @@ public final class DatasetPublisher {
     this.classification =
         b.policy == null ? b.classification : b.policy.classification().orElse(b.classification);
     this.expiresAfter = b.expiresAfter;
+    this.followLinks = b.followLinks;
     TrustRoot trust =
         b.trust != null
             ? b.trust
@@ -143,7 +145,7 @@ public final class DatasetPublisher {
         !version.equalsIgnoreCase(ManifestUris.LATEST),
         "version '%s' is reserved for the latest pointer",
         version);
-    List<SourceFile> files = SourceTree.list(sourceDir);
+    List<SourceFile> files = SourceTree.list(sourceDir, followLinks);
     String manifestKey = ManifestUris.manifestKey(datasetId, version);
     long total = files.stream().mapToLong(SourceFile::size).sum();
 
@@ -299,6 +301,7 @@ public final class DatasetPublisher {
     private AuditLog audit;
     private TrustRoot trust;
     private Path tempDirectory;
+    private boolean followLinks;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private String owner = System.getProperty("user.name", "");
     private String classification = "unclassified";
@@ -387,6 +390,15 @@ public final class DatasetPublisher {
     /** Where encrypted shards are staged before upload (default: the system temp directory). */
     public Builder tempDirectory(Path dir) {
       this.tempDirectory = dir;
+      return this;
+    }
+
+    /**
+     * Whether symbolic links in the source directory are followed wherever they point (default
+     * false: a link whose target leaves the source directory is refused, naming the link).
+     */
+    public Builder followLinks(boolean follow) {
+      this.followLinks = follow;
       return this;
     }
 
