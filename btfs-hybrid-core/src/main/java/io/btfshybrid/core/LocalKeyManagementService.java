@@ -138,11 +138,13 @@ public final class LocalKeyManagementService implements KeyManagementService {
     return file;
   }
 
+  /** The KEK ids held in the file. */
   @Override
   public Set<String> keyIds() {
     return keks.keySet();
   }
 
+  /** Encrypts a data key under KEK {@code kekId}, bound to {@code context}. */
   @Override
   public byte[] wrap(String kekId, byte[] dataKey, byte[] context) throws IOException {
     try {
@@ -152,6 +154,7 @@ public final class LocalKeyManagementService implements KeyManagementService {
     }
   }
 
+  /** Decrypts a wrapped data key; a wrong KEK or context is a {@link KeyUnavailableException}. */
   @Override
   public byte[] unwrap(String kekId, byte[] wrappedKey, byte[] context) throws IOException {
     try {
@@ -176,6 +179,7 @@ public final class LocalKeyManagementService implements KeyManagementService {
     return aead;
   }
 
+  /** The file and KEK ids (never key material). */
   @Override
   public String toString() {
     return "LocalKeyManagementService[" + file + ", " + keks.keySet() + "]";
