@@ -5,21 +5,12 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.StreamingAead;
 import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.EncryptionInfo;
-import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.KeyManagementService;
-import io.btfshybrid.api.KeyUnavailableException;
-import io.btfshybrid.api.LocationHint;
-import io.btfshybrid.api.Locator;
-import io.btfshybrid.api.ManifestRejectedException;
-import io.btfshybrid.api.ObjectInfo;
+import io.btfshybrid.api.ManifestPolicy;
 import io.btfshybrid.api.ShardEntry;
-import io.btfshybrid.api.ShardUnavailableException;
 import io.btfshybrid.api.StorageTier;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -36,7 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,10 +59,7 @@ public final class DatasetPublisher {
   /** Default validity of a latest pointer. */
   public static final Duration DEFAULT_LATEST_VALIDITY = Duration.ofDays(7);
 
-  private static final int MAX_REVISIONS = 10_000;
-
   private final List<StorageTier> tiers;
-  private final List<ManifestSigner> signers;
   private final int chunkSize;
   private final String owner;
   private final String classification;
@@ -81,12 +68,14 @@ public final class DatasetPublisher {
   private final ProgressListener progress;
   private final KeyManagementService kms;
   private final String kekId;
-  private final AccessPolicy policy;
+  private final Optional<ManifestPolicy> policy;
   private final Duration expiresAfter;
-  private final Duration latestValidity;
-  private final AuditLog audit;
-  private final TrustRoot trust;
-  private final Path tempDirectory;
+  private final boolean followLinks;
+  private final ReleaseLookup lookup;
+  private final ShardUploader uploader;
+  private final ManifestWriter writer;
+  private final PublishAudit audit;
+  private final KeyRotation rotation;
 
   private DatasetPublisher(Builder b) {
     Preconditions.checkArgument(!b.tiers.isEmpty(), "DatasetPublisher needs at least one tier");
@@ -108,7 +97,7 @@ public final class DatasetPublisher {
         b.kekId,
         b.kms == null ? List.of() : b.kms.keyIds());
     this.tiers = List.copyOf(b.tiers);
-    this.signers = List.copyOf(b.signers.values());
+    List<ManifestSigner> signers = List.copyOf(b.signers.values());
     this.chunkSize = b.chunkSize;
     this.owner = b.owner;
     this.tags = new TreeMap<>(b.tags);
@@ -116,18 +105,25 @@ public final class DatasetPublisher {
     this.progress = b.progress;
     this.kms = b.kms;
     this.kekId = b.kekId;
-    this.policy = b.policy;
+    this.policy =
+        b.policy == null || b.policy.isOpen()
+            ? Optional.empty()
+            : Optional.of(b.policy.toManifestPolicy());
     this.classification =
         b.policy == null ? b.classification : b.policy.classification().orElse(b.classification);
     this.expiresAfter = b.expiresAfter;
-    this.latestValidity = b.latestValidity;
-    this.audit = b.audit;
-    this.trust =
+    this.followLinks = b.followLinks;
+    TrustRoot trust =
         b.trust != null
             ? b.trust
             : TrustRoot.of(
                 signers.stream().map(ManifestSigner::publicKeyset).toArray(KeysetHandle[]::new));
-    this.tempDirectory = b.tempDirectory;
+    this.lookup = new ReleaseLookup(tiers, trust, kms != null, policy);
+    this.uploader = new ShardUploader(tiers, chunkSize, b.tempDirectory);
+    this.writer = new ManifestWriter(tiers, signers, trust, clock, b.latestValidity);
+    this.audit = new PublishAudit(b.audit, signers);
+    this.rotation =
+        kms == null ? null : new KeyRotation(tiers, trust, clock, kms, expiresAfter, writer, audit);
   }
 
   /** A builder: tiers and a signer are required. */
@@ -138,7 +134,8 @@ public final class DatasetPublisher {
   /**
    * Publishes every regular file under {@code sourceDir} as {@code datasetId@version} and moves the
    * dataset's latest pointer to it. Publishing the same content again is a no-op; different content
-   * under a published version is refused with {@link ReleaseConflictException}.
+   * under a published version is refused with {@link ReleaseConflictException}, also when another
+   * publisher stores it first while this one is uploading.
    */
   public PublishResult publish(Path sourceDir, String datasetId, String version)
       throws IOException {
@@ -148,10 +145,7 @@ public final class DatasetPublisher {
         !version.equalsIgnoreCase(ManifestUris.LATEST),
         "version '%s' is reserved for the latest pointer",
         version);
-    if (!Files.isDirectory(sourceDir)) {
-      throw new IllegalArgumentException("source '" + sourceDir + "' is not a directory");
-    }
-    List<SourceFile> files = listFiles(sourceDir);
+    List<SourceFile> files = SourceTree.list(sourceDir, followLinks);
     String manifestKey = ManifestUris.manifestKey(datasetId, version);
     long total = files.stream().mapToLong(SourceFile::size).sum();
 
@@ -162,12 +156,69 @@ public final class DatasetPublisher {
       hashed += f.size();
       progress.progress("hash", hashed, total);
     }
-    Optional<PublishResult> existing =
-        existingRelease(manifestKey, datasetId, version, digests, files);
+    Map<String, String> content = ReleaseLookup.contentOf(files, digests);
+    Optional<PublishResult> existing = lookup.existing(manifestKey, datasetId, version, content);
     if (existing.isPresent()) {
       return existing.get();
     }
+    writer.checkLatestReadable(datasetId);
 
+    DatasetManifest.Builder manifest = newManifest(datasetId, version);
+    StreamingAead encrypt = kms == null ? null : encryption(manifest, datasetId, version);
+    ShardUploader.Counts counts = new ShardUploader.Counts();
+    long done = 0;
+    for (int i = 0; i < files.size(); i++) {
+      SourceFile file = files.get(i);
+      manifest.shard(
+          uploader.store(file, digests.get(i), encrypt, datasetId + "@" + version, counts));
+      done += file.size();
+      progress.progress("upload", done, total);
+    }
+    DatasetManifest built = manifest.build();
+    SignedEnvelope envelope = writer.sign(built);
+    ManifestWriter.Stored stored =
+        writer.storeNew(
+            manifestKey,
+            envelope.toJson(),
+            (tier, where, bytes) -> lookup.judge(tier, where, bytes, datasetId, version, content));
+    if (stored.existing().isPresent()) {
+      return stored.existing().get();
+    }
+    String hash = envelope.payloadSha256();
+    URI latest = writer.publishLatest(built, manifestKey, hash);
+    LOG.info(
+        "published {}@{}: {} shards, {} bytes uploaded, manifest {}{}",
+        datasetId,
+        version,
+        files.size(),
+        counts.bytes,
+        hash,
+        encrypt == null ? "" : ", encrypted");
+    audit.record(
+        AuditEvent.PUBLISH,
+        built,
+        Map.of(
+            "manifest",
+            hash,
+            "encrypted",
+            Boolean.toString(encrypt != null),
+            "kek",
+            encrypt == null ? "" : kekId,
+            "tiers",
+            tiers.stream().map(StorageTier::id).collect(Collectors.joining(","))));
+    return PublishResult.builder()
+        .manifestUri(ManifestUris.releaseUri(datasetId, version, hash))
+        .manifestHash(hash)
+        .manifest(built)
+        .manifestLocations(stored.locations())
+        .bytesUploaded(counts.bytes)
+        .objectsUploaded(counts.uploaded)
+        .objectsReused(counts.reused)
+        .latestUri(latest)
+        .build();
+  }
+
+  private DatasetManifest.Builder newManifest(String datasetId, String version) {
     Instant createdAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     DatasetManifest.Builder manifest =
         DatasetManifest.builder()
@@ -180,221 +231,28 @@ public final class DatasetPublisher {
     if (expiresAfter != null) {
       manifest.expiresAt(createdAt.plus(expiresAfter));
     }
-    if (policy != null && !policy.isOpen()) {
-      manifest.policy(policy.toManifestPolicy());
-    }
-    StreamingAead encrypt = null;
-    if (kms != null) {
-      byte[] dataKey = ShardEncryption.newDataKey();
-      try {
-        byte[] wrapped = kms.wrap(kekId, dataKey, ShardEncryption.keyContext(datasetId, version));
-        manifest.encryption(
-            new EncryptionInfo(
-                ShardEncryption.SCHEME,
-                chunkSize,
-                kekId,
-                Base64.getEncoder().encodeToString(wrapped)));
-        encrypt = ShardEncryption.streamingAead(dataKey, chunkSize);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot set up shard encryption", e);
-      } finally {
-        Arrays.fill(dataKey, (byte) 0);
-      }
-    }
-    Upload counts = new Upload();
-    long done = 0;
-    for (int i = 0; i < files.size(); i++) {
-      SourceFile file = files.get(i);
-      ShardDigest digest = digests.get(i);
-      String release = datasetId + "@" + version;
-      ShardEntry entry =
-          encrypt == null
-              ? storePlain(file, digest, release, counts)
-              : storeEncrypted(file, digest, encrypt, release, counts);
-      manifest.shard(entry);
-      done += file.size();
-      progress.progress("upload", done, total);
-    }
-    DatasetManifest built = manifest.build();
-    SignedEnvelope envelope =
-        sign(SignedEnvelope.MANIFEST_TYPE, ManifestCodec.toCanonicalJson(built));
-    List<Locator> stored = storeDocument(manifestKey, envelope.toJson());
-    String hash = envelope.payloadSha256();
-    URI latest = publishLatest(built, manifestKey, hash);
-    LOG.info(
-        "published {}@{}: {} shards, {} bytes uploaded, manifest {}{}",
-        datasetId,
-        version,
-        files.size(),
-        counts.bytes,
-        hash,
-        encrypt == null ? "" : ", encrypted");
-    audit(
-        AuditEvent.PUBLISH,
-        built,
-        Map.of(
-            "manifest",
-            hash,
-            "encrypted",
-            Boolean.toString(encrypt != null),
-            "kek",
-            encrypt == null ? "" : kekId,
-            "tiers",
-            tiers.stream().map(StorageTier::id).collect(Collectors.joining(","))));
-    return new PublishResult(
-        ManifestUris.releaseUri(datasetId, version, hash),
-        hash,
-        built,
-        stored,
-        counts.bytes,
-        counts.uploaded,
-        counts.reused,
-        false,
-        latest);
+    policy.ifPresent(manifest::policy);
+    return manifest;
   }
 
-  /** Running totals of one publication. */
-  private static final class Upload {
-    long bytes;
-    int uploaded;
-    int reused;
-  }
-
-  private ShardEntry storePlain(SourceFile file, ShardDigest digest, String release, Upload counts)
-      throws IOException {
-    List<LocationHint> hints =
-        replicate(file.path(), file.relative(), file.size(), digest.sha256(), release, counts);
-    return new ShardEntry(
-        file.relative(),
-        file.size(),
-        digest.sha256(),
-        file.size(),
-        digest.sha256(),
-        chunkSize,
-        digest.chunkHashes(),
-        hints);
-  }
-
-  /**
-   * Encrypts one file once into a temporary file (the nonce prefix is random, so the ciphertext is
-   * only reproducible from that file), checks the plaintext is still what was hashed, and stores
-   * the ciphertext. The temporary file holds only ciphertext and is removed afterwards.
-   */
-  private ShardEntry storeEncrypted(
-      SourceFile file, ShardDigest digest, StreamingAead encrypt, String release, Upload counts)
-      throws IOException {
-    Path temp =
-        tempDirectory == null
-            ? Files.createTempFile("btfs-hybrid-", ".enc")
-            : Files.createTempFile(Files.createDirectories(tempDirectory), "btfs-hybrid-", ".enc");
+  /** A fresh data key for the release, wrapped into {@code manifest}, as a streaming AEAD. */
+  private StreamingAead encryption(
+      DatasetManifest.Builder manifest, String datasetId, String version) throws IOException {
+    byte[] dataKey = ShardEncryption.newDataKey();
     try {
-      ShardEncryption.EncryptedShard enc =
-          ShardEncryption.encrypt(file.path(), temp, encrypt, file.relative(), chunkSize);
-      if (!enc.plainSha256().equals(digest.sha256()) || enc.plainSize() != file.size()) {
-        throw new HybridStorageException(
-            "'" + file.relative() + "' changed while it was being published; publish again");
-      }
-      ShardDigest stored = enc.stored();
-      List<LocationHint> hints =
-          replicate(temp, file.relative(), stored.size(), stored.sha256(), release, counts);
-      return new ShardEntry(
-          file.relative(),
-          file.size(),
-          digest.sha256(),
-          stored.size(),
-          stored.sha256(),
-          chunkSize,
-          stored.chunkHashes(),
-          hints);
+      byte[] wrapped = kms.wrap(kekId, dataKey, ShardEncryption.keyContext(datasetId, version));
+      manifest.encryption(
+          new EncryptionInfo(
+              ShardEncryption.SCHEME,
+              chunkSize,
+              kekId,
+              Base64.getEncoder().encodeToString(wrapped)));
+      return ShardEncryption.streamingAead(dataKey, chunkSize);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up shard encryption", e);
     } finally {
-      Files.deleteIfExists(temp);
+      Arrays.fill(dataKey, (byte) 0);
     }
-  }
-
-  /** Stores one object on every tier (reusing an intact copy), returning the location hints. */
-  private List<LocationHint> replicate(
-      Path bytes, String label, long size, String sha256, String release, Upload counts)
-      throws IOException {
-    String key = BlobKeys.of(sha256);
-    List<LocationHint> hints = new ArrayList<>();
-    for (StorageTier tier : tiers) {
-      Optional<Locator> reusable = reusable(tier, key, size);
-      Locator where;
-      if (reusable.isPresent()) {
-        where = reusable.get();
-        counts.reused++;
-      } else {
-        try {
-          where = upload(tier, key, bytes, label, size, sha256);
-        } catch (IOException e) {
-          throw new HybridStorageException(
-              "publishing "
-                  + release
-                  + ": tier '"
-                  + tier.id()
-                  + "' failed to store '"
-                  + label
-                  + "': "
-                  + e.getMessage(),
-              e);
-        }
-        counts.bytes += size;
-        counts.uploaded++;
-      }
-      hints.add(new LocationHint(tier.id(), tier.kind(), tier.region(), where.uri()));
-    }
-    return hints;
-  }
-
-  private SignedEnvelope sign(String type, byte[] payload) {
-    return SignedEnvelope.sign(type, payload, signers);
-  }
-
-  private List<Locator> storeDocument(String key, byte[] document) throws IOException {
-    List<Locator> stored = new ArrayList<>();
-    for (StorageTier tier : tiers) {
-      stored.add(tier.write(key, new ByteArrayInputStream(document), document.length));
-    }
-    return stored;
-  }
-
-  /**
-   * Writes a new latest pointer for the manifest of {@code release} stored at {@code key}, one
-   * sequence above the newest verifiable pointer on any tier.
-   */
-  private URI publishLatest(DatasetManifest release, String key, String manifestHash)
-      throws IOException {
-    String datasetId = release.datasetId();
-    List<IOException> unreadable = new ArrayList<>();
-    Optional<LatestPointers.Found> current =
-        LatestPointers.newest(tiers, datasetId, trust, unreadable);
-    unreadable.forEach(
-        e ->
-            LOG.warn(
-                "ignoring an unverifiable latest pointer of {}: {}", datasetId, e.getMessage()));
-    long sequence = current.map(f -> f.pointer().sequence() + 1).orElse(1L);
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    LatestPointer pointer =
-        new LatestPointer(
-            datasetId,
-            sequence,
-            release.version(),
-            release.revision(),
-            key,
-            manifestHash,
-            now,
-            now.plus(latestValidity));
-    storeDocument(
-        ManifestUris.latestKey(datasetId),
-        sign(SignedEnvelope.LATEST_TYPE, pointer.toCanonicalJson()).toJson());
-    LOG.debug(
-        "latest pointer of {} is now sequence {} -> {}@{} revision {}",
-        datasetId,
-        sequence,
-        datasetId,
-        release.version(),
-        release.revision());
-    return ManifestUris.latestUri(datasetId);
   }
 
   /**
@@ -403,30 +261,7 @@ public final class DatasetPublisher {
    */
   public URI refreshLatest(String datasetId) throws IOException {
     ShardPaths.checkName("dataset id", datasetId);
-    List<IOException> failures = new ArrayList<>();
-    LatestPointer current =
-        LatestPointers.newest(tiers, datasetId, trust, failures)
-            .orElseThrow(
-                () ->
-                    new ShardUnavailableException(
-                        ManifestUris.latestKey(datasetId),
-                        "no tier holds a verifiable latest pointer to refresh"))
-            .pointer();
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    LatestPointer next =
-        new LatestPointer(
-            datasetId,
-            current.sequence() + 1,
-            current.version(),
-            current.revision(),
-            current.manifestKey(),
-            current.manifestSha256(),
-            now,
-            now.plus(latestValidity));
-    storeDocument(
-        ManifestUris.latestKey(datasetId),
-        sign(SignedEnvelope.LATEST_TYPE, next.toCanonicalJson()).toJson());
-    return ManifestUris.latestUri(datasetId);
+    return writer.refreshLatest(datasetId);
   }
 
   /**
@@ -439,280 +274,18 @@ public final class DatasetPublisher {
    * the old revision. The key management of {@code encryptWith} must hold both KEKs.
    */
   public PublishResult rotateKey(URI manifestUri, String newKekId) throws IOException {
-    Preconditions.checkState(kms != null, "rotateKey needs encryptWith(kms, kekId) on the builder");
-    if (!kms.keyIds().contains(newKekId)) {
-      throw new KeyUnavailableException(
-          newKekId, "not one of the key management's KEKs " + kms.keyIds());
-    }
-    DatasetManifest old;
-    try (DatasetClient reader =
-        DatasetClient.builder().tiers(tiers).trust(trust).allowExpired(true).clock(clock).build()) {
-      old = reader.resolve(manifestUri).manifest();
-    }
-    String release = old.datasetId() + "@" + old.version();
-    EncryptionInfo enc =
-        old.encryption()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        release + " is not encrypted: there is no data key to rotate"));
-    ShardEncryption.check(enc, release);
-    byte[] context = ShardEncryption.keyContext(old.datasetId(), old.version());
-    byte[] dataKey = kms.unwrap(enc.kekId(), Base64.getDecoder().decode(enc.wrappedKey()), context);
-    byte[] rewrapped;
-    try {
-      rewrapped = kms.wrap(newKekId, dataKey, context);
-    } finally {
-      Arrays.fill(dataKey, (byte) 0);
-    }
-    int revision = nextRevision(old);
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    DatasetManifest next =
-        old.toBuilder()
-            .revision(revision)
-            .createdAt(now)
-            .expiresAt(expiresAfter != null ? now.plus(expiresAfter) : old.expiresAt().orElse(null))
-            .encryption(
-                new EncryptionInfo(
-                    enc.scheme(),
-                    enc.segmentSize(),
-                    newKekId,
-                    Base64.getEncoder().encodeToString(rewrapped)))
-            .build();
-    String key = ManifestUris.manifestKey(next);
-    SignedEnvelope envelope =
-        sign(SignedEnvelope.MANIFEST_TYPE, ManifestCodec.toCanonicalJson(next));
-    List<Locator> stored = storeDocument(key, envelope.toJson());
-    String hash = envelope.payloadSha256();
-    List<IOException> ignored = new ArrayList<>();
-    Optional<LatestPointers.Found> current =
-        LatestPointers.newest(tiers, old.datasetId(), trust, ignored);
-    if (current.isEmpty() || current.get().pointer().version().equals(old.version())) {
-      publishLatest(next, key, hash);
-    }
-    LOG.info(
-        "rotated the data key of {} from KEK {} to {}: revision {}, manifest {}",
-        release,
-        enc.kekId(),
-        newKekId,
-        revision,
-        hash);
-    audit(
-        AuditEvent.KEY_ROTATION,
-        next,
-        Map.of("manifest", hash, "fromKek", enc.kekId(), "kek", newKekId));
-    return new PublishResult(
-        ManifestUris.uriOf(key, hash),
-        hash,
-        next,
-        stored,
-        0,
-        0,
-        0,
-        false,
-        ManifestUris.latestUri(old.datasetId()));
+    Preconditions.checkState(
+        rotation != null, "rotateKey needs encryptWith(kms, kekId) on the builder");
+    return rotation.rotate(manifestUri, newKekId);
   }
-
-  /** One above the highest revision of the release stored on any tier. */
-  private int nextRevision(DatasetManifest m) throws IOException {
-    int revision = m.revision() + 1;
-    while (revision < MAX_REVISIONS
-        && storedAnywhere(ManifestUris.manifestKey(m.datasetId(), m.version(), revision))) {
-      revision++;
-    }
-    if (revision >= MAX_REVISIONS) {
-      throw new ReleaseConflictException(
-          m.datasetId()
-              + "@"
-              + m.version()
-              + " already has "
-              + MAX_REVISIONS
-              + " manifest revisions");
-    }
-    return revision;
-  }
-
-  private boolean storedAnywhere(String key) throws IOException {
-    for (StorageTier tier : tiers) {
-      Optional<Locator> loc = tier.locate(key);
-      if (loc.isPresent() && tier.stat(loc.get()).isPresent()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void audit(AuditEvent event, DatasetManifest m, Map<String, String> extra)
-      throws IOException {
-    if (audit == null) {
-      return;
-    }
-    Map<String, String> fields = new TreeMap<>(extra);
-    fields.put("dataset", m.datasetId());
-    fields.put("version", m.version());
-    fields.put("revision", Integer.toString(m.revision()));
-    fields.put(
-        "signers", signers.stream().map(ManifestSigner::keyId).collect(Collectors.joining(",")));
-    audit.append(event, fields);
-  }
-
-  /**
-   * Stores one file and checks the bytes that went out are the bytes that were hashed; a file
-   * changed during publication is removed from the tier again and reported.
-   */
-  private static Locator upload(
-      StorageTier tier, String key, Path bytes, String label, long size, String sha256)
-      throws IOException {
-    Locator where;
-    com.google.common.hash.HashingInputStream in =
-        new com.google.common.hash.HashingInputStream(
-            com.google.common.hash.Hashing.sha256(), Files.newInputStream(bytes));
-    try (in) {
-      where = tier.write(key, in, size);
-    }
-    if (!in.hash().toString().equals(sha256)) {
-      tier.delete(where);
-      throw new HybridStorageException(
-          "'" + label + "' changed while it was being published; publish again");
-    }
-    return where;
-  }
-
-  /** A copy already stored under the content-addressed key with the right size is reused. */
-  private static Optional<Locator> reusable(StorageTier tier, String key, long size)
-      throws IOException {
-    Optional<Locator> loc = tier.locate(key);
-    if (loc.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<ObjectInfo> info = tier.stat(loc.get());
-    return info.filter(i -> i.size() == size).map(i -> loc.get());
-  }
-
-  /** The release already stored under this version, if any; refused when its content differs. */
-  private Optional<PublishResult> existingRelease(
-      String key,
-      String datasetId,
-      String version,
-      List<ShardDigest> digests,
-      List<SourceFile> files)
-      throws IOException {
-    Map<String, String> newContent = new java.util.HashMap<>();
-    for (int i = 0; i < files.size(); i++) {
-      newContent.put(files.get(i).relative(), files.get(i).size() + ":" + digests.get(i).sha256());
-    }
-    for (StorageTier tier : tiers) {
-      Optional<Locator> loc = tier.locate(key);
-      if (loc.isEmpty() || tier.stat(loc.get()).isEmpty()) {
-        continue;
-      }
-      byte[] bytes;
-      try (InputStream in = tier.read(loc.get(), 0, -1)) {
-        bytes = in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1);
-      }
-      SignedEnvelope envelope;
-      DatasetManifest old;
-      try {
-        envelope = SignedEnvelope.parse(bytes, SignedEnvelope.MANIFEST_TYPE);
-        old = ManifestCodec.parse(envelope.payload());
-      } catch (ManifestRejectedException e) {
-        throw new ReleaseConflictException(
-            datasetId
-                + "@"
-                + version
-                + " already exists on tier '"
-                + tier.id()
-                + "' but its manifest is unreadable ("
-                + e.getMessage()
-                + "); refusing to overwrite");
-      }
-      Map<String, String> oldContent =
-          old.shards().stream()
-              .collect(Collectors.toMap(ShardEntry::path, s -> s.size() + ":" + s.sha256()));
-      if (!oldContent.equals(newContent)) {
-        throw new ReleaseConflictException(
-            datasetId
-                + "@"
-                + version
-                + " is already published with different content; "
-                + "releases are immutable, publish a new version");
-      }
-      String protection = protectionConflict(old);
-      if (protection != null) {
-        throw new ReleaseConflictException(
-            datasetId
-                + "@"
-                + version
-                + " is already published with the same content but "
-                + protection
-                + "; releases are immutable, publish a new version");
-      }
-      String hash = envelope.payloadSha256();
-      LOG.info(
-          "{}@{} is already published with the same content (manifest {})",
-          datasetId,
-          version,
-          hash);
-      return Optional.of(
-          new PublishResult(
-              ManifestUris.releaseUri(datasetId, version, hash),
-              hash,
-              old,
-              List.of(loc.get()),
-              0,
-              0,
-              0,
-              true,
-              ManifestUris.latestUri(datasetId)));
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * How an existing release's protection differs from what this publisher would write (so a release
-   * asked for encrypted or restricted is never silently answered by an open one), or null.
-   */
-  private String protectionConflict(DatasetManifest old) {
-    if (old.encryption().isPresent() != (kms != null)) {
-      return old.encryption().isPresent() ? "encrypted" : "unencrypted";
-    }
-    Optional<io.btfshybrid.api.ManifestPolicy> wanted =
-        policy == null || policy.isOpen()
-            ? Optional.empty()
-            : Optional.of(policy.toManifestPolicy());
-    if (!old.policy().equals(wanted)) {
-      return "with the access policy " + old.policy().map(Object::toString).orElse("(none)");
-    }
-    return null;
-  }
-
-  private static List<SourceFile> listFiles(Path root) throws IOException {
-    List<SourceFile> out = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
-        if (!Files.isRegularFile(p)) {
-          continue;
-        }
-        String relative =
-            root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-        Optional<String> problem = ShardPaths.problem(relative);
-        if (problem.isPresent()) {
-          throw new IllegalArgumentException("cannot publish '" + p + "': " + problem.get());
-        }
-        out.add(new SourceFile(p, relative, Files.size(p)));
-      }
-    }
-    out.sort(java.util.Comparator.comparing(SourceFile::relative));
-    return out;
-  }
-
-  private record SourceFile(Path path, String relative, long size) {}
 
   /** Told how far a publication has come: a phase, bytes done and bytes in all. */
   @FunctionalInterface
   public interface ProgressListener {
+    /** Ignores progress. */
     ProgressListener NONE = (phase, done, total) -> {};
 
+    /** {@code done} of {@code total} bytes of {@code phase} ("hash", "upload") are through. */
     void progress(String phase, long done, long total);
   }
 
@@ -728,6 +301,7 @@ public final class DatasetPublisher {
     private AuditLog audit;
     private TrustRoot trust;
     private Path tempDirectory;
+    private boolean followLinks;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private String owner = System.getProperty("user.name", "");
     private String classification = "unclassified";
@@ -737,11 +311,13 @@ public final class DatasetPublisher {
 
     private Builder() {}
 
+    /** Adds a tier every object is stored on (at least one is required). */
     public Builder tier(StorageTier tier) {
       tiers.add(Objects.requireNonNull(tier, "tier"));
       return this;
     }
 
+    /** Adds several tiers, in order. */
     public Builder tiers(List<? extends StorageTier> more) {
       more.forEach(this::tier);
       return this;
@@ -817,37 +393,52 @@ public final class DatasetPublisher {
       return this;
     }
 
+    /**
+     * Whether symbolic links in the source directory are followed wherever they point (default
+     * false: a link whose target leaves the source directory is refused, naming the link).
+     */
+    public Builder followLinks(boolean follow) {
+      this.followLinks = follow;
+      return this;
+    }
+
     /** Bytes per verified chunk (default 1 MiB, at most 4 MiB). */
     public Builder chunkSize(int bytes) {
       this.chunkSize = bytes;
       return this;
     }
 
+    /** The owner recorded in the manifest (default: the user name). */
     public Builder owner(String owner) {
       this.owner = Objects.requireNonNull(owner, "owner");
       return this;
     }
 
+    /** The classification label recorded in the manifest (default "unclassified"). */
     public Builder classification(String label) {
       this.classification = Objects.requireNonNull(label, "classification");
       return this;
     }
 
+    /** Adds a free-form tag recorded in the manifest. */
     public Builder tag(String key, String value) {
       tags.put(key, value);
       return this;
     }
 
+    /** The clock for creation, expiry and pointer times (default: the system UTC clock). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /** Told how far each publication has come (default: nobody). */
     public Builder progress(ProgressListener listener) {
       this.progress = Objects.requireNonNull(listener, "progress");
       return this;
     }
 
+    /** Builds the publisher, checking tiers, signers, chunk size and encryption settings. */
     public DatasetPublisher build() {
       return new DatasetPublisher(this);
     }

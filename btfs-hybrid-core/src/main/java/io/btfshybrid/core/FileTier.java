@@ -3,22 +3,24 @@ package io.btfshybrid.core;
 import com.google.common.base.Preconditions;
 import com.google.common.io.ByteStreams;
 import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.ObjectExistsException;
 import io.btfshybrid.api.ObjectInfo;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
+import io.btfshybrid.api.TierChecks;
 import io.btfshybrid.api.TierKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Objects;
 import java.util.Optional;
 
 /** A tier in a local or mounted directory: an on-prem mirror, an NFS replica, a test stand-in. */
@@ -29,9 +31,9 @@ public final class FileTier implements StorageTier {
   private final Path root;
 
   private FileTier(Builder b) {
-    this.id = ShardPaths.checkName("tier id", b.id);
-    this.kind = Objects.requireNonNull(b.kind, "kind");
-    this.region = Optional.ofNullable(b.region);
+    this.id = TierChecks.tierId(b.id);
+    this.kind = TierChecks.kind(b.id, b.kind);
+    this.region = Optional.ofNullable(TierChecks.region(b.id, b.region));
     Preconditions.checkArgument(b.root != null, "FileTier '%s' needs a root directory", b.id);
     this.root = b.root.toAbsolutePath().normalize();
   }
@@ -41,16 +43,19 @@ public final class FileTier implements StorageTier {
     return new Builder();
   }
 
+  /** The tier's id, unique within a client. */
   @Override
   public String id() {
     return id;
   }
 
+  /** The tier's kind (default REPLICA). */
   @Override
   public TierKind kind() {
     return kind;
   }
 
+  /** The tier's region, when configured. */
   @Override
   public Optional<String> region() {
     return region;
@@ -61,10 +66,10 @@ public final class FileTier implements StorageTier {
     return root;
   }
 
+  /** Opens a range of the file at {@code where}; a range past the end reads to the end. */
   @Override
   public InputStream read(Locator where, long offset, long length) throws IOException {
-    Preconditions.checkArgument(offset >= 0, "offset must be >= 0, was %s", offset);
-    Preconditions.checkArgument(length >= -1, "length must be >= -1, was %s", length);
+    TierChecks.range(offset, length);
     Path file = pathOf(where);
     FileChannel channel;
     try {
@@ -73,15 +78,17 @@ public final class FileTier implements StorageTier {
       throw new ObjectNotFoundException(where);
     }
     try {
-      channel.position(offset);
-      InputStream in = Channels.newInputStream(channel);
-      return length < 0 ? in : ByteStreams.limit(in, length);
+      long size = channel.size();
+      long end = TierChecks.end(offset, length, size);
+      channel.position(Math.min(offset, size));
+      return ByteStreams.limit(Channels.newInputStream(channel), end - Math.min(offset, end));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
   }
 
+  /** Replaces the file under {@code key} atomically and durably (temp file, fsync, rename). */
   @Override
   public Locator write(String key, InputStream bytes, long size) throws IOException {
     Path target = fileFor(key);
@@ -89,6 +96,24 @@ public final class FileTier implements StorageTier {
     return new Locator(id, target.toUri());
   }
 
+  /**
+   * Creates the object only when {@code key} is free: the bytes are written to a synced temp
+   * sibling and hard-linked into place, so of two concurrent writers exactly one wins and the other
+   * gets {@link ObjectExistsException}.
+   */
+  @Override
+  public Locator writeNew(String key, InputStream bytes, long size) throws IOException {
+    Path target = fileFor(key);
+    Locator where = new Locator(id, target.toUri());
+    try {
+      AtomicFiles.createNew(bytes, size, target, false);
+    } catch (FileAlreadyExistsException e) {
+      throw new ObjectExistsException(where);
+    }
+    return where;
+  }
+
+  /** Size and modification time of a regular file, or empty when there is none. */
   @Override
   public Optional<ObjectInfo> stat(Locator where) throws IOException {
     Path file = pathOf(where);
@@ -104,11 +129,13 @@ public final class FileTier implements StorageTier {
     }
   }
 
+  /** Deletes the file at {@code where}; a missing file is a no-op. */
   @Override
   public void delete(Locator where) throws IOException {
     Files.deleteIfExists(pathOf(where));
   }
 
+  /** The file URI a write under {@code key} lands at. */
   @Override
   public Optional<Locator> locate(String key) {
     return Optional.of(new Locator(id, fileFor(key).toUri()));
@@ -125,7 +152,7 @@ public final class FileTier implements StorageTier {
 
   /** The file a locator names, refusing anything outside this tier's root. */
   private Path pathOf(Locator where) throws IOException {
-    URI uri = where.uri();
+    URI uri = TierChecks.own(id, where).uri();
     if (!"file".equals(uri.getScheme())) {
       throw new ObjectNotFoundException(where, "FileTier '" + id + "' serves only file: URIs");
     }
@@ -142,6 +169,7 @@ public final class FileTier implements StorageTier {
     return file;
   }
 
+  /** Id, kind and root, for logs. */
   @Override
   public String toString() {
     return "FileTier[" + id + ", " + kind + ", " + root + "]";
@@ -156,26 +184,31 @@ public final class FileTier implements StorageTier {
 
     private Builder() {}
 
+    /** The tier id (required). */
     public Builder id(String id) {
       this.id = id;
       return this;
     }
 
+    /** The tier kind (default REPLICA). */
     public Builder kind(TierKind kind) {
       this.kind = kind;
       return this;
     }
 
+    /** The region, such as {@code eu-west-1} (optional). */
     public Builder region(String region) {
       this.region = region;
       return this;
     }
 
+    /** The directory objects are stored under (required). */
     public Builder root(Path root) {
       this.root = root;
       return this;
     }
 
+    /** Builds the tier, checking id, kind, region and root. */
     public FileTier build() {
       return new FileTier(this);
     }

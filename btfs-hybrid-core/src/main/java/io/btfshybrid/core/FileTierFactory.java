@@ -8,16 +8,19 @@ import java.util.Set;
 
 /** Builds {@link FileTier}s from configuration: {@code type: file} with a {@code root}. */
 public final class FileTierFactory implements StorageTierFactory {
+  /** {@code file}. */
   @Override
   public String type() {
     return "file";
   }
 
+  /** {@code file:} URIs. */
   @Override
   public Set<String> schemes() {
     return Set.of("file");
   }
 
+  /** A FileTier from the spec's id, kind, region and {@code root}. */
   @Override
   public StorageTier create(TierSpec spec) {
     FileTier.Builder b =

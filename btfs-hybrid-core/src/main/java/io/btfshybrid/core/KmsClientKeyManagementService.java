@@ -56,11 +56,13 @@ public final class KmsClientKeyManagementService implements KeyManagementService
     return new KmsClientKeyManagementService(client, keyUrisById);
   }
 
+  /** The configured KEK ids. */
   @Override
   public Set<String> keyIds() {
     return keyUris.keySet();
   }
 
+  /** Asks the KMS to encrypt a data key under KEK {@code kekId}, bound to {@code context}. */
   @Override
   public byte[] wrap(String kekId, byte[] dataKey, byte[] context) throws IOException {
     try {
@@ -70,6 +72,7 @@ public final class KmsClientKeyManagementService implements KeyManagementService
     }
   }
 
+  /** Asks the KMS to decrypt a wrapped data key; a refusal is a {@link KeyUnavailableException}. */
   @Override
   public byte[] unwrap(String kekId, byte[] wrappedKey, byte[] context) throws IOException {
     try {
@@ -108,6 +111,7 @@ public final class KmsClientKeyManagementService implements KeyManagementService
     }
   }
 
+  /** The KEK ids (never credentials). */
   @Override
   public String toString() {
     return "KmsClientKeyManagementService" + keyUris.keySet();

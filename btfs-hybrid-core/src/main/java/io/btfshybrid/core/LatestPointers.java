@@ -6,8 +6,10 @@ import io.btfshybrid.api.ManifestRejectedException.Reason;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,55 @@ final class LatestPointers {
   /** A verified pointer, the signed document it came from and where it was read. */
   record Found(LatestPointer pointer, SignedEnvelope envelope, String where) {}
 
+  /**
+   * The newest verifiable pointer on any tier; every tier that failed (unreadable or unverifiable)
+   * adds its failure to {@code failures}, a tier without a pointer adds nothing.
+   */
   static Optional<Found> newest(
       List<StorageTier> tiers, String datasetId, TrustRoot trust, List<IOException> failures) {
+    return newest(tiers, datasetId, trust, (tier, e) -> failures.add(e));
+  }
+
+  /**
+   * The newest verifiable pointer, for a writer that must continue its sequence: a tier whose
+   * pointer could not be read (anything but "not found" or a pointer that does not verify) fails
+   * with {@link LatestPointerUnavailableException} naming the tier, because starting over from a
+   * lower sequence would make every client refuse the next release as a rollback. Only when no tier
+   * holds a pointer is the answer empty.
+   */
+  static Optional<Found> newestForWriting(
+      List<StorageTier> tiers, String datasetId, TrustRoot trust)
+      throws LatestPointerUnavailableException {
+    List<LatestPointerUnavailableException> unreadable = new ArrayList<>();
+    Optional<Found> found =
+        newest(
+            tiers,
+            datasetId,
+            trust,
+            (tier, e) -> {
+              if (e instanceof ManifestRejectedException) {
+                LOG.warn(
+                    "ignoring an unverifiable latest pointer of {} on tier '{}': {}",
+                    datasetId,
+                    tier.id(),
+                    e.getMessage());
+              } else {
+                unreadable.add(new LatestPointerUnavailableException(datasetId, tier.id(), e));
+              }
+            });
+    if (!unreadable.isEmpty()) {
+      LatestPointerUnavailableException first = unreadable.get(0);
+      unreadable.stream().skip(1).forEach(first::addSuppressed);
+      throw first;
+    }
+    return found;
+  }
+
+  private static Optional<Found> newest(
+      List<StorageTier> tiers,
+      String datasetId,
+      TrustRoot trust,
+      BiConsumer<StorageTier, IOException> failures) {
     String key = ManifestUris.latestKey(datasetId);
     Found best = null;
     for (StorageTier tier : tiers) {
@@ -50,7 +99,8 @@ final class LatestPointers {
         LOG.debug("{}: none on tier {}", where, tier.id());
       } catch (IOException | RuntimeException e) {
         LOG.debug("{} refused: {}", where, e.toString());
-        failures.add(e instanceof IOException io ? io : new IOException(where + ": " + e, e));
+        failures.accept(
+            tier, e instanceof IOException io ? io : new IOException(where + ": " + e, e));
       }
     }
     return Optional.ofNullable(best);

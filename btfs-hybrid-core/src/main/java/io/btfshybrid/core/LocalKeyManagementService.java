@@ -15,6 +15,7 @@ import com.google.crypto.tink.aead.AeadParameters;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.KeyUnavailableException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -81,10 +82,13 @@ public final class LocalKeyManagementService implements KeyManagementService {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("format", FORMAT);
     root.set("keks", ManifestCodec.sorted(keksNode));
-    AtomicFiles.write(
-        keysetFile,
-        ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root),
-        true);
+    byte[] json = ManifestCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    try {
+      AtomicFiles.createNew(new ByteArrayInputStream(json), json.length, keysetFile, true);
+    } catch (FileAlreadyExistsException e) {
+      throw new FileAlreadyExistsException(
+          keysetFile.toString(), null, "refusing to overwrite an existing KEK keyset");
+    }
     return new LocalKeyManagementService(keysetFile, keks);
   }
 
@@ -154,11 +158,13 @@ public final class LocalKeyManagementService implements KeyManagementService {
     return file;
   }
 
+  /** The KEK ids held in the file. */
   @Override
   public Set<String> keyIds() {
     return keks.keySet();
   }
 
+  /** Encrypts a data key under KEK {@code kekId}, bound to {@code context}. */
   @Override
   public byte[] wrap(String kekId, byte[] dataKey, byte[] context) throws IOException {
     try {
@@ -168,6 +174,7 @@ public final class LocalKeyManagementService implements KeyManagementService {
     }
   }
 
+  /** Decrypts a wrapped data key; a wrong KEK or context is a {@link KeyUnavailableException}. */
   @Override
   public byte[] unwrap(String kekId, byte[] wrappedKey, byte[] context) throws IOException {
     try {
@@ -192,6 +199,7 @@ public final class LocalKeyManagementService implements KeyManagementService {
     return aead;
   }
 
+  /** The file and KEK ids (never key material). */
   @Override
   public String toString() {
     return "LocalKeyManagementService[" + file + ", " + keks.keySet() + "]";

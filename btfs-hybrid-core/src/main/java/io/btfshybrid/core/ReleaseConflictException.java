@@ -6,6 +6,7 @@ import io.btfshybrid.api.HybridStorageException;
 public class ReleaseConflictException extends HybridStorageException {
   private static final long serialVersionUID = 1L;
 
+  /** A conflict described by {@code message}, which names the release. */
   public ReleaseConflictException(String message) {
     super(message);
   }

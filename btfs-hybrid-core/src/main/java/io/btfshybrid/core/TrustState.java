@@ -8,21 +8,31 @@ import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ManifestRejectedException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * What a client has seen of each dataset's latest pointer: the highest sequence and the manifest it
- * named. Kept in memory and, with a directory, in one small file per dataset (written atomically)
- * so rollback protection survives restarts. A pointer older than the one seen, or a different
- * pointer under the same sequence (a fork), is refused.
+ * named. Kept in memory and, with a directory, in one small file per dataset (written atomically
+ * and durably, under a file lock, merged by maximum sequence) so rollback protection survives
+ * restarts and is shared by every client and process using the directory. A pointer older than the
+ * one seen, or a different pointer under the same sequence (a fork), is refused.
  */
 final class TrustState {
   private static final int MAX_STATE_BYTES = 4096;
+  private static final String LOCK_SUFFIX = ".latest.lock";
+
+  /** One monitor per lock file: a file lock excludes other processes, not other threads. */
+  private static final ConcurrentMap<Path, Object> PROCESS_LOCKS = new ConcurrentHashMap<>();
 
   private final Optional<Path> dir;
   private final Map<String, Seen> seen = new HashMap<>();
@@ -39,10 +49,13 @@ final class TrustState {
   /** Refuses {@code pointer} when it is older than (or forks from) what was seen. */
   synchronized void check(LatestPointer pointer, String where) throws IOException {
     Optional<Seen> last = load(pointer.datasetId());
-    if (last.isEmpty()) {
-      return;
+    if (last.isPresent()) {
+      refuseRollback(pointer, last.get(), where);
     }
-    Seen s = last.get();
+  }
+
+  private static void refuseRollback(LatestPointer pointer, Seen s, String where)
+      throws ManifestRejectedException {
     if (pointer.sequence() < s.sequence()) {
       throw new ManifestRejectedException(
           Reason.ROLLBACK,
@@ -72,29 +85,71 @@ final class TrustState {
     }
   }
 
-  /** Remembers {@code pointer} when it is newer than what was seen. */
+  /**
+   * Remembers {@code pointer} when it is newer than what was seen. With a directory, the file is
+   * re-read and replaced under a lock (a file lock against other processes, a monitor against other
+   * threads of this one) and only ever moves to a higher sequence, so clients sharing the directory
+   * never regress it.
+   */
   synchronized void record(LatestPointer pointer, String where) throws IOException {
-    check(pointer, where);
-    Optional<Seen> last = load(pointer.datasetId());
-    if (last.isPresent() && last.get().sequence() >= pointer.sequence()) {
+    String datasetId = pointer.datasetId();
+    if (dir.isEmpty()) {
+      check(pointer, where);
+      Seen last = seen.get(datasetId);
+      if (last == null || last.sequence() < pointer.sequence()) {
+        seen.put(datasetId, new Seen(pointer.sequence(), pointer.manifestSha256()));
+      }
       return;
     }
-    Seen now = new Seen(pointer.sequence(), pointer.manifestSha256());
-    seen.put(pointer.datasetId(), now);
-    if (dir.isPresent()) {
-      ObjectNode n = JsonNodeFactory.instance.objectNode();
-      n.put("datasetId", pointer.datasetId());
-      n.put("sequence", now.sequence());
-      n.put("manifestSha256", now.manifestSha256());
-      AtomicFiles.write(fileFor(pointer.datasetId()), CanonicalJson.bytes(n), false);
+    Path lockFile = dir.get().resolve(ShardPaths.checkName("dataset id", datasetId) + LOCK_SUFFIX);
+    synchronized (
+        PROCESS_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new Object())) {
+      try (FileChannel channel =
+          FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileLock lock = channel.lock();
+        try {
+          recordLocked(pointer, where);
+        } finally {
+          lock.release();
+        }
+      }
     }
   }
 
+  /** The part of {@link #record} that runs while this process holds the directory's lock. */
+  private void recordLocked(LatestPointer pointer, String where) throws IOException {
+    String datasetId = pointer.datasetId();
+    Optional<Seen> last = load(datasetId);
+    if (last.isPresent()) {
+      refuseRollback(pointer, last.get(), where);
+      if (last.get().sequence() >= pointer.sequence()) {
+        return;
+      }
+    }
+    Seen now = new Seen(pointer.sequence(), pointer.manifestSha256());
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("datasetId", datasetId);
+    n.put("sequence", now.sequence());
+    n.put("manifestSha256", now.manifestSha256());
+    AtomicFiles.write(fileFor(datasetId), CanonicalJson.bytes(n), false);
+    seen.put(datasetId, now);
+  }
+
+  /** What was seen of {@code datasetId}: the higher of this instance's memory and the file. */
   private Optional<Seen> load(String datasetId) throws IOException {
     Seen known = seen.get(datasetId);
-    if (known != null || dir.isEmpty()) {
+    if (dir.isEmpty()) {
       return Optional.ofNullable(known);
     }
+    Optional<Seen> stored = read(datasetId);
+    if (stored.isPresent() && (known == null || stored.get().sequence() >= known.sequence())) {
+      seen.put(datasetId, stored.get());
+      return stored;
+    }
+    return Optional.ofNullable(known);
+  }
+
+  private Optional<Seen> read(String datasetId) throws IOException {
     Path file = fileFor(datasetId);
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
@@ -110,9 +165,7 @@ final class TrustState {
           || !Digests.isSha256Hex(n.path("manifestSha256").asText())) {
         throw new IOException("unexpected content");
       }
-      Seen s = new Seen(n.get("sequence").asLong(), n.get("manifestSha256").asText());
-      seen.put(datasetId, s);
-      return Optional.of(s);
+      return Optional.of(new Seen(n.get("sequence").asLong(), n.get("manifestSha256").asText()));
     } catch (IOException e) {
       throw new HybridStorageException(
           "trust state file '"

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Rotating the KEK writes a new manifest revision and nothing else. */
 class KeyRotationTest {
   @TempDir Path tmp;
+  final TestClock clock = new TestClock(java.time.Instant.parse("2026-03-01T12:00:00Z"));
   Path source;
   FileTier replica;
   FileTier cloud;
@@ -47,8 +48,10 @@ class KeyRotationTest {
             .signer(signer)
             .chunkSize(Releases.CHUNK)
             .encryptWith(kms, "kek-1")
+            .clock(clock)
             .build();
     release = publisher.publish(source, "demo", "1.0.0");
+    clock.advance(java.time.Duration.ofHours(1));
   }
 
   /** The KMS with only {@code kekIds} still usable (the others retired). */
@@ -81,6 +84,7 @@ class KeyRotationTest {
         .tier(cloud)
         .trust(TrustRoot.of(signer.publicKeyset()))
         .keyManagement(keys)
+        .clock(clock)
         .build();
   }
 
@@ -93,14 +97,16 @@ class KeyRotationTest {
   }
 
   @Test
-  void rotationLeavesEveryStoredObjectUntouchedAndTheNewRevisionDecrypts() throws Exception {
+  void rotationLeavesEveryStoredObjectUntouchedAndTheNewRevisionDecrypts() throws IOException {
     Map<String, String> replicaBefore = Releases.snapshot(replica.root());
     Map<String, String> cloudBefore = Releases.snapshot(cloud.root());
-    Thread.sleep(20); // a rewrite would show in the modification times
 
     PublishResult rotated = publisher.rotateKey(release.manifestUri(), "kek-2");
 
     assertEquals(2, rotated.manifest().revision());
+    assertEquals(clock.instant(), rotated.manifest().createdAt(), "the revision is dated now");
+    assertEquals(
+        clock.instant().minus(java.time.Duration.ofHours(1)), release.manifest().createdAt());
     assertEquals("kek-2", rotated.manifest().encryption().orElseThrow().kekId());
     assertEquals(release.manifest().shards(), rotated.manifest().shards());
     assertNotEquals(release.manifestHash(), rotated.manifestHash());
@@ -124,7 +130,7 @@ class KeyRotationTest {
       assertEquals(
           before,
           untouched,
-          "every blob and the revision-1 manifest are byte- and mtime-identical");
+          "every blob and the revision-1 manifest are the very same files, byte for byte");
       assertTrue(after.containsKey("manifests/demo/1.0.0/r2.json"));
     }
 
@@ -152,6 +158,15 @@ class KeyRotationTest {
           assertThrows(KeyUnavailableException.class, () -> ds.openShard("README"));
       assertEquals("kek-1", e.kekId());
     }
+  }
+
+  @Test
+  void theSnapshotSeesARewriteOfTheSameBytes() throws IOException {
+    String key = "manifests/demo/1.0.0.json";
+    Map<String, String> before = Releases.snapshot(replica.root());
+    byte[] same = Files.readAllBytes(replica.root().resolve(key));
+    replica.write(key, new java.io.ByteArrayInputStream(same), same.length);
+    assertNotEquals(before.get(key), Releases.snapshot(replica.root()).get(key));
   }
 
   @Test
@@ -196,7 +211,8 @@ class KeyRotationTest {
 
   @Test
   void anUnencryptedReleaseHasNoKeyToRotate() throws IOException {
-    DatasetPublisher plain = DatasetPublisher.builder().tier(replica).signer(signer).build();
+    DatasetPublisher plain =
+        DatasetPublisher.builder().tier(replica).signer(signer).clock(clock).build();
     PublishResult p = plain.publish(source, "plain", "1");
     IllegalArgumentException e =
         assertThrows(
