@@ -18,7 +18,7 @@ final class ProgressBar implements DatasetPublisher.ProgressListener {
   private final boolean enabled;
   private final LongSupplier clock;
   private final long started;
-  private long lastDraw = Long.MIN_VALUE;
+  private long lastDraw;
   private long total;
   private long done;
   private boolean drawn;
@@ -28,6 +28,7 @@ final class ProgressBar implements DatasetPublisher.ProgressListener {
     this.enabled = enabled;
     this.clock = clock;
     this.started = clock.getAsLong();
+    this.lastDraw = started - REDRAW_NANOS; // the first advance draws
   }
 
   /** A bar on stderr when both stdout and stderr are a terminal and {@code json} is off. */

@@ -55,6 +55,7 @@ class DestinationEndToEndTest {
     assertEquals(-1, Files.mismatch(out.resolve("part/f1.bin"), fx.source.resolve("part/f1.bin")));
     assertEquals(-1, Files.mismatch(out.resolve("notes.txt"), write(tmp.resolve("n"), NOTES)));
     assertEquals(0, Fixture.temporaryFiles(out));
+    assertFalse(r.err().contains("\r"), "no progress when stderr is not a terminal: " + r.err());
   }
 
   @Test
