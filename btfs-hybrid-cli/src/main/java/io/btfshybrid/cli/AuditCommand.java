@@ -18,14 +18,7 @@ import picocli.CommandLine.Spec;
     subcommands = AuditCommand.Verify.class,
     footerHeading = "%nExample:%n",
     footer = "  btfs-hybrid audit verify --log audit.log")
-final class AuditCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "audit needs a sub-command: verify");
-  }
+final class AuditCommand extends GroupCommand {
 
   /** Verifies the chain and names the first edited, removed or reordered entry. */
   @Command(

@@ -18,14 +18,7 @@ import picocli.CommandLine.Spec;
     subcommands = KeysCommand.Generate.class,
     footerHeading = "%nExample:%n",
     footer = "  btfs-hybrid keys generate --out signer.json --public-out trust.json")
-final class KeysCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "keys needs a sub-command: generate");
-  }
+final class KeysCommand extends GroupCommand {
 
   /** Generates an Ed25519 signing keyset and, optionally, the matching trust root. */
   @Command(

@@ -18,14 +18,7 @@ import picocli.CommandLine.Spec;
     subcommands = KmsCommand.Generate.class,
     footerHeading = "%nExample:%n",
     footer = "  btfs-hybrid kms generate --out kek.json --kek-id kek-1")
-final class KmsCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "kms needs a sub-command: generate");
-  }
+final class KmsCommand extends GroupCommand {
 
   /** Generates a Tink keyset file holding one or more KEKs by id. */
   @Command(

@@ -58,6 +58,16 @@ class HelpEndToEndTest {
   }
 
   @Test
+  void aGroupWithoutItsSubCommandIsAUsageErrorNamingThem() {
+    for (String group : List.of("keys", "kms", "audit")) {
+      CliRun r = CliRun.run(group);
+      assertEquals(ExitCodes.USAGE, r.code(), r.err());
+      assertTrue(r.err().contains(group + " needs a sub-command: "), r.err());
+      assertTrue(r.err().contains("try: btfs-hybrid " + group + " --help"), r.err());
+    }
+  }
+
+  @Test
   void theRealEntryPointPrintsHelpForASubcommandWithRequiredOptions() {
     CliProcess.Result r = CliProcess.run(tmp, "publish", "--help");
     assertEquals(0, r.code(), r.err());
