@@ -67,6 +67,17 @@ class ConfigEndToEndTest {
     assertTrue(v2.contains(jsonField(latest.out(), "manifestHash")), latest.out());
   }
 
+  @Test
+  void aMistypedSchemeIsAUsageErrorSuggestingTheNearest() throws IOException {
+    Fixture fx = Fixture.withFileTiers(tmp);
+    CliRun r =
+        CliRun.run(
+            "--config", fx.config.toString(), "inspect", "btfs-hybird://manifests/ds/1.json");
+    assertEquals(ExitCodes.USAGE, r.code(), r.err());
+    assertTrue(r.err().contains("unknown scheme 'btfs-hybird'"), r.err());
+    assertTrue(r.err().contains("(did you mean 'btfs-hybrid'?)"), r.err());
+  }
+
   private static String jsonField(String json, String name) {
     int at = json.indexOf("\"" + name + "\" : \"") + name.length() + 6;
     return json.substring(at, json.indexOf('"', at));
