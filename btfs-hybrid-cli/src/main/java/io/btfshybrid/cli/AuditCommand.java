@@ -9,37 +9,52 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** Checks the hash chain of an audit log. */
-@Command(name = "audit", description = "Audit log.", subcommands = AuditCommand.Verify.class)
-final class AuditCommand {
-  @ParentCommand Main main;
+@Command(
+    name = "audit",
+    description = "Audit log: every publish, open, key release and denial, hash-chained.",
+    subcommands = AuditCommand.Verify.class,
+    footerHeading = "%nExample:%n",
+    footer = "  btfs-hybrid audit verify --log audit.log")
+final class AuditCommand extends GroupCommand {
 
   /** Verifies the chain and names the first edited, removed or reordered entry. */
-  @Command(name = "verify", description = "Verify the audit log's hash chain.")
+  @Command(
+      name = "verify",
+      description =
+          "Verify the audit log's hash chain; names the first edited, removed or reordered entry"
+              + " (exit 3).",
+      footerHeading = "%nExamples:%n",
+      footer = {
+        "  btfs-hybrid audit verify --log audit.log",
+        "  btfs-hybrid --config btfs-hybrid.yaml audit verify --json"
+      })
   static final class Verify implements Callable<Integer> {
-    @ParentCommand AuditCommand parent;
     @Spec CommandSpec spec;
 
-    @Option(names = "--log", description = "audit log file (default: the configuration's 'audit')")
+    @Option(
+        names = "--log",
+        paramLabel = "FILE",
+        description = "audit log file (default: the configuration's 'audit')")
     Path log;
 
     @Override
     public Integer call() throws Exception {
       Path file = log;
       if (file == null) {
-        if (parent.main.config == null) {
+        Path configFile = GlobalOptions.config(spec);
+        if (configFile == null) {
           throw new ConfigException("no audit log: pass --log FILE or a --config with 'audit:'");
         }
         file =
-            CliConfig.load(parent.main.config)
+            CliConfig.load(configFile)
                 .audit()
                 .orElseThrow(() -> new ConfigException("the configuration has no 'audit:' file"));
       }
       AuditVerification v = AuditLog.verify(file);
-      if (parent.main.json) {
+      if (GlobalOptions.json(spec)) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("ok", v.ok());
         doc.put("entries", v.entries());
@@ -53,7 +68,7 @@ final class AuditCommand {
             .getErr()
             .printf(
                 "btfs-hybrid: %s: chain broken at entry %d: %s%n",
-                file, v.firstBadEntry(), v.detail());
+                file, v.firstBadEntry(), Untrusted.escape(v.detail()));
       }
       return v.ok() ? ExitCodes.OK : ExitCodes.INTEGRITY;
     }

@@ -45,11 +45,14 @@ record CliConfig(
       throw new ConfigException("configuration file '" + file + "' must hold a mapping");
     }
     Path base = file.toAbsolutePath().getParent();
+    ConfigKeys.check(root, "", ConfigKeys.TOP);
     List<TierSpec> tiers = new ArrayList<>();
+    int index = 0;
     for (JsonNode t : root.path("tiers")) {
-      tiers.add(tier(t, base, file));
+      tiers.add(tier(t, base, file, index++));
     }
     JsonNode cache = root.path("cache");
+    ConfigKeys.check(cache, "cache.", ConfigKeys.CACHE);
     return new CliConfig(
         text(root, "region"),
         tiers,
@@ -59,13 +62,14 @@ record CliConfig(
         text(root, "audit").map(p -> resolve(base, p)));
   }
 
-  private static TierSpec tier(JsonNode t, Path base, Path file) {
+  private static TierSpec tier(JsonNode t, Path base, Path file, int index) {
     String id =
         text(t, "id").orElseThrow(() -> new ConfigException("a tier in '" + file + "' has no id"));
     String type =
         text(t, "type")
             .orElseThrow(
                 () -> new ConfigException("tier '" + id + "' has no type (file, s3, btfs)"));
+    ConfigKeys.checkTier(t, "tiers[" + index + "].", type);
     TierKind kind;
     try {
       kind = TierKind.parse(text(t, "kind").orElse(defaultKind(type)));
@@ -113,28 +117,44 @@ record CliConfig(
     for (TierSpec spec : tiers) {
       try {
         out.add(StorageTierFactory.forType(spec.type()).create(spec));
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        // IllegalStateException: e.g. no S3 credentials anywhere, a configuration problem too
         throw new ConfigException("tier '" + spec.id() + "': " + e.getMessage(), e);
       }
     }
     return out;
   }
 
-  TrustRoot trustRoot(Optional<Path> override) throws IOException {
-    Path file =
-        override
-            .or(() -> trust)
-            .orElseThrow(
-                () ->
-                    new ConfigException(
-                        "no trust root: set 'trust:' in the configuration or pass --trust"));
-    return TrustRoot.load(file);
-  }
-
-  DatasetClient.Builder client(List<StorageTier> opened, TrustRoot trustRoot) {
+  /** A client over the opened tiers; an unusable cache directory is a warning, not an error. */
+  DatasetClient.Builder client(
+      List<StorageTier> opened, TrustRoot trustRoot, java.io.PrintWriter err) {
     DatasetClient.Builder b = DatasetClient.builder().tiers(opened).trust(trustRoot);
     region.ifPresent(b::region);
-    cacheDir.ifPresent(d -> b.cacheDirectory(d).cacheMaxBytes(cacheMaxBytes));
+    if (cacheDir.isPresent()) {
+      Optional<String> problem = cacheProblem(cacheDir.get());
+      if (problem.isEmpty()) {
+        b.cacheDirectory(cacheDir.get()).cacheMaxBytes(cacheMaxBytes);
+      } else {
+        err.println(
+            "btfs-hybrid: warning: cache directory "
+                + cacheDir.get()
+                + " is unusable ("
+                + problem.get()
+                + "); reading without a cache");
+      }
+    }
     return b;
+  }
+
+  private static Optional<String> cacheProblem(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+        return Optional.of("not a writable directory");
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(ErrorText.message(e));
+    }
   }
 }

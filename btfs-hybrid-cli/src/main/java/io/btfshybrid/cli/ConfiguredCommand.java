@@ -14,15 +14,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** A sub-command that works on the tiers of the configuration file. */
 abstract class ConfiguredCommand implements Callable<Integer> {
-  @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(names = "--trust", description = "trust root file (overrides the configuration's)")
+  @Option(
+      names = "--trust",
+      paramLabel = "TRUST.json",
+      description = "trust root file (default: the configuration's 'trust')")
   Path trust;
 
   @Mixin ReaderOptions reader = new ReaderOptions();
@@ -30,7 +31,8 @@ abstract class ConfiguredCommand implements Callable<Integer> {
   private List<StorageTier> tiers;
 
   CliConfig config() {
-    if (main.config == null) {
+    Path configFile = GlobalOptions.config(spec);
+    if (configFile == null) {
       Path local = Path.of("btfs-hybrid.yaml");
       if (Files.isRegularFile(local)) {
         return CliConfig.load(local);
@@ -38,7 +40,7 @@ abstract class ConfiguredCommand implements Callable<Integer> {
       throw new ConfigException(
           "no configuration: pass --config FILE (or create ./btfs-hybrid.yaml)");
     }
-    return CliConfig.load(main.config);
+    return CliConfig.load(configFile);
   }
 
   List<StorageTier> tiers() throws IOException {
@@ -50,8 +52,8 @@ abstract class ConfiguredCommand implements Callable<Integer> {
 
   DatasetClient client() throws IOException {
     CliConfig c = config();
-    TrustRoot root = c.trustRoot(Optional.ofNullable(trust));
-    DatasetClient.Builder b = c.client(tiers(), root);
+    TrustRoot root = KeyFiles.trustRoot(c, Optional.ofNullable(trust));
+    DatasetClient.Builder b = c.client(tiers(), root, spec.commandLine().getErr());
     reader.apply(b);
     if (c.audit().isPresent()) {
       b.auditLog(AuditLog.open(c.audit().get()));
@@ -59,20 +61,9 @@ abstract class ConfiguredCommand implements Callable<Integer> {
     return b.build();
   }
 
-  /** Accepts a release address, a tier URI or a path to a local manifest file. */
+  /** Accepts DATASET@VERSION, DATASET, a release address, a tier URI or a manifest file. */
   static URI manifestUri(String text) {
-    if (text.contains("://") || text.startsWith("file:")) {
-      try {
-        return URI.create(text);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("'" + text + "' is not a valid manifest URI: " + e.getMessage());
-      }
-    }
-    Path p = Path.of(text);
-    if (!Files.isRegularFile(p)) {
-      throw new ConfigException("manifest '" + text + "' is neither a URI nor an existing file");
-    }
-    return p.toAbsolutePath().toUri();
+    return ManifestNames.parse(text);
   }
 
   java.io.PrintWriter out() {
@@ -80,7 +71,7 @@ abstract class ConfiguredCommand implements Callable<Integer> {
   }
 
   boolean json() {
-    return main.json;
+    return GlobalOptions.json(spec);
   }
 
   void closeTiers() {

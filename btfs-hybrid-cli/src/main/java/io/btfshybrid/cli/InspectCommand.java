@@ -12,12 +12,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** Shows a verified manifest. */
-@Command(name = "inspect", description = "Verify MANIFEST and show what it contains.")
+@Command(
+    name = "inspect",
+    description = "Verify MANIFEST and show what it contains.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  btfs-hybrid --config btfs-hybrid.yaml inspect imagenet-mini@1.0.0",
+      "  btfs-hybrid inspect imagenet-mini --json     # the latest version, as JSON"
+    })
 final class InspectCommand extends ConfiguredCommand {
   @Parameters(
       index = "0",
       paramLabel = "MANIFEST",
-      description = "release address, tier URI or manifest file")
+      description = "DATASET@VERSION, DATASET, btfs-hybrid:// address or manifest file")
   String manifest;
 
   @Override
@@ -51,18 +58,26 @@ final class InspectCommand extends ConfiguredCommand {
         doc.put("shards", shards);
         Json.print(out(), doc);
       } else {
-        out().printf("%s@%s  manifest %s%n", m.datasetId(), m.version(), ds.manifestHash());
+        out()
+            .printf(
+                "%s@%s  manifest %s%n",
+                Untrusted.escape(m.datasetId()), Untrusted.escape(m.version()), ds.manifestHash());
         out()
             .printf(
                 "owner %s, classification %s, created %s, expires %s, %s%n",
-                m.owner(),
-                m.classification(),
+                Untrusted.escape(m.owner()),
+                Untrusted.escape(m.classification()),
                 m.createdAt(),
                 m.expiresAt().map(Object::toString).orElse("never"),
                 m.encryption().isPresent() ? "encrypted" : "not encrypted");
         out().printf("%d shards, %s%n", m.shards().size(), Human.bytes(m.totalSize()));
         for (ShardEntry s : m.shards()) {
-          out().printf("  %12d  %s  %s%n", s.size(), s.sha256().substring(0, 16), s.path());
+          out()
+              .printf(
+                  "  %12d  %s  %s%n",
+                  s.size(),
+                  Untrusted.escape(s.sha256().substring(0, Math.min(16, s.sha256().length()))),
+                  Untrusted.escape(s.path()));
         }
       }
       return ExitCodes.OK;

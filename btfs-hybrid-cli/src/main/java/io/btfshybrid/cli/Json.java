@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 
-/** Machine-readable output for {@code --json}. */
-final class Json {
+/**
+ * Machine-readable output for {@code --json}; public for a {@link Subcommand} from another module.
+ */
+public final class Json {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -13,7 +15,8 @@ final class Json {
 
   private Json() {}
 
-  static void print(PrintWriter out, Object value) {
+  /** Prints {@code value} as indented JSON with map keys sorted. */
+  public static void print(PrintWriter out, Object value) {
     try {
       out.println(MAPPER.writeValueAsString(value));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

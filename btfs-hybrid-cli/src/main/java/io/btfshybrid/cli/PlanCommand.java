@@ -13,12 +13,18 @@ import picocli.CommandLine.Parameters;
 /** Shows which tier each shard would be read from first, and how many bytes that is per tier. */
 @Command(
     name = "plan",
-    description = "Bytes per first-choice tier for MANIFEST, and shards with no source.")
+    description = "Bytes per first-choice tier for MANIFEST, and shards with no source.",
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  btfs-hybrid --config btfs-hybrid.yaml plan imagenet-mini@1.0.0",
+      "",
+      "Exits 4 when some shard has no source in the configured tiers."
+    })
 final class PlanCommand extends ConfiguredCommand {
   @Parameters(
       index = "0",
       paramLabel = "MANIFEST",
-      description = "release address, tier URI or manifest file")
+      description = "DATASET@VERSION, DATASET, btfs-hybrid:// address or manifest file")
   String manifest;
 
   @Override
@@ -47,7 +53,8 @@ final class PlanCommand extends ConfiguredCommand {
                 ds.manifest().totalSize()));
       } else {
         bytesByTier.forEach(
-            (tier, bytes) -> out().printf("  %-12s %s%n", tier, Human.bytes(bytes)));
+            (tier, bytes) ->
+                out().printf("  %-12s %s%n", Untrusted.escape(tier), Human.bytes(bytes)));
         out()
             .printf(
                 "total %s; shards with no source: %d%n",

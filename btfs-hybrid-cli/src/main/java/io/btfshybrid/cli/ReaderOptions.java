@@ -1,7 +1,6 @@
 package io.btfshybrid.cli;
 
 import io.btfshybrid.core.DatasetClient;
-import io.btfshybrid.core.LocalKeyManagementService;
 import io.btfshybrid.core.Principal;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,13 +11,22 @@ import picocli.CommandLine.Option;
 final class ReaderOptions {
   @Option(
       names = "--principal",
+      paramLabel = "NAME",
       description = "the reader's name, checked against the release's policy")
   String principal;
 
-  @Option(names = "--groups", split = ",", description = "the reader's groups (comma-separated)")
+  @Option(
+      names = "--groups",
+      split = ",",
+      paramLabel = "GROUP",
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+      description = "the reader's groups (comma-separated)")
   List<String> groups = List.of();
 
-  @Option(names = "--kek", description = "key-encryption keyset file (from 'kms generate')")
+  @Option(
+      names = "--kek",
+      paramLabel = "KEK.json",
+      description = "key-encryption keyset file (from 'kms generate')")
   Path kek;
 
   void apply(DatasetClient.Builder client) throws IOException {
@@ -28,7 +36,7 @@ final class ReaderOptions {
       throw new ConfigException("--groups needs --principal");
     }
     if (kek != null) {
-      client.keyManagement(LocalKeyManagementService.load(kek));
+      client.keyManagement(KeyFiles.kek(kek));
     }
   }
 }

@@ -67,7 +67,7 @@ class SecureCommandLineTest {
             "--expires-in",
             "30d");
     assertEquals(0, pub.code(), pub.err());
-    uri = pub.out().trim();
+    uri = pub.out().lines().findFirst().orElseThrow();
   }
 
   @Test

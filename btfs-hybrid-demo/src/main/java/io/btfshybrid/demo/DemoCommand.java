@@ -6,7 +6,9 @@ import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.TierKind;
 import io.btfshybrid.btfs.BtfsTier;
 import io.btfshybrid.cli.ExitCodes;
+import io.btfshybrid.cli.GlobalOptions;
 import io.btfshybrid.cli.Human;
+import io.btfshybrid.cli.Json;
 import io.btfshybrid.cli.Subcommand;
 import io.btfshybrid.core.BlobKeys;
 import io.btfshybrid.core.ClientStats;
@@ -16,7 +18,6 @@ import io.btfshybrid.core.DatasetPublisher;
 import io.btfshybrid.core.FileTier;
 import io.btfshybrid.core.ManifestSigner;
 import io.btfshybrid.core.PublishResult;
-import io.btfshybrid.core.TierStats;
 import io.btfshybrid.core.TrustRoot;
 import io.btfshybrid.s3.S3Tier;
 import io.btfshybrid.testkit.BtfsNodeSimulator;
@@ -25,10 +26,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -50,7 +53,15 @@ import picocli.CommandLine.Spec;
     name = "demo",
     description =
         "Publish a sample release to a replica, an in-process S3 server and a BTFS node"
-            + " simulator; load it verified; survive a lying replica and a dead cloud.")
+            + " simulator; load it verified; survive a lying replica and a dead cloud.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  btfs-hybrid demo",
+      "  btfs-hybrid demo --shards 8 --shard-size 1MiB --json",
+      "",
+      "The table counts each shard once per source: shards it served, shards it failed and"
+          + " shards whose copy it was caught corrupting."
+    })
 public final class DemoCommand implements Subcommand {
   @Spec CommandSpec spec;
 
@@ -71,11 +82,15 @@ public final class DemoCommand implements Subcommand {
       description = "bytes per shard (default ${DEFAULT-VALUE})")
   String shardSize;
 
+  private boolean json;
+
   private PrintWriter out;
+  private final Map<String, Object> report = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
-    out = spec.commandLine().getOut();
+    json = GlobalOptions.json(spec); // the inherited global --json: one document, no steps
+    out = json ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut();
     long perShard = Human.parseSize(shardSize);
     if (shards < 1 || perShard < 1) {
       throw new IllegalArgumentException("--shards and --shard-size must be positive");
@@ -84,7 +99,12 @@ public final class DemoCommand implements Subcommand {
     Path work =
         temporary ? Files.createTempDirectory("btfs-hybrid-demo") : Files.createDirectories(dir);
     try {
-      return run(work, perShard);
+      int code = run(work, perShard);
+      if (json) {
+        report.put("ok", code == ExitCodes.OK);
+        Json.print(spec.commandLine().getOut(), report);
+      }
+      return code;
     } finally {
       if (temporary) {
         MoreFiles.deleteRecursively(work);
@@ -131,12 +151,15 @@ public final class DemoCommand implements Subcommand {
       out.printf(
           "      %s in %.1f s%n      manifest %s%n",
           Human.bytes(release.bytesUploaded()), secs(t0), release.manifestUri());
+      report.put("manifestUri", release.manifestUri().toString());
+      report.put("shards", shards);
+      report.put("bytes", shards * perShard);
 
       step(3, "loading every shard verified, with a disk cache (cold, then warm)");
       Path cacheDir = work.resolve("cache");
       try (DatasetClient client = client(tiers, trust, cacheDir, shards * perShard)) {
-        Pass cold = readAll(client, release, expected);
-        Pass warm = readAll(client, release, expected);
+        Pass cold = readAll(shared(client), release, expected, new ShardTally(List.of()));
+        Pass warm = readAll(shared(client), release, expected, new ShardTally(List.of()));
         out.printf(
             "      cold (fetch + fill cache): %s   warm (from cache, re-verified): %s   cache hits: %d%n",
             cold.rate(), warm.rate(), client.stats().cacheHits());
@@ -156,27 +179,44 @@ public final class DemoCommand implements Subcommand {
         }
       }
       out.printf("      %d shards corrupted, %d removed at 'mirror'%n", corrupted, deleted);
+      report.put("corruptedAtMirror", corrupted);
+      report.put("removedAtMirror", deleted);
 
-      step(5, "loading again with a fresh client and an empty cache");
+      step(5, "loading again, each shard with a fresh client (no memory of the bad replica)");
       MoreFiles.deleteRecursively(cacheDir);
+      List<String> ids = List.of("mirror", "cloud", "btfs", "cache");
+      ShardTally damagedTally = new ShardTally(ids);
+      Pass damaged =
+          readAll(
+              () -> client(tiers, trust, cacheDir, shards * perShard),
+              release,
+              expected,
+              damagedTally);
+      Pass cached;
+      long cacheHits;
       try (DatasetClient client = client(tiers, trust, cacheDir, shards * perShard)) {
-        Pass damaged = readAll(client, release, expected);
-        Pass cached = readAll(client, release, expected);
-        out.printf(
-            "      every shard exact: %s   then from cache: %s%n%n", damaged.rate(), cached.rate());
-        table(client.stats());
-        out.printf(
-            "%n      integrity failures caught: %d   cache hits: %d   throughput with a failing tier: %s%n",
-            client.stats().integrityFailures(), client.stats().cacheHits(), damaged.rate());
+        cached = readAll(shared(client), release, expected, new ShardTally(ids));
+        cacheHits = client.stats().cacheHits();
       }
+      out.printf(
+          "      every shard exact: %s   then from cache: %s%n%n", damaged.rate(), cached.rate());
+      table(damagedTally);
+      out.printf(
+          "%n      corrupted shards caught: %d of %d   cache hits: %d   throughput with a failing"
+              + " tier: %s%n",
+          damagedTally.shardsCaughtCorrupt(), corrupted, cacheHits, damaged.rate());
+      report.put("damagedRead", damagedTally.toJson());
+      report.put("corruptedShardsCaught", damagedTally.shardsCaughtCorrupt());
 
       step(6, "the cloud goes down too (S3 server stopped): reading from BTFS, no cache");
       stop(s3);
       try (DatasetClient client =
           DatasetClient.builder().tiers(tiers).region("eu-west-1").trust(trust).build()) {
-        Pass fromBtfs = readAll(client, release, expected);
+        ShardTally tally = new ShardTally(List.of("mirror", "cloud", "btfs"));
+        Pass fromBtfs = readAll(shared(client), release, expected, tally);
         out.printf("      every shard exact: %s%n%n", fromBtfs.rate());
-        table(client.stats());
+        table(tally);
+        report.put("cloudDownRead", tally.toJson());
       }
     }
     out.println(
@@ -226,28 +266,68 @@ public final class DemoCommand implements Subcommand {
     return sums;
   }
 
-  /** Reads every shard and checks it against the source file's own SHA-256, independently. */
-  private Pass readAll(DatasetClient client, PublishResult release, Map<String, String> expected)
+  /** Where each shard's read gets its client: one shared client, or a fresh one per shard. */
+  private interface Clients {
+    DatasetClient next() throws IOException;
+
+    default boolean fresh() {
+      return true;
+    }
+  }
+
+  private static Clients shared(DatasetClient client) {
+    return new Clients() {
+      @Override
+      public DatasetClient next() {
+        return client;
+      }
+
+      @Override
+      public boolean fresh() {
+        return false;
+      }
+    };
+  }
+
+  /** Reads every shard, checks it against the source file's own SHA-256 and tallies its sources. */
+  private Pass readAll(
+      Clients clients, PublishResult release, Map<String, String> expected, ShardTally tally)
       throws IOException {
     long bytes = 0;
     long t0 = System.nanoTime();
-    try (Dataset ds = client.open(release.manifestUri())) {
-      byte[] buf = new byte[1 << 16];
-      for (ShardEntry s : ds.shards()) {
-        MessageDigest md = sha256();
-        try (InputStream in = ds.openShard(s.path())) {
-          for (int n; (n = in.read(buf)) > 0; ) {
-            md.update(buf, 0, n);
-            bytes += n;
-          }
-        }
-        String got = HexFormat.of().formatHex(md.digest());
-        if (!got.equals(expected.get(s.path()))) {
-          throw new IllegalStateException("shard " + s.path() + " came back different: " + got);
+    for (ShardEntry s : release.manifest().shards()) {
+      DatasetClient client = clients.next();
+      try {
+        ClientStats before = client.stats();
+        bytes += readShard(client, release, s, expected.get(s.path()));
+        tally.add(before, client.stats());
+      } finally {
+        if (clients.fresh()) {
+          client.close();
         }
       }
     }
     return new Pass(bytes, System.nanoTime() - t0);
+  }
+
+  private static long readShard(
+      DatasetClient client, PublishResult release, ShardEntry s, String expectedSha256)
+      throws IOException {
+    long bytes = 0;
+    MessageDigest md = sha256();
+    byte[] buf = new byte[1 << 16];
+    try (Dataset ds = client.open(release.manifestUri());
+        InputStream in = ds.openShard(s.path())) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+        bytes += n;
+      }
+    }
+    String got = HexFormat.of().formatHex(md.digest());
+    if (!got.equals(expectedSha256)) {
+      throw new IllegalStateException("shard " + s.path() + " came back different: " + got);
+    }
+    return bytes;
   }
 
   private static MessageDigest sha256() {
@@ -258,19 +338,18 @@ public final class DemoCommand implements Subcommand {
     }
   }
 
-  private void table(ClientStats stats) {
+  private void table(ShardTally tally) {
     out.printf(
-        "  %-8s %14s %8s %8s %10s %9s%n",
-        "source", "bytes served", "chunks", "errors", "integrity", "healthy");
-    for (TierStats t : stats.sources()) {
+        "  %-8s %14s %14s %14s %16s%n",
+        "source", "shards served", "bytes served", "shards failed", "shards corrupt");
+    for (ShardTally.Row r : tally.rows()) {
       out.printf(
-          "  %-8s %14s %8d %8d %10d %9s%n",
-          t.tierId(),
-          Human.bytes(t.bytesServed()),
-          t.chunksServed(),
-          t.errors(),
-          t.integrityFailures(),
-          t.healthy() ? "yes" : "no");
+          "  %-8s %14d %14s %14d %16d%n",
+          r.source,
+          r.shardsServed,
+          Human.bytes(r.bytesServed),
+          r.shardsWithErrors,
+          r.shardsCaughtCorrupt);
     }
   }
 

@@ -26,8 +26,40 @@ class DemoCommandTest {
             "--dir",
             tmp.resolve("demo").toString());
     assertEquals(0, d.code(), d.err());
-    assertTrue(d.out().contains("integrity failures caught: 1"), d.out());
+    // 6 shards: 3 flipped at the mirror, 3 deleted there; every flipped one is caught, per shard
+    assertTrue(d.out().contains("3 shards corrupted, 3 removed at 'mirror'"), d.out());
+    assertTrue(d.out().contains("corrupted shards caught: 3 of 3"), d.out());
     assertTrue(d.out().contains("OK: every byte"), d.out());
+  }
+
+  @Test
+  void demoJsonCountsEachShardOncePerSource() {
+    CliRun d =
+        run(
+            "--json",
+            "demo",
+            "--shards",
+            "4",
+            "--shard-size",
+            "200KiB",
+            "--dir",
+            tmp.resolve("demo").toString());
+    assertEquals(0, d.code(), d.err());
+    assertTrue(d.out().startsWith("{"), "only JSON on stdout: " + d.out());
+    assertTrue(d.out().contains("\"corruptedShardsCaught\" : 2"), d.out());
+    assertTrue(d.out().contains("\"ok\" : true"), d.out());
+    // in the cloud-down pass every one of the 4 shards is served by BTFS, each counted once
+    String cloudDown = d.out().substring(d.out().indexOf("\"cloudDownRead\""));
+    String btfs = cloudDown.substring(cloudDown.indexOf("\"source\" : \"btfs\"") - 200);
+    assertTrue(btfs.contains("\"shardsServed\" : 4"), cloudDown);
+  }
+
+  @Test
+  void demoAnswersHelp() {
+    CliRun help = run("demo", "--help");
+    assertEquals(0, help.code(), help.err());
+    assertTrue(help.out().contains("--shard-size"), help.out());
+    assertTrue(help.out().contains("Example"), help.out());
   }
 
   @Test
