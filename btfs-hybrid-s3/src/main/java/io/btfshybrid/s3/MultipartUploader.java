@@ -181,13 +181,22 @@ final class MultipartUploader {
     }
   }
 
+  /**
+   * Aborts the upload, also when the uploading thread was interrupted (Ctrl-C): the abort request
+   * runs with the interrupt flag cleared, which is set again afterwards, so no orphan upload stays.
+   */
   private void abort(String key, String uploadId, Throwable cause) {
+    boolean interrupted = Thread.interrupted();
     try {
       http.call(S3Request.of("DELETE", key).withQuery("uploadId", uploadId), response -> null);
       LOG.debug("aborted multipart upload {} of {}", uploadId, key);
     } catch (IOException | RuntimeException abortFailure) {
       cause.addSuppressed(abortFailure);
       LOG.warn("could not abort multipart upload {} of s3 key '{}'", uploadId, key, abortFailure);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
