@@ -10,7 +10,9 @@ import io.btfshybrid.api.ManifestPolicy;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -150,11 +152,14 @@ public final class DatasetPublisher {
     long total = files.stream().mapToLong(SourceFile::size).sum();
 
     List<ShardDigest> digests = new ArrayList<>();
-    long hashed = 0;
+    long[] hashed = {0};
     for (SourceFile f : files) {
-      digests.add(ShardDigest.of(f.path(), chunkSize));
-      hashed += f.size();
-      progress.progress("hash", hashed, total);
+      try (InputStream in =
+          new ProgressInputStream(
+              Files.newInputStream(f.path()),
+              n -> progress.progress("hash", Math.min(hashed[0] += n, total), total))) {
+        digests.add(ShardDigest.of(in, chunkSize));
+      }
     }
     Map<String, String> content = ReleaseLookup.contentOf(files, digests);
     Optional<PublishResult> existing = lookup.existing(manifestKey, datasetId, version, content);
@@ -165,15 +170,16 @@ public final class DatasetPublisher {
 
     DatasetManifest.Builder manifest = newManifest(datasetId, version);
     StreamingAead encrypt = kms == null ? null : encryption(manifest, datasetId, version);
-    ShardUploader.Counts counts = new ShardUploader.Counts();
-    long done = 0;
+    long uploadTotal = total * tiers.size();
+    long[] moved = {0};
+    ShardUploader.Counts counts =
+        new ShardUploader.Counts(
+            n -> progress.progress("upload", Math.min(moved[0] += n, uploadTotal), uploadTotal));
     for (int i = 0; i < files.size(); i++) {
-      SourceFile file = files.get(i);
       manifest.shard(
-          uploader.store(file, digests.get(i), encrypt, datasetId + "@" + version, counts));
-      done += file.size();
-      progress.progress("upload", done, total);
+          uploader.store(files.get(i), digests.get(i), encrypt, datasetId + "@" + version, counts));
     }
+    progress.progress("upload", uploadTotal, uploadTotal);
     DatasetManifest built = manifest.build();
     SignedEnvelope envelope = writer.sign(built);
     ManifestWriter.Stored stored =

@@ -2,6 +2,7 @@ package io.btfshybrid.core;
 
 import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ObjectExistsException;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
@@ -65,10 +66,10 @@ final class ManifestWriter {
     return signers;
   }
 
-  /** Signs a manifest. */
-  SignedEnvelope sign(DatasetManifest manifest) {
+  /** Signs a manifest, refusing (TOO_LARGE) one no client would open. */
+  SignedEnvelope sign(DatasetManifest manifest) throws ManifestRejectedException {
     return SignedEnvelope.sign(
-        SignedEnvelope.MANIFEST_TYPE, ManifestCodec.toCanonicalJson(manifest), signers);
+        SignedEnvelope.MANIFEST_TYPE, ManifestCodec.encode(manifest), signers);
   }
 
   /**
@@ -113,7 +114,8 @@ final class ManifestWriter {
 
   private static Optional<byte[]> read(StorageTier tier, Locator where) throws IOException {
     try (InputStream in = tier.read(where, 0, -1)) {
-      return Optional.of(in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1));
+      return Optional.of(
+          in.readNBytes(SignedEnvelope.maxEnvelopeBytes(SignedEnvelope.MANIFEST_TYPE) + 1));
     } catch (ObjectNotFoundException e) {
       return Optional.empty();
     }

@@ -65,7 +65,7 @@ final class ReleaseLookup {
       }
       byte[] bytes;
       try (InputStream in = tier.read(loc.get(), 0, -1)) {
-        bytes = in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1);
+        bytes = in.readNBytes(SignedEnvelope.maxEnvelopeBytes(SignedEnvelope.MANIFEST_TYPE) + 1);
       } catch (ObjectNotFoundException e) {
         continue;
       }
@@ -140,7 +140,7 @@ final class ReleaseLookup {
   private Optional<Verified> verify(StorageTier tier, Locator where, byte[] bytes, String release) {
     String what = "the stored manifest of " + release + " on tier '" + tier.id() + "'";
     try {
-      if (bytes.length > ManifestCodec.MAX_MANIFEST_BYTES) {
+      if (bytes.length > SignedEnvelope.maxEnvelopeBytes(SignedEnvelope.MANIFEST_TYPE)) {
         throw new ManifestRejectedException(
             ManifestRejectedException.Reason.TOO_LARGE, what + " is too large");
       }

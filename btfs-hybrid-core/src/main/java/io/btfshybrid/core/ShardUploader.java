@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +35,17 @@ final class ShardUploader {
   private final int chunkSize;
   private final Path tempDirectory;
 
-  /** Running totals of one publication. */
+  /** Running totals of one publication, and where bytes moved to a tier (or reused) are told. */
   static final class Counts {
     long bytes;
     int uploaded;
     int reused;
+    private final LongConsumer moved;
+
+    /** Totals that tell {@code moved} of every byte stored or reused, as it goes. */
+    Counts(LongConsumer moved) {
+      this.moved = moved;
+    }
   }
 
   /**
@@ -117,9 +124,10 @@ final class ShardUploader {
       if (reusable.isPresent()) {
         where = reusable.get();
         counts.reused++;
+        counts.moved.accept(size);
       } else {
         try {
-          where = upload(tier, key, bytes, label, size, sha256);
+          where = upload(tier, key, bytes, label, size, sha256, counts.moved);
         } catch (IOException e) {
           throw new HybridStorageException(
               "publishing "
@@ -145,10 +153,18 @@ final class ShardUploader {
    * changed during publication is removed from the tier again and reported.
    */
   private static Locator upload(
-      StorageTier tier, String key, Path bytes, String label, long size, String sha256)
+      StorageTier tier,
+      String key,
+      Path bytes,
+      String label,
+      long size,
+      String sha256,
+      LongConsumer moved)
       throws IOException {
     Locator where;
-    HashingInputStream in = new HashingInputStream(Hashing.sha256(), Files.newInputStream(bytes));
+    HashingInputStream in =
+        new HashingInputStream(
+            Hashing.sha256(), new ProgressInputStream(Files.newInputStream(bytes), moved));
     try (in) {
       where = tier.write(key, in, size);
     }
