@@ -98,7 +98,10 @@ public final class Dataset implements Closeable {
     return verifier(shard, true).openStream();
   }
 
-  /** {@code length} bytes of a shard from {@code offset} ({@code -1}: to the end), verified. */
+  /**
+   * {@code length} bytes of a shard from {@code offset}, verified; a negative length, or one that
+   * reaches past the end (up to {@code Long.MAX_VALUE}), means "to the end".
+   */
   public InputStream openShard(String path, long offset, long length) throws IOException {
     ShardEntry shard = shard(path);
     ensureOpen();
@@ -108,7 +111,7 @@ public final class Dataset implements Closeable {
         offset,
         path,
         shard.size());
-    long end = length < 0 ? shard.size() : Math.min(shard.size(), offset + length);
+    long end = length < 0 || length >= shard.size() - offset ? shard.size() : offset + length;
     if (isEncrypted()) {
       SeekableByteChannel channel = decryptingChannel(shard);
       channel.position(offset);
