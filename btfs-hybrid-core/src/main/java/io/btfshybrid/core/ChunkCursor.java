@@ -16,13 +16,14 @@ import java.util.List;
  * errors, ends early or serves a chunk whose hash does not match, the chunk is asked of the next
  * source that has not failed it yet, and the failed source goes to the back of the order (still
  * eligible for later chunks). A chunk fails only when every source failed it. It never asks a
- * source for bytes past the stored size.
+ * source for bytes past the stored size, and every open and chunk read has the watchdog's deadline.
  */
 final class ChunkCursor implements Closeable {
   private final ShardEntry shard;
   private final List<ChunkSource> order;
   private final VerifiedReadListener listener;
   private final long requestSpan;
+  private final StallWatchdog watchdog;
   private final MessageDigest digest = Digests.sha256();
 
   private ChunkSource current;
@@ -39,11 +40,13 @@ final class ChunkCursor implements Closeable {
       ShardEntry shard,
       List<ChunkSource> sources,
       VerifiedReadListener listener,
-      long requestSpan) {
+      long requestSpan,
+      StallWatchdog watchdog) {
     this.shard = shard;
     this.order = new ArrayList<>(sources);
     this.listener = listener;
     this.requestSpan = requestSpan;
+    this.watchdog = watchdog;
     this.rangeEnd = shard.storedSize();
   }
 
@@ -66,7 +69,7 @@ final class ChunkCursor implements Closeable {
       ChunkSource source = current;
       long began = System.nanoTime();
       try {
-        int n = stream.readNBytes(buf, 0, length);
+        int n = watchdog.readFully(source.id(), stream, buf, length);
         if (n < length) {
           throw new IOException(
               "source "
@@ -103,7 +106,7 @@ final class ChunkCursor implements Closeable {
     InputStream done = stream;
     stream = null;
     try (done) {
-      if (done.read() != -1) {
+      if (watchdog.readFully(source.id(), done, new byte[1], 1) > 0) {
         listener.failed(
             source.id(),
             new IOException("source " + source.id() + " returned more bytes than asked for"),
@@ -128,7 +131,7 @@ final class ChunkCursor implements Closeable {
       long end = span >= rangeEnd - start ? rangeEnd : start + span; // no overflow past chunk 0
       end = Math.max(end, start + shard.chunkLength(index));
       try {
-        stream = next.open(start, end - start);
+        stream = watchdog.open(next, start, end - start);
         streamPos = start;
         streamEnd = end;
         return;

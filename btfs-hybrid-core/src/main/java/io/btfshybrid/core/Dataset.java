@@ -189,7 +189,7 @@ public final class Dataset implements Closeable {
     VerifiedReadListener listener = client.listenerFor(manifest(), shard.path());
     Optional<DiskCache> cache = client.cache().filter(c -> c.accepts(shard.storedSize()));
     if (cache.isEmpty()) {
-      return new StreamingVerifier(shard, tierSources, listener);
+      return new StreamingVerifier(shard, tierSources, listener, client.readPools().watchdog());
     }
     String key = shard.storedSha256();
     Optional<Path> cached = cache.get().lookup(key);
@@ -200,15 +200,18 @@ public final class Dataset implements Closeable {
               .fill(
                   key,
                   shard.storedSize(),
-                  () -> new StreamingVerifier(shard, tierSources, listener).openStream());
+                  () ->
+                      new StreamingVerifier(
+                              shard, tierSources, listener, client.readPools().watchdog())
+                          .openStream());
     }
     if (cached.isEmpty()) {
-      return new StreamingVerifier(shard, tierSources, listener);
+      return new StreamingVerifier(shard, tierSources, listener, client.readPools().watchdog());
     }
     List<ChunkSource> withCache = new ArrayList<>();
     withCache.add(cache.get().source(key));
     withCache.addAll(tierSources);
-    return new StreamingVerifier(shard, withCache, listener);
+    return new StreamingVerifier(shard, withCache, listener, client.readPools().watchdog());
   }
 
   private void ensureOpen() throws IOException {

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -53,6 +54,9 @@ import org.slf4j.LoggerFactory;
 public final class DatasetClient implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetClient.class);
 
+  /** How long a source may make no progress before a read abandons it, unless configured. */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+
   private final List<StorageTier> tiers;
   private final TrustRoot trust;
   private final Clock clock;
@@ -65,6 +69,7 @@ public final class DatasetClient implements Closeable {
   private final KeyManagementService kms;
   private final TrustState trustState;
   private final AuditLog audit;
+  private final ReadPools readPools;
 
   private DatasetClient(Builder b) throws IOException {
     Preconditions.checkArgument(b.trust != null, "DatasetClient needs a TrustRoot (trust(..))");
@@ -84,6 +89,7 @@ public final class DatasetClient implements Closeable {
     this.kms = b.kms;
     this.trustState = new TrustState(Optional.ofNullable(b.trustStateDirectory));
     this.audit = b.audit;
+    this.readPools = new ReadPools(b.stallTimeout);
   }
 
   /** A builder: tiers, region, trust root and an optional cache. */
@@ -282,6 +288,11 @@ public final class DatasetClient implements Closeable {
     return health;
   }
 
+  /** The shared, bounded threads of this client's reads (stall watchdog, read-ahead). */
+  ReadPools readPools() {
+    return readPools;
+  }
+
   Optional<DiskCache> cache() {
     return Optional.ofNullable(cache);
   }
@@ -423,6 +434,7 @@ public final class DatasetClient implements Closeable {
   @Override
   public void close() {
     manifests.invalidateAll();
+    readPools.close();
   }
 
   /** A verified manifest with its hash and the signed bytes it came from. */
@@ -450,6 +462,7 @@ public final class DatasetClient implements Closeable {
     private KeyManagementService kms;
     private Path trustStateDirectory;
     private AuditLog audit;
+    private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
 
     private Builder() {}
 
@@ -532,6 +545,19 @@ public final class DatasetClient implements Closeable {
      */
     public Builder auditLog(AuditLog log) {
       this.audit = log;
+      return this;
+    }
+
+    /**
+     * How long a source may make no progress (open a stream, or deliver a chunk) before it is
+     * abandoned for the next source of that chunk and counted as a stall (default 30 s).
+     */
+    public Builder stallTimeout(Duration timeout) {
+      Preconditions.checkArgument(
+          timeout != null && !timeout.isNegative() && !timeout.isZero(),
+          "stallTimeout must be positive, was %s",
+          timeout);
+      this.stallTimeout = timeout;
       return this;
     }
 

@@ -17,11 +17,17 @@ public final class StreamingVerifier {
   private final ShardEntry shard;
   private final List<ChunkSource> sources;
   private final VerifiedReadListener listener;
+  private final StallWatchdog watchdog;
 
-  StreamingVerifier(ShardEntry shard, List<ChunkSource> sources, VerifiedReadListener listener) {
+  StreamingVerifier(
+      ShardEntry shard,
+      List<ChunkSource> sources,
+      VerifiedReadListener listener,
+      StallWatchdog watchdog) {
     this.shard = shard;
     this.sources = List.copyOf(sources);
     this.listener = listener;
+    this.watchdog = watchdog;
   }
 
   /** The whole stored object, verified chunk by chunk. */
@@ -40,6 +46,6 @@ public final class StreamingVerifier {
   }
 
   private ChunkCursor newCursor(long span) {
-    return new ChunkCursor(shard, sources, listener, span);
+    return new ChunkCursor(shard, sources, listener, span, watchdog);
   }
 }
