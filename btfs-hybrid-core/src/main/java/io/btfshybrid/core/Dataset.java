@@ -84,8 +84,10 @@ public final class Dataset implements Closeable {
       StreamingAead decrypt = aead(shard);
       InputStream ciphertext = verifier(shard, true).openStream();
       if (shard.chunkCount() > 1) {
-        // verify the next chunks on a helper thread while this one decrypts
-        ciphertext = new ReadAheadInputStream(ciphertext, shard.chunkSize(), READ_AHEAD_CHUNKS);
+        // verify the next chunks on the client's shared read-ahead pool while this one decrypts
+        ciphertext =
+            new ReadAheadInputStream(
+                ciphertext, shard.chunkSize(), READ_AHEAD_CHUNKS, client.readPools().readAhead());
       }
       try {
         return decrypt.newDecryptingStream(ciphertext, ShardEncryption.shardAad(path));
