@@ -194,7 +194,7 @@ public final class Dataset implements Closeable {
       return new StreamingVerifier(shard, tierSources, listener, client.readPools().watchdog());
     }
     String key = shard.storedSha256();
-    Optional<Path> cached = cache.get().lookup(key);
+    Optional<Path> cached = cache.get().lookup(key, shard.storedSize());
     if (cached.isEmpty() && fillCache) {
       cached =
           cache

@@ -276,7 +276,10 @@ public final class DatasetClient implements Closeable {
   /** Bytes served, failures and cache use so far. */
   public ClientStats stats() {
     return new ClientStats(
-        health.all(), cache == null ? 0 : cache.hits(), cache == null ? 0 : cache.fills());
+        health.all(),
+        cache == null ? 0 : cache.hits(),
+        cache == null ? 0 : cache.fills(),
+        cache == null ? 0 : cache.errors());
   }
 
   /** The read planner this client uses (for inspection and `plan`). */
