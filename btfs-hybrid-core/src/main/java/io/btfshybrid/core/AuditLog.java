@@ -439,11 +439,13 @@ public final class AuditLog implements Closeable {
       return this;
     }
 
+    /** The clock entry times are taken from (default the system UTC clock). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /** Opens (creating if needed) the configured log. */
     public AuditLog build() throws IOException {
       return new AuditLog(this);
     }

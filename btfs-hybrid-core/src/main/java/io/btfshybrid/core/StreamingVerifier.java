@@ -10,7 +10,7 @@ import java.util.List;
  * chunk at a time, only after the chunk's SHA-256 matched the manifest, and a failing source is
  * abandoned mid-stream for the next one, resuming at the last verified offset.
  */
-public final class StreamingVerifier {
+final class StreamingVerifier {
   /** Random-access reads ask a source for at most this many chunks at once. */
   private static final int CHANNEL_SPAN_CHUNKS = 16;
 
