@@ -215,22 +215,32 @@ public final class AuditLog implements Closeable {
     if (size == 0) {
       return -1;
     }
-    int window = (int) Math.min(size, MAX_LINE_BYTES + 1L);
-    ByteBuffer buf = ByteBuffer.allocate(window);
-    long from = size - window;
-    while (buf.hasRemaining() && channel.read(buf, from + buf.position()) >= 0) {}
-    byte[] bytes = buf.array();
-    if (bytes[window - 1] == '\n') {
+    byte[] bytes = lastBytes(size);
+    if (bytes[bytes.length - 1] == '\n') {
       return -1;
     }
-    int newline = window - 1;
-    while (newline >= 0 && bytes[newline] != '\n') {
-      newline--;
+    int newline = lastNewline(bytes, bytes.length - 1, size);
+    return size - bytes.length + newline + 1;
+  }
+
+  /** The last {@code MAX_LINE_BYTES + 1} bytes of the file (all of it when shorter). */
+  private byte[] lastBytes(long size) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, MAX_LINE_BYTES + 1L));
+    long from = size - buf.capacity();
+    while (buf.hasRemaining() && channel.read(buf, from + buf.position()) >= 0) {}
+    return buf.array();
+  }
+
+  /** The index of the last newline at or before {@code at}; -1 only when the window is the file. */
+  private int lastNewline(byte[] bytes, int at, long size) throws HybridStorageException {
+    int i = at;
+    while (i >= 0 && bytes[i] != '\n') {
+      i--;
     }
-    if (newline < 0 && from > 0) {
+    if (i < 0 && size > bytes.length) {
       throw damaged("its last line is longer than " + MAX_LINE_BYTES + " bytes");
     }
-    return from + newline + 1;
+    return i;
   }
 
   private static String cut(String s) {
@@ -244,26 +254,12 @@ public final class AuditLog implements Closeable {
     if (size == 0) {
       return new Tail(0, GENESIS);
     }
-    int window = (int) Math.min(size, MAX_LINE_BYTES + 1L);
-    ByteBuffer buf = ByteBuffer.allocate(window);
-    long from = size - window;
-    while (buf.hasRemaining()) {
-      int n = channel.read(buf, from + buf.position());
-      if (n < 0) {
-        break;
-      }
-    }
-    byte[] bytes = buf.array();
+    byte[] bytes = lastBytes(size);
+    int window = bytes.length;
     if (bytes[window - 1] != '\n') {
       throw damaged("its last entry is incomplete (a torn write?)"); // append repairs it first
     }
-    int start = window - 2;
-    while (start >= 0 && bytes[start] != '\n') {
-      start--;
-    }
-    if (start < 0 && from > 0) {
-      throw damaged("its last line is longer than " + MAX_LINE_BYTES + " bytes");
-    }
+    int start = lastNewline(bytes, window - 2, size);
     try {
       JsonNode last = ManifestCodec.JSON.readTree(bytes, start + 1, window - 2 - start);
       if (last.path("seq").canConvertToLong() && Digests.isSha256Hex(last.path("hash").asText())) {
