@@ -16,6 +16,7 @@ public record AuditEntry(
     String previousHash,
     String hash,
     String json) {
+  /** Copies the fields into an immutable, sorted map. */
   public AuditEntry {
     fields = Map.copyOf(new TreeMap<>(fields));
   }

@@ -21,7 +21,9 @@ public enum AuditEvent {
   /** A source failed (error, short or long body); the read moved to the next source. */
   FALLBACK,
   /** A copy was re-replicated or repaired from a verified source. */
-  REPAIR;
+  REPAIR,
+  /** The log removed a torn tail left by a crash mid-append: its offset, length and SHA-256. */
+  LOG_REPAIRED;
 
   /** The name written to the log, e.g. {@code key_release}. */
   public String wireName() {

@@ -15,6 +15,9 @@ final class AuditLines implements Closeable {
   private final int maxLineBytes;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private boolean done;
+  private long offset;
+  private long lineStart;
+  private boolean unterminated;
 
   AuditLines(Path file, int maxLineBytes) throws IOException {
     this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
@@ -30,9 +33,11 @@ final class AuditLines implements Closeable {
       return null;
     }
     line.reset();
+    lineStart = offset;
     boolean tooLong = false;
     int b;
     while ((b = in.read()) != -1) {
+      offset++;
       if (b == '\n') {
         return tooLong ? Optional.empty() : Optional.of(line.toByteArray());
       }
@@ -48,7 +53,18 @@ final class AuditLines implements Closeable {
     if (line.size() == 0 && !tooLong) {
       return null;
     }
+    unterminated = true;
     return tooLong ? Optional.empty() : Optional.of(line.toByteArray());
+  }
+
+  /** Whether the line last returned ended at the end of the file without a newline (torn). */
+  boolean unterminated() {
+    return unterminated;
+  }
+
+  /** Byte offset in the file of the line last returned. */
+  long lineStart() {
+    return lineStart;
   }
 
   @Override

@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * crash; {@code fsync(false)} leaves flushing to the OS. A failed append is reported to the caller
  * (publishers and clients then fail the operation rather than act unaudited).
  *
+ * <p>A torn tail (a partial last line left by a crash mid-append, never acknowledged) does not
+ * block the log: {@link #verify} names it (line and byte offset), and the next append, under the
+ * lock, truncates it and first records a {@code log_repaired} entry with the removed bytes' offset,
+ * length and SHA-256, then its own entry.
+ *
  * <p>A hash chain shows edits inside the log; removing entries from its end or rewriting the whole
  * log is only visible against an outside anchor: ship entries to an {@link AuditSink} or record
  * {@link AuditVerification#entries()} and the last hash elsewhere, and sign entries so a rewritten
@@ -114,61 +119,128 @@ public final class AuditLog implements Closeable {
         MAX_FIELDS);
     ObjectNode fieldNode = JsonNodeFactory.instance.objectNode();
     new TreeMap<>(fields).forEach((k, v) -> fieldNode.put(cut(k), cut(String.valueOf(v))));
-    AuditEntry entry;
+    List<AuditEntry> written = new ArrayList<>();
     synchronized (lock) {
       try (FileLock held = channel.lock()) {
         checkState(held.isValid(), "lost the audit log lock");
         long end = channel.size();
-        Tail tail = readTail(end);
-        Instant time = clock.instant();
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("seq", tail.nextSequence());
-        body.put("time", time.toString());
-        body.put("event", event.wireName());
-        body.set("fields", fieldNode);
-        body.put("prev", tail.hash());
-        byte[] bodyBytes = CanonicalJson.bytes(body);
-        String hash = Digests.sha256Hex(bodyBytes);
-        ObjectNode line = body.deepCopy();
-        line.put("hash", hash);
-        if (signer != null) {
-          SignedEnvelope.Signature sig = signer.sign(ENTRY_TYPE, bodyBytes);
-          line.putObject("sig")
-              .put("keyid", sig.keyId())
-              .put("sig", Base64.getEncoder().encodeToString(sig.bytes()));
+        long tornAt = tornTailAt(end);
+        if (tornAt >= 0) {
+          written.add(repair(tornAt, end));
+          end = channel.size();
         }
-        String json = new String(CanonicalJson.bytes(line), StandardCharsets.UTF_8);
-        byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > MAX_LINE_BYTES) {
-          throw new IllegalArgumentException(
-              "audit entry of " + bytes.length + " bytes exceeds " + MAX_LINE_BYTES);
-        }
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        long at = end;
-        while (buf.hasRemaining()) {
-          at += channel.write(buf, at);
-        }
+        written.add(write(readTail(end), event, fieldNode, end));
         if (fsync) {
           channel.force(false);
         }
-        entry =
-            new AuditEntry(
-                tail.nextSequence(), time, event, fields(fieldNode), tail.hash(), hash, json);
       }
-      for (AuditSink sink : sinks) {
-        try {
-          sink.accept(entry);
-        } catch (IOException | RuntimeException e) {
-          LOG.warn(
-              "audit sink {} failed for entry {} of {}: {}",
-              sink,
-              entry.sequence(),
-              file,
-              e.toString());
+      for (AuditEntry entry : written) {
+        for (AuditSink sink : sinks) {
+          try {
+            sink.accept(entry);
+          } catch (IOException | RuntimeException e) {
+            LOG.warn(
+                "audit sink {} failed for entry {} of {}: {}",
+                sink,
+                entry.sequence(),
+                file,
+                e.toString());
+          }
         }
       }
     }
-    return entry;
+    return written.get(written.size() - 1);
+  }
+
+  /**
+   * Removes a torn tail (the partial last line an append interrupted by a crash left; that append
+   * was never acknowledged) and records its removal as a {@code log_repaired} entry naming the byte
+   * offset, length and SHA-256 of what was removed, so the chain stays whole and the repair itself
+   * is on the record.
+   */
+  private AuditEntry repair(long tornAt, long end) throws IOException {
+    ByteBuffer torn = ByteBuffer.allocate((int) (end - tornAt));
+    while (torn.hasRemaining() && channel.read(torn, tornAt + torn.position()) >= 0) {}
+    channel.truncate(tornAt);
+    channel.force(false);
+    LOG.warn(
+        "audit log {}: removed a torn tail of {} bytes at offset {}", file, end - tornAt, tornAt);
+    ObjectNode fields = JsonNodeFactory.instance.objectNode();
+    fields.put("offset", Long.toString(tornAt));
+    fields.put("bytes", Long.toString(end - tornAt));
+    fields.put("sha256", Digests.sha256Hex(torn.array()));
+    return write(readTail(tornAt), AuditEvent.LOG_REPAIRED, fields, tornAt);
+  }
+
+  /** Writes one entry at {@code at} chained to {@code tail}; returns it as written. */
+  private AuditEntry write(Tail tail, AuditEvent event, ObjectNode fieldNode, long at)
+      throws IOException {
+    Instant time = clock.instant();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("seq", tail.nextSequence());
+    body.put("time", time.toString());
+    body.put("event", event.wireName());
+    body.set("fields", fieldNode);
+    body.put("prev", tail.hash());
+    byte[] bodyBytes = CanonicalJson.bytes(body);
+    String hash = Digests.sha256Hex(bodyBytes);
+    ObjectNode line = body.deepCopy();
+    line.put("hash", hash);
+    if (signer != null) {
+      SignedEnvelope.Signature sig = signer.sign(ENTRY_TYPE, bodyBytes);
+      line.putObject("sig")
+          .put("keyid", sig.keyId())
+          .put("sig", Base64.getEncoder().encodeToString(sig.bytes()));
+    }
+    String json = new String(CanonicalJson.bytes(line), StandardCharsets.UTF_8);
+    byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_LINE_BYTES) {
+      throw new IllegalArgumentException(
+          "audit entry of " + bytes.length + " bytes exceeds " + MAX_LINE_BYTES);
+    }
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    long pos = at;
+    while (buf.hasRemaining()) {
+      pos += channel.write(buf, pos);
+    }
+    return new AuditEntry(
+        tail.nextSequence(), time, event, fields(fieldNode), tail.hash(), hash, json);
+  }
+
+  /**
+   * Where a torn last line starts (the file does not end with a newline), or -1. A torn line is a
+   * prefix of one bounded entry, so its start lies within the last {@code MAX_LINE_BYTES} bytes.
+   */
+  private long tornTailAt(long size) throws IOException {
+    if (size == 0) {
+      return -1;
+    }
+    byte[] bytes = lastBytes(size);
+    if (bytes[bytes.length - 1] == '\n') {
+      return -1;
+    }
+    int newline = lastNewline(bytes, bytes.length - 1, size);
+    return size - bytes.length + newline + 1;
+  }
+
+  /** The last {@code MAX_LINE_BYTES + 1} bytes of the file (all of it when shorter). */
+  private byte[] lastBytes(long size) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, MAX_LINE_BYTES + 1L));
+    long from = size - buf.capacity();
+    while (buf.hasRemaining() && channel.read(buf, from + buf.position()) >= 0) {}
+    return buf.array();
+  }
+
+  /** The index of the last newline at or before {@code at}; -1 only when the window is the file. */
+  private int lastNewline(byte[] bytes, int at, long size) throws HybridStorageException {
+    int i = at;
+    while (i >= 0 && bytes[i] != '\n') {
+      i--;
+    }
+    if (i < 0 && size > bytes.length) {
+      throw damaged("its last line is longer than " + MAX_LINE_BYTES + " bytes");
+    }
+    return i;
   }
 
   private static String cut(String s) {
@@ -182,26 +254,12 @@ public final class AuditLog implements Closeable {
     if (size == 0) {
       return new Tail(0, GENESIS);
     }
-    int window = (int) Math.min(size, MAX_LINE_BYTES + 1L);
-    ByteBuffer buf = ByteBuffer.allocate(window);
-    long from = size - window;
-    while (buf.hasRemaining()) {
-      int n = channel.read(buf, from + buf.position());
-      if (n < 0) {
-        break;
-      }
-    }
-    byte[] bytes = buf.array();
+    byte[] bytes = lastBytes(size);
+    int window = bytes.length;
     if (bytes[window - 1] != '\n') {
-      throw damaged("its last entry is incomplete (a torn write?)");
+      throw damaged("its last entry is incomplete (a torn write?)"); // append repairs it first
     }
-    int start = window - 2;
-    while (start >= 0 && bytes[start] != '\n') {
-      start--;
-    }
-    if (start < 0 && from > 0) {
-      throw damaged("its last line is longer than " + MAX_LINE_BYTES + " bytes");
-    }
+    int start = lastNewline(bytes, window - 2, size);
     try {
       JsonNode last = ManifestCodec.JSON.readTree(bytes, start + 1, window - 2 - start);
       if (last.path("seq").canConvertToLong() && Digests.isSha256Hex(last.path("hash").asText())) {
@@ -247,6 +305,19 @@ public final class AuditLog implements Closeable {
         if (raw.isEmpty()) {
           return AuditVerification.bad(
               index, index + 1, "longer than " + MAX_LINE_BYTES + " bytes");
+        }
+        if (lines.unterminated()) {
+          return AuditVerification.bad(
+              index,
+              index + 1,
+              "torn tail: line "
+                  + (index + 1)
+                  + " at byte offset "
+                  + lines.lineStart()
+                  + " ("
+                  + raw.get().length
+                  + " bytes) has no newline, an append interrupted by a crash; the next append"
+                  + " removes it and records a log_repaired entry");
         }
         String problem = problem(raw.get(), index, prev, signers);
         if (problem != null) {
@@ -364,11 +435,13 @@ public final class AuditLog implements Closeable {
       return this;
     }
 
+    /** The clock entry times are taken from (default the system UTC clock). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /** Opens (creating if needed) the configured log. */
     public AuditLog build() throws IOException {
       return new AuditLog(this);
     }

@@ -11,21 +11,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads verified chunks of one shard from an ordered list of sources. It keeps the current source's
- * stream open while reads are sequential; when a source errors, ends early or serves a chunk whose
- * hash does not match, it abandons that source and resumes at the same chunk on the next one. It
- * never asks a source for bytes past the stored size.
+ * Reads verified chunks of one shard from a preference-ordered list of sources. It keeps the
+ * current source's stream open while reads are sequential. Fallback is per chunk: when a source
+ * errors, ends early or serves a chunk whose hash does not match, the chunk is asked of the next
+ * source that has not failed it yet, and the failed source goes to the back of the order (still
+ * eligible for later chunks). A chunk fails only when every source failed it. It never asks a
+ * source for bytes past the stored size, and every open and chunk read has the watchdog's deadline.
  */
 final class ChunkCursor implements Closeable {
   private final ShardEntry shard;
-  private final List<ChunkSource> sources;
-  private final boolean[] abandoned;
+  private final List<ChunkSource> order;
   private final VerifiedReadListener listener;
   private final long requestSpan;
+  private final StallWatchdog watchdog;
   private final MessageDigest digest = Digests.sha256();
-  private final List<IOException> failures = new ArrayList<>();
 
-  private int current;
+  private ChunkSource current;
   private InputStream stream;
   private long streamPos;
   private long streamEnd;
@@ -39,12 +40,13 @@ final class ChunkCursor implements Closeable {
       ShardEntry shard,
       List<ChunkSource> sources,
       VerifiedReadListener listener,
-      long requestSpan) {
+      long requestSpan,
+      StallWatchdog watchdog) {
     this.shard = shard;
-    this.sources = List.copyOf(sources);
-    this.abandoned = new boolean[sources.size()];
+    this.order = new ArrayList<>(sources);
     this.listener = listener;
     this.requestSpan = requestSpan;
+    this.watchdog = watchdog;
     this.rangeEnd = shard.storedSize();
   }
 
@@ -58,14 +60,16 @@ final class ChunkCursor implements Closeable {
     long start = (long) index * shard.chunkSize();
     int length = shard.chunkLength(index);
     String expected = shard.chunkHashes().get(index);
+    List<ChunkSource> failed = new ArrayList<>();
+    List<IOException> failures = new ArrayList<>();
     while (true) {
       if (stream == null || streamPos != start) {
-        openAt(start, index);
+        openAt(start, index, failed, failures);
       }
-      ChunkSource source = sources.get(current);
+      ChunkSource source = current;
       long began = System.nanoTime();
       try {
-        int n = stream.readNBytes(buf, 0, length);
+        int n = watchdog.readFully(source.id(), stream, buf, length);
         if (n < length) {
           throw new IOException(
               "source "
@@ -91,7 +95,8 @@ final class ChunkCursor implements Closeable {
         }
         return length;
       } catch (IOException e) {
-        abandon(e);
+        digest.reset();
+        abandon(source, e, failed, failures);
       }
     }
   }
@@ -101,7 +106,7 @@ final class ChunkCursor implements Closeable {
     InputStream done = stream;
     stream = null;
     try (done) {
-      if (done.read() != -1) {
+      if (watchdog.readFully(source.id(), done, new byte[1], 1) > 0) {
         listener.failed(
             source.id(),
             new IOException("source " + source.id() + " returned more bytes than asked for"),
@@ -112,56 +117,58 @@ final class ChunkCursor implements Closeable {
     }
   }
 
-  private void openAt(long start, int index) throws IOException {
+  /** Opens the best source that has not failed this chunk yet at {@code start}. */
+  private void openAt(long start, int index, List<ChunkSource> failed, List<IOException> failures)
+      throws IOException {
     closeStream();
     while (true) {
-      int next = nextSource();
-      if (next < 0) {
-        throw exhausted(start, index);
+      ChunkSource next = order.stream().filter(s -> !failed.contains(s)).findFirst().orElse(null);
+      if (next == null) {
+        throw exhausted(start, index, failures);
       }
       current = next;
       long span = Math.max(requestSpan, shard.chunkLength(index));
       long end = span >= rangeEnd - start ? rangeEnd : start + span; // no overflow past chunk 0
       end = Math.max(end, start + shard.chunkLength(index));
       try {
-        stream = sources.get(current).open(start, end - start);
+        stream = watchdog.open(next, start, end - start);
         streamPos = start;
         streamEnd = end;
         return;
       } catch (IOException | RuntimeException e) {
-        abandon(e instanceof IOException io ? io : new IOException(e.toString(), e));
+        abandon(
+            next,
+            e instanceof IOException io ? io : new IOException(e.toString(), e),
+            failed,
+            failures);
       }
     }
   }
 
-  private int nextSource() {
-    for (int i = 0; i < sources.size(); i++) {
-      int candidate = (current + i) % sources.size();
-      if (!abandoned[candidate]) {
-        return candidate;
-      }
-    }
-    return -1;
-  }
-
-  private void abandon(IOException cause) {
-    ChunkSource source = sources.get(current);
+  /** Counts a source's failure of this chunk and sends it to the back of the order. */
+  private void abandon(
+      ChunkSource source, IOException cause, List<ChunkSource> failed, List<IOException> failures) {
     failures.add(cause);
-    abandoned[current] = true;
+    failed.add(source);
+    order.remove(source);
+    order.add(source);
     listener.failed(source.id(), cause, cause instanceof IntegrityException);
     closeStream();
   }
 
-  private IOException exhausted(long start, int index) {
+  private IOException exhausted(long start, int index, List<IOException> failures) {
     boolean anyIntegrity = failures.stream().anyMatch(f -> f instanceof IntegrityException);
     String detail =
-        sources.isEmpty()
+        order.isEmpty()
             ? "no tier holds a copy"
-            : "all " + sources.size() + " source(s) failed at chunk " + index;
+            : "all " + order.size() + " source(s) failed chunk " + index + " at offset " + start;
     IOException e =
         anyIntegrity
             ? new IntegrityException(
-                shard.path(), start, null, "no source had good bytes: " + detail)
+                shard.path(),
+                start,
+                null,
+                "no source had good bytes for chunk " + index + ": " + detail)
             : new ShardUnavailableException(shard.path(), detail);
     failures.forEach(e::addSuppressed);
     return e;

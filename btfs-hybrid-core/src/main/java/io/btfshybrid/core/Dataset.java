@@ -84,8 +84,10 @@ public final class Dataset implements Closeable {
       StreamingAead decrypt = aead(shard);
       InputStream ciphertext = verifier(shard, true).openStream();
       if (shard.chunkCount() > 1) {
-        // verify the next chunks on a helper thread while this one decrypts
-        ciphertext = new ReadAheadInputStream(ciphertext, shard.chunkSize(), READ_AHEAD_CHUNKS);
+        // verify the next chunks on the client's shared read-ahead pool while this one decrypts
+        ciphertext =
+            new ReadAheadInputStream(
+                ciphertext, shard.chunkSize(), READ_AHEAD_CHUNKS, client.readPools().readAhead());
       }
       try {
         return decrypt.newDecryptingStream(ciphertext, ShardEncryption.shardAad(path));
@@ -98,7 +100,10 @@ public final class Dataset implements Closeable {
     return verifier(shard, true).openStream();
   }
 
-  /** {@code length} bytes of a shard from {@code offset} ({@code -1}: to the end), verified. */
+  /**
+   * {@code length} bytes of a shard from {@code offset}, verified; a negative length, or one that
+   * reaches past the end (up to {@code Long.MAX_VALUE}), means "to the end".
+   */
   public InputStream openShard(String path, long offset, long length) throws IOException {
     ShardEntry shard = shard(path);
     ensureOpen();
@@ -108,7 +113,7 @@ public final class Dataset implements Closeable {
         offset,
         path,
         shard.size());
-    long end = length < 0 ? shard.size() : Math.min(shard.size(), offset + length);
+    long end = length < 0 || length >= shard.size() - offset ? shard.size() : offset + length;
     if (isEncrypted()) {
       SeekableByteChannel channel = decryptingChannel(shard);
       channel.position(offset);
@@ -186,10 +191,10 @@ public final class Dataset implements Closeable {
     VerifiedReadListener listener = client.listenerFor(manifest(), shard.path());
     Optional<DiskCache> cache = client.cache().filter(c -> c.accepts(shard.storedSize()));
     if (cache.isEmpty()) {
-      return new StreamingVerifier(shard, tierSources, listener);
+      return new StreamingVerifier(shard, tierSources, listener, client.readPools().watchdog());
     }
     String key = shard.storedSha256();
-    Optional<Path> cached = cache.get().lookup(key);
+    Optional<Path> cached = cache.get().lookup(key, shard.storedSize());
     if (cached.isEmpty() && fillCache) {
       cached =
           cache
@@ -197,15 +202,18 @@ public final class Dataset implements Closeable {
               .fill(
                   key,
                   shard.storedSize(),
-                  () -> new StreamingVerifier(shard, tierSources, listener).openStream());
+                  () ->
+                      new StreamingVerifier(
+                              shard, tierSources, listener, client.readPools().watchdog())
+                          .openStream());
     }
     if (cached.isEmpty()) {
-      return new StreamingVerifier(shard, tierSources, listener);
+      return new StreamingVerifier(shard, tierSources, listener, client.readPools().watchdog());
     }
     List<ChunkSource> withCache = new ArrayList<>();
     withCache.add(cache.get().source(key));
     withCache.addAll(tierSources);
-    return new StreamingVerifier(shard, withCache, listener);
+    return new StreamingVerifier(shard, withCache, listener, client.readPools().watchdog());
   }
 
   private void ensureOpen() throws IOException {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,12 +36,16 @@ import java.util.Set;
  */
 public final class DatasetClient implements Closeable {
 
+  /** How long a source may make no progress before a read abandons it, unless configured. */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+
   private final HealthTracker health;
   private final ManifestResolver resolver;
   private final DiskCache cache;
   private final ManifestLoader loader;
   private final KeyRelease keys;
   private final ClientAudit audit;
+  private final ReadPools readPools;
 
   private DatasetClient(Builder b) throws IOException {
     Preconditions.checkArgument(b.trust != null, "DatasetClient needs a TrustRoot (trust(..))");
@@ -62,6 +67,7 @@ public final class DatasetClient implements Closeable {
             b.manifestCacheSize);
     this.audit = new ClientAudit(b.principal, b.audit);
     this.keys = new KeyRelease(b.principal, b.kms, audit);
+    this.readPools = new ReadPools(b.stallTimeout);
   }
 
   /** A builder: tiers, region, trust root and an optional cache. */
@@ -125,7 +131,10 @@ public final class DatasetClient implements Closeable {
   /** Bytes served, failures and cache use so far. */
   public ClientStats stats() {
     return new ClientStats(
-        health.all(), cache == null ? 0 : cache.hits(), cache == null ? 0 : cache.fills());
+        health.all(),
+        cache == null ? 0 : cache.hits(),
+        cache == null ? 0 : cache.fills(),
+        cache == null ? 0 : cache.errors());
   }
 
   /** The read planner this client uses (for inspection and `plan`). */
@@ -135,6 +144,11 @@ public final class DatasetClient implements Closeable {
 
   HealthTracker health() {
     return health;
+  }
+
+  /** The shared, bounded threads of this client's reads (stall watchdog, read-ahead). */
+  ReadPools readPools() {
+    return readPools;
   }
 
   Optional<DiskCache> cache() {
@@ -149,6 +163,7 @@ public final class DatasetClient implements Closeable {
   @Override
   public void close() {
     loader.invalidateAll();
+    readPools.close();
   }
 
   /** A verified manifest with its hash and the signed bytes it came from. */
@@ -170,6 +185,7 @@ public final class DatasetClient implements Closeable {
     private KeyManagementService kms;
     private Path trustStateDirectory;
     private AuditLog audit;
+    private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
 
     private Builder() {}
 
@@ -256,6 +272,19 @@ public final class DatasetClient implements Closeable {
      */
     public Builder auditLog(AuditLog log) {
       this.audit = log;
+      return this;
+    }
+
+    /**
+     * How long a source may make no progress (open a stream, or deliver a chunk) before it is
+     * abandoned for the next source of that chunk and counted as a stall (default 30 s).
+     */
+    public Builder stallTimeout(Duration timeout) {
+      Preconditions.checkArgument(
+          timeout != null && !timeout.isNegative() && !timeout.isZero(),
+          "stallTimeout must be positive, was %s",
+          timeout);
+      this.stallTimeout = timeout;
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.btfshybrid.core;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.btfshybrid.api.HybridStorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Verified shards on local disk, one file per stored object named by its SHA-256, bounded in bytes
  * by a Caffeine weigher index (the least valuable entry out first). Files are written atomically,
- * the index is rebuilt from the directory on start, concurrent fills of one object share one fetch,
- * and a copy found damaged on read is dropped.
+ * the index is rebuilt from the directory on start, concurrent fills of one object share one fetch
+ * (across processes too: a per-entry {@link CacheEntryLock}, so no instance deletes another's
+ * in-flight fill), a copy found damaged or of the wrong size is dropped and fetched again, and a
+ * cache that cannot write degrades to uncached verified reads instead of failing them.
  */
 final class DiskCache {
   private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
@@ -44,6 +47,7 @@ final class DiskCache {
       new ConcurrentHashMap<>();
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong fills = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
 
   DiskCache(Path dir, long maxBytes) throws IOException {
     if (maxBytes < UNIT) {
@@ -79,22 +83,33 @@ final class DiskCache {
     return dir.resolve(sha256);
   }
 
-  /** The cached copy of an object, if present. */
-  Optional<Path> lookup(String sha256) {
+  /** The cached copy of an object, if present and whole; a copy of the wrong size is dropped. */
+  Optional<Path> lookup(String sha256, long size) {
     if (index.getIfPresent(sha256) == null) {
       return Optional.empty();
     }
     Path file = fileFor(sha256);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
+    long onDisk;
+    try {
+      onDisk = Files.isRegularFile(file) ? Files.size(file) : -1;
+    } catch (IOException e) {
+      onDisk = -1;
+    }
+    if (onDisk >= 0 && onDisk != size) {
+      drop(sha256); // truncated (or grown): files land whole by rename, so this one is damaged
+    }
+    if (onDisk != size) {
+      return Optional.empty(); // absent: not filled yet (the index may hold a fill's reservation)
     }
     hits.incrementAndGet();
     return Optional.of(file);
   }
 
   /**
-   * Fills the cache with an object, once however many threads ask at the same time; empty when the
-   * cache declined to keep it (the caller then reads from the tiers).
+   * Fills the cache with an object, once however many threads (or processes sharing the directory)
+   * ask at the same time; empty when the cache declined to keep it or could not write it (the
+   * caller then reads from the tiers, uncached). Failures of the tiers are thrown; failures of the
+   * cache (disk full, read-only, a vanished directory) are counted and logged once.
    */
   Optional<Path> fill(String sha256, long size, Fetch fetch) throws IOException {
     CompletableFuture<Optional<Path>> mine = new CompletableFuture<>();
@@ -103,32 +118,62 @@ final class DiskCache {
       return await(running);
     }
     try {
-      Optional<Path> present = lookup(sha256);
+      Optional<Path> result = fillLocked(sha256, size, fetch);
+      mine.complete(result);
+      return result;
+    } catch (HybridStorageException e) {
+      index.invalidate(sha256);
+      mine.completeExceptionally(e);
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      index.invalidate(sha256);
+      cacheFailed(sha256, e);
+      mine.complete(Optional.empty());
+      return Optional.empty();
+    } finally {
+      inflight.remove(sha256, mine);
+    }
+  }
+
+  private Optional<Path> fillLocked(String sha256, long size, Fetch fetch) throws IOException {
+    CacheEntryLock held = CacheEntryLock.acquire(CacheEntryLock.fileFor(dir, sha256));
+    try {
+      Optional<Path> present = lookup(sha256, size);
       if (present.isPresent()) {
-        mine.complete(present);
         return present;
+      }
+      Path file = fileFor(sha256);
+      if (Files.isRegularFile(file) && Files.size(file) == size) {
+        index.put(sha256, size); // another process filled it while we waited for the lock
+        hits.incrementAndGet();
+        return Optional.of(file);
       }
       index.put(sha256, size); // reserve room first, so the bound holds while writing
       index.cleanUp();
-      Path file = fileFor(sha256);
       try (InputStream in = fetch.open()) {
         AtomicFiles.copy(in, size, file);
       }
       fills.incrementAndGet();
       if (index.getIfPresent(sha256) == null) {
         deleteQuietly(sha256); // the index evicted it at once: keep disk within the bound
-        mine.complete(Optional.empty());
         return Optional.empty();
       }
-      Optional<Path> result = Optional.of(file);
-      mine.complete(result);
-      return result;
-    } catch (IOException | RuntimeException e) {
-      index.invalidate(sha256);
-      mine.completeExceptionally(e);
-      throw e;
+      return Optional.of(file);
     } finally {
-      inflight.remove(sha256, mine);
+      held.close();
+    }
+  }
+
+  private void cacheFailed(String sha256, Exception e) {
+    if (errors.getAndIncrement() == 0) {
+      LOG.warn(
+          "disk cache {} cannot store {} ({}); reading uncached from the tiers (logged once,"
+              + " counted in ClientStats.cacheErrors)",
+          dir,
+          sha256,
+          e.toString());
+    } else {
+      LOG.debug("disk cache {} cannot store {}: {}", dir, sha256, e.toString());
     }
   }
 
@@ -159,6 +204,11 @@ final class DiskCache {
     return fills.get();
   }
 
+  /** Fills that failed on the cache's side and fell back to uncached reads. */
+  long errors() {
+    return errors.get();
+  }
+
   /** Bytes of complete objects currently in the cache directory. */
   long sizeOnDisk() throws IOException {
     long total = 0;
@@ -170,9 +220,19 @@ final class DiskCache {
     return total;
   }
 
+  /** Deletes an entry unless another filler (thread or process) holds it right now. */
   private void deleteQuietly(String sha256) {
     try {
-      Files.deleteIfExists(fileFor(sha256));
+      Optional<CacheEntryLock> held =
+          CacheEntryLock.tryAcquire(CacheEntryLock.fileFor(dir, sha256));
+      if (held.isEmpty()) {
+        return; // being filled elsewhere: its filler owns the file
+      }
+      try {
+        Files.deleteIfExists(fileFor(sha256));
+      } finally {
+        held.get().close();
+      }
     } catch (IOException e) {
       LOG.warn("cannot delete cache file {}: {}", sha256, e.toString());
     }
@@ -187,7 +247,7 @@ final class DiskCache {
         if (Digests.isSha256Hex(name) && Files.isRegularFile(f)) {
           entries.add(f);
         } else if (name.endsWith(AtomicFiles.TEMP_SUFFIX)) {
-          Files.deleteIfExists(f);
+          deleteAbandoned(f, name);
         }
       }
     }
@@ -196,6 +256,23 @@ final class DiskCache {
       index.put(f.getFileName().toString(), Files.size(f));
     }
     index.cleanUp();
+  }
+
+  /** Deletes a partial fill left by a crash, never one another process is writing now. */
+  private void deleteAbandoned(Path partial, String name) throws IOException {
+    String sha256 = name.length() > 65 ? name.substring(1, 65) : "";
+    if (!Digests.isSha256Hex(sha256)) {
+      Files.deleteIfExists(partial); // not named by any fill this library starts
+      return;
+    }
+    Optional<CacheEntryLock> held = CacheEntryLock.tryAcquire(CacheEntryLock.fileFor(dir, sha256));
+    if (held.isPresent()) {
+      try {
+        Files.deleteIfExists(partial);
+      } finally {
+        held.get().close();
+      }
+    }
   }
 
   private static java.nio.file.attribute.FileTime modified(Path f) {

@@ -43,6 +43,9 @@ final class HealthTracker implements VerifiedReadListener {
   public void failed(String sourceId, Throwable cause, boolean integrity) {
     Health h = of(sourceId);
     (integrity ? h.integrity : h.errors).incrementAndGet();
+    if (cause instanceof SourceStalledException) {
+      h.stalls.incrementAndGet();
+    }
     h.penalise(clock.millis(), integrity ? INTEGRITY_WEIGHT : ERROR_WEIGHT);
   }
 
@@ -65,7 +68,8 @@ final class HealthTracker implements VerifiedReadListener {
         h.errors.get(),
         h.integrity.get(),
         h.latencyMillis,
-        healthy(tierId));
+        healthy(tierId),
+        h.stalls.get());
   }
 
   List<TierStats> all() {
@@ -77,6 +81,7 @@ final class HealthTracker implements VerifiedReadListener {
     final AtomicLong chunks = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final AtomicLong integrity = new AtomicLong();
+    final AtomicLong stalls = new AtomicLong();
     private double penalty;
     private long penaltyAt;
     volatile double latencyMillis;

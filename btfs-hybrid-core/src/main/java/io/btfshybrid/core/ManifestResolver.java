@@ -7,15 +7,19 @@ import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.TierKind;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Turns a shard's location hints into an ordered read plan over the configured tiers: healthy tiers
- * first, then REPLICA (the client's region first), CLOUD, BTFS, faster tiers first within a kind.
- * Hints are matched to tiers by id; a tier without a hint is still asked where it can find the
- * object by its content-addressed key, and a BTFS tier can use any BTFS hint's CID.
+ * Turns a shard into an ordered read plan over the configured tiers: healthy tiers first, then
+ * REPLICA (the client's region first), CLOUD, BTFS, faster tiers first within a kind. Hashes are
+ * truth and locations are hints: each tier is asked first where it keeps the object under its
+ * content-addressed key ({@link BlobKeys}), so a replica directory that was moved, copied or
+ * restored elsewhere (same tier id, new root) still serves it; the manifest's location hints for
+ * that tier follow only as additional candidates, and a BTFS tier can use any BTFS hint's CID.
  */
 public final class ManifestResolver {
   private final List<StorageTier> tiers;
@@ -33,13 +37,13 @@ public final class ManifestResolver {
     return BlobKeys.of(shard);
   }
 
-  /** The ordered sources to try for {@code shard}. */
+  /** The ordered sources to try for {@code shard} (a tier may appear once per candidate place). */
   public List<PlannedSource> plan(ShardEntry shard) {
     List<PlannedSource> plan = new ArrayList<>();
     for (StorageTier tier : tiers) {
-      locatorFor(tier, shard).ifPresent(loc -> plan.add(new PlannedSource(tier, loc)));
+      locatorsFor(tier, shard).forEach(loc -> plan.add(new PlannedSource(tier, loc)));
     }
-    plan.sort(order());
+    plan.sort(order()); // stable: a tier's own candidates keep their key-first order
     return plan;
   }
 
@@ -61,22 +65,22 @@ public final class ManifestResolver {
     return region.isPresent() && tier.region().equals(region);
   }
 
-  private static Optional<Locator> locatorFor(StorageTier tier, ShardEntry shard) {
+  /** Where {@code tier} may hold the shard: by its key first, then the manifest's hints. */
+  private static Set<Locator> locatorsFor(StorageTier tier, ShardEntry shard) {
+    Set<Locator> out = new LinkedHashSet<>();
+    tier.locate(blobKey(shard)).ifPresent(out::add);
     for (LocationHint hint : shard.locations()) {
       if (hint.tierId().equals(tier.id()) && hint.kind() == tier.kind()) {
-        return Optional.of(hint.locator());
+        out.add(hint.locator());
       }
     }
-    Optional<Locator> byKey = tier.locate(blobKey(shard));
-    if (byKey.isPresent()) {
-      return byKey;
-    }
-    if (tier.kind() == TierKind.BTFS) {
-      return shard.locations().stream()
+    if (out.isEmpty() && tier.kind() == TierKind.BTFS) {
+      shard.locations().stream()
           .filter(h -> h.kind() == TierKind.BTFS && Objects.equals(h.uri().getScheme(), "btfs"))
           .findFirst()
-          .map(h -> new Locator(tier.id(), h.uri()));
+          .map(h -> new Locator(tier.id(), h.uri()))
+          .ifPresent(out::add);
     }
-    return Optional.empty();
+    return out;
   }
 }

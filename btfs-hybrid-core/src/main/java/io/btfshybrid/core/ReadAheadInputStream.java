@@ -5,18 +5,25 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads a stream on a helper thread at most {@code depth} buffers ahead of the caller, so that work
- * done while producing the bytes (chunk verification) overlaps with work done while consuming them
- * (decryption). Memory is bounded by {@code depth + 2} buffers; the helper ends (and closes the
- * source) at the end of the stream, on an error (re-thrown to the reader as it was) or when this
- * stream is closed. Like any stream, it must be closed: an abandoned, unclosed one keeps its helper
- * thread parked with its buffers.
+ * Reads a stream at most {@code depth} buffers ahead of the caller, on a shared bounded executor,
+ * so that work done while producing the bytes (chunk verification) overlaps with work done while
+ * consuming them (decryption). No task ever blocks a pool thread waiting for the reader: a pump
+ * task fills the queue and returns, and is scheduled again when the reader takes a buffer; a reader
+ * that finds the queue empty and no pump running reads the next buffer itself. So however many
+ * streams are open, the pool's threads stay bounded and none can starve another stream. Memory is
+ * bounded by {@code depth + 2} buffers; the source is closed at the end of the stream, on an error
+ * (re-thrown to the reader as it was) or when this stream is closed.
  */
 final class ReadAheadInputStream extends InputStream {
-  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final int IDLE = 0;
+  private static final int SCHEDULED = 1;
+  private static final int RUNNING = 2;
 
   /** A filled buffer, the end of the stream, or the source's failure. */
   @SuppressWarnings(
@@ -25,42 +32,109 @@ final class ReadAheadInputStream extends InputStream {
     static final Piece END = new Piece(new byte[0], -1, null);
   }
 
+  private final InputStream source;
+  private final int bufferSize;
+  private final Executor executor;
   private final BlockingQueue<Piece> queue;
-  private final Thread helper;
+  private final AtomicInteger state = new AtomicInteger(IDLE);
+  private final AtomicBoolean sourceClosed = new AtomicBoolean();
+  private volatile boolean closed;
+  private boolean ended; // written only by whoever holds RUNNING
   private Piece current;
   private int position;
-  private boolean closed;
 
-  ReadAheadInputStream(InputStream source, int bufferSize, int depth) {
-    this.queue = new ArrayBlockingQueue<>(depth);
-    this.helper =
-        new Thread(
-            () -> fill(source, bufferSize), "btfs-hybrid-read-ahead-" + THREADS.incrementAndGet());
-    helper.setDaemon(true);
-    helper.start();
+  ReadAheadInputStream(InputStream source, int bufferSize, int depth, Executor executor) {
+    this.source = source;
+    this.bufferSize = bufferSize;
+    this.executor = executor;
+    this.queue = new ArrayBlockingQueue<>(depth + 1); // room for a last buffer and the end
+    schedule();
   }
 
-  private void fill(InputStream source, int bufferSize) {
-    try (source) {
-      while (!Thread.currentThread().isInterrupted()) {
-        byte[] buf = new byte[bufferSize];
-        int n = source.readNBytes(buf, 0, bufferSize);
-        if (n > 0) {
-          queue.put(new Piece(buf, n, null));
-        }
-        if (n < bufferSize) {
-          queue.put(Piece.END);
-          return;
-        }
+  private void schedule() {
+    if (closed || !state.compareAndSet(IDLE, SCHEDULED)) {
+      return;
+    }
+    try {
+      executor.execute(this::pumpScheduled);
+    } catch (RejectedExecutionException e) {
+      pumpScheduled(); // the pool is shut down: read on this thread instead
+    }
+  }
+
+  private void pumpScheduled() {
+    if (state.compareAndSet(SCHEDULED, RUNNING)) {
+      pump(Integer.MAX_VALUE);
+    }
+  }
+
+  /** Reads up to {@code steps} buffers while there is room; the caller holds RUNNING. */
+  private void pump(int steps) {
+    try {
+      for (int i = 0; i < steps && !ended && !closed && queue.remainingCapacity() >= 2; i++) {
+        step();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // closed by the reader: nobody waits for more
+    } finally {
+      state.set(IDLE);
+    }
+    if (closed && state.compareAndSet(IDLE, RUNNING)) {
+      closeSource();
+    } else if (!ended && queue.remainingCapacity() >= 2) {
+      schedule(); // the reader took a buffer while this pump was finishing
+    }
+  }
+
+  private void step() {
+    try {
+      byte[] buf = new byte[bufferSize];
+      int n = source.readNBytes(buf, 0, bufferSize);
+      if (n > 0) {
+        queue.add(new Piece(buf, n, null));
+      }
+      if (n < bufferSize) {
+        end(Piece.END);
+      }
     } catch (Throwable t) {
+      end(new Piece(null, 0, t));
+    }
+  }
+
+  private void end(Piece last) {
+    ended = true;
+    queue.add(last);
+    closeSource();
+  }
+
+  private void closeSource() {
+    if (sourceClosed.compareAndSet(false, true)) {
       try {
-        queue.put(new Piece(null, 0, t));
+        source.close();
+      } catch (IOException | RuntimeException ignored) {
+        // nothing more is read from it
+      }
+    }
+  }
+
+  /** The next piece: taken from the queue, or read on this thread when nobody else is reading. */
+  private Piece next() throws IOException {
+    while (true) {
+      Piece p = queue.poll();
+      if (p != null) {
+        schedule();
+        return p;
+      }
+      if (state.compareAndSet(IDLE, RUNNING) || state.compareAndSet(SCHEDULED, RUNNING)) {
+        pump(1);
+        continue;
+      }
+      try {
+        p = queue.take(); // a pump is running: it adds a piece, or reschedules
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for verified bytes");
       }
+      schedule();
+      return p;
     }
   }
 
@@ -70,12 +144,7 @@ final class ReadAheadInputStream extends InputStream {
       throw new IOException("stream closed");
     }
     while (current == null || (current.length() >= 0 && position >= current.length())) {
-      try {
-        current = queue.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while waiting for verified bytes");
-      }
+      current = next();
       position = 0;
       if (current.failure() != null) {
         Throwable t = current.failure();
@@ -122,8 +191,10 @@ final class ReadAheadInputStream extends InputStream {
   public void close() {
     if (!closed) {
       closed = true;
-      helper.interrupt();
       queue.clear();
+      if (state.compareAndSet(IDLE, RUNNING) || state.compareAndSet(SCHEDULED, RUNNING)) {
+        closeSource();
+      }
     }
   }
 }

@@ -10,18 +10,24 @@ import java.util.List;
  * chunk at a time, only after the chunk's SHA-256 matched the manifest, and a failing source is
  * abandoned mid-stream for the next one, resuming at the last verified offset.
  */
-public final class StreamingVerifier {
+final class StreamingVerifier {
   /** Random-access reads ask a source for at most this many chunks at once. */
   private static final int CHANNEL_SPAN_CHUNKS = 16;
 
   private final ShardEntry shard;
   private final List<ChunkSource> sources;
   private final VerifiedReadListener listener;
+  private final StallWatchdog watchdog;
 
-  StreamingVerifier(ShardEntry shard, List<ChunkSource> sources, VerifiedReadListener listener) {
+  StreamingVerifier(
+      ShardEntry shard,
+      List<ChunkSource> sources,
+      VerifiedReadListener listener,
+      StallWatchdog watchdog) {
     this.shard = shard;
     this.sources = List.copyOf(sources);
     this.listener = listener;
+    this.watchdog = watchdog;
   }
 
   /** The whole stored object, verified chunk by chunk. */
@@ -40,6 +46,6 @@ public final class StreamingVerifier {
   }
 
   private ChunkCursor newCursor(long span) {
-    return new ChunkCursor(shard, sources, listener, span);
+    return new ChunkCursor(shard, sources, listener, span, watchdog);
   }
 }

@@ -2,10 +2,8 @@ package io.btfshybrid.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.TierKind;
 import java.io.IOException;
@@ -152,18 +150,28 @@ class AuditLogTest {
   }
 
   @Test
-  void aTornLastLineStopsAppendsInsteadOfForkingTheChain() throws IOException {
+  void aTornLastLineIsNamedByVerifyAndTheNextAppendRepairsItOnTheRecord() throws IOException {
     writeEntries(2);
-    Files.write(
-        file,
-        "{\"seq\":2,\"ti".getBytes(StandardCharsets.UTF_8),
-        java.nio.file.StandardOpenOption.APPEND);
-    assertEquals(2, AuditLog.verify(file).firstBadEntry());
+    long intactBytes = Files.size(file);
+    byte[] torn = "{\"seq\":2,\"ti".getBytes(StandardCharsets.UTF_8);
+    Files.write(file, torn, java.nio.file.StandardOpenOption.APPEND);
+    AuditVerification before = AuditLog.verify(file);
+    assertFalse(before.ok());
+    assertEquals(2, before.firstBadEntry());
+    assertTrue(before.detail().contains("torn tail"), before.detail());
+    assertTrue(before.detail().contains("offset " + intactBytes), before.detail());
+
     try (AuditLog log = AuditLog.open(file)) {
-      HybridStorageException e =
-          assertThrows(HybridStorageException.class, () -> log.append(AuditEvent.OPEN, Map.of()));
-      assertTrue(e.getMessage().contains(file.getFileName().toString()), e.getMessage());
+      AuditEntry opened = log.append(AuditEvent.OPEN, Map.of("uri", "x"));
+      assertEquals(3, opened.sequence(), "after the repair entry");
     }
+    AuditVerification after = AuditLog.verify(file);
+    assertTrue(after.ok(), after.detail());
+    assertEquals(4, after.entries());
+    String repair = Files.readAllLines(file).get(2);
+    assertTrue(repair.contains("\"event\":\"log_repaired\""), repair);
+    assertTrue(repair.contains("\"offset\":\"" + intactBytes + "\""), repair);
+    assertTrue(repair.contains(Digests.sha256Hex(torn)), repair);
   }
 
   @Test

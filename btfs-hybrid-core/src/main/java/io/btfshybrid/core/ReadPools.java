@@ -1,0 +1,72 @@
+package io.btfshybrid.core;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads a client's reads share, all bounded, daemon and shut down with the client: the stall
+ * watchdog's timer, the openers that call a tier's {@code read} under a deadline, and the
+ * read-ahead workers of encrypted streams (however many streams are open).
+ */
+final class ReadPools implements AutoCloseable {
+  /** Most tier opens running at once; beyond that an open runs on the reader's own thread. */
+  static final int MAX_OPENERS = 32;
+
+  /** Read-ahead workers shared by every encrypted stream of one client. */
+  static final int READ_AHEAD_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  private final ScheduledThreadPoolExecutor timer;
+  private final ThreadPoolExecutor openers;
+  private final ThreadPoolExecutor readAhead;
+  private final StallWatchdog watchdog;
+
+  ReadPools(Duration stallTimeout) {
+    this.timer = new ScheduledThreadPoolExecutor(1, daemons("btfs-hybrid-stall-watchdog-%d"));
+    timer.setRemoveOnCancelPolicy(true);
+    this.openers =
+        new ThreadPoolExecutor(
+            0,
+            MAX_OPENERS,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemons("btfs-hybrid-open-%d"),
+            new ThreadPoolExecutor.CallerRunsPolicy());
+    this.readAhead =
+        new ThreadPoolExecutor(
+            READ_AHEAD_THREADS,
+            READ_AHEAD_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            daemons("btfs-hybrid-read-ahead-%d"));
+    readAhead.allowCoreThreadTimeOut(true);
+    this.watchdog = new StallWatchdog(timer, openers, stallTimeout);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemons(String format) {
+    return new ThreadFactoryBuilder().setDaemon(true).setNameFormat(format).build();
+  }
+
+  StallWatchdog watchdog() {
+    return watchdog;
+  }
+
+  /** Where encrypted streams verify chunks ahead of decryption. */
+  ExecutorService readAhead() {
+    return readAhead;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    openers.shutdownNow();
+    readAhead.shutdownNow();
+  }
+}

@@ -1,0 +1,195 @@
+package io.btfshybrid.core;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Gives every source a deadline, whatever the tier: opening a stream must return, and each chunk
+ * must arrive, within the stall timeout. A stalled open is abandoned (its stream closed whenever it
+ * turns up); a stalled chunk read has its stream closed (which unblocks socket and file reads) and
+ * its reading thread interrupted (which unblocks interruptible waits); either way the reader gets a
+ * {@link SourceStalledException} and asks the next source for that chunk.
+ */
+final class StallWatchdog {
+  private final ScheduledExecutorService timer;
+  private final ExecutorService openers;
+  private final Duration stall;
+
+  StallWatchdog(ScheduledExecutorService timer, ExecutorService openers, Duration stall) {
+    this.timer = timer;
+    this.openers = openers;
+    this.stall = stall;
+  }
+
+  /** Opens stored bytes of {@code source}, giving up when the open does not return in time. */
+  InputStream open(ChunkSource source, long offset, long length) throws IOException {
+    Open task = new Open(source, offset, length);
+    try {
+      openers.execute(task);
+    } catch (RejectedExecutionException closed) {
+      return source.open(offset, length); // the client is closing: no deadline left to give
+    }
+    try {
+      return task.get(stall.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      task.abandon();
+      throw new SourceStalledException(source.id(), "opening a stream", stall, null);
+    } catch (InterruptedException e) {
+      task.abandon();
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while opening " + source.id());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException("opening " + source.id() + " failed: " + cause, cause);
+    }
+  }
+
+  /**
+   * Reads up to {@code length} bytes into {@code buf} (as {@link InputStream#readNBytes}),
+   * abandoning the stream when they do not all arrive within the stall timeout.
+   */
+  int readFully(String sourceId, InputStream in, byte[] buf, int length) throws IOException {
+    Watch watch = new Watch(in);
+    watch.arm();
+    int n;
+    try {
+      n = in.readNBytes(buf, 0, length);
+    } catch (IOException | RuntimeException e) {
+      if (watch.disarm()) {
+        throw new SourceStalledException(sourceId, "reading a chunk", stall, e);
+      }
+      throw e;
+    }
+    if (watch.disarm()) {
+      throw new SourceStalledException(sourceId, "reading a chunk", stall, null);
+    }
+    return n;
+  }
+
+  /** One armed deadline over one blocking read on the current thread. */
+  private final class Watch {
+    private final Closeable stream;
+    private final Thread reader = Thread.currentThread();
+    private ScheduledFuture<?> timeout;
+    private boolean done;
+    private boolean fired;
+    private boolean interrupted;
+
+    Watch(Closeable stream) {
+      this.stream = stream;
+    }
+
+    void arm() {
+      try {
+        timeout =
+            timer.schedule(() -> runElsewhere(this::fire), stall.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException closed) {
+        timeout = null; // the client is closing: read without a deadline
+      }
+    }
+
+    /** A stream's close may block too: never on the timer thread that serves every deadline. */
+    private void runElsewhere(Runnable action) {
+      try {
+        openers.execute(action);
+      } catch (RejectedExecutionException closed) {
+        action.run();
+      }
+    }
+
+    private void fire() {
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+        fired = true;
+      }
+      try {
+        stream.close();
+      } catch (IOException | RuntimeException ignored) {
+        // abandoning it anyway
+      }
+      synchronized (this) {
+        if (!done) {
+          interrupted = true;
+          reader.interrupt();
+        }
+      }
+    }
+
+    /** Ends the watch; true when it fired (the stream is then closed and must be abandoned). */
+    boolean disarm() {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      synchronized (this) {
+        done = true;
+        if (interrupted) {
+          interrupted = false;
+          Thread.interrupted(); // our interrupt, not the caller's: clear it
+        }
+        return fired;
+      }
+    }
+  }
+
+  /** An open on a pool thread whose stream is closed if it arrives after the reader gave up. */
+  private static final class Open extends FutureTask<InputStream> {
+    private boolean abandoned;
+
+    Open(ChunkSource source, long offset, long length) {
+      super(() -> source.open(offset, length));
+    }
+
+    @Override
+    protected void set(InputStream in) {
+      synchronized (this) {
+        if (!abandoned) {
+          super.set(in);
+          return;
+        }
+      }
+      closeQuietly(in);
+    }
+
+    /** Gives up on the open: a stream that arrives later (or just arrived) is closed. */
+    void abandon() {
+      synchronized (this) {
+        abandoned = true;
+      }
+      if (!cancel(true)) {
+        try {
+          closeQuietly(get());
+        } catch (ExecutionException | InterruptedException | CancellationException ignored) {
+          // no stream was opened
+        }
+      }
+    }
+
+    private static void closeQuietly(InputStream in) {
+      try {
+        in.close();
+      } catch (IOException | RuntimeException ignored) {
+        // nobody reads it
+      }
+    }
+  }
+}
