@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,8 +154,7 @@ public final class FaultInjectingTier implements StorageTier {
 
   /** Reads of this object return the byte at {@code offset} XOR 0xFF. */
   public FaultInjectingTier corruptByteAt(String keyOrUri, long offset) {
-    checkNotNegative("corrupt offset", offset);
-    return add(named(keyOrUri), "corrupt byte " + offset, plan -> plan.corruptAt.add(offset));
+    return atOffset(keyOrUri, "corrupt byte", offset, (p, at) -> p.corruptAt.add(at));
   }
 
   /** Reads of the object at {@code where} flip the byte at {@code offset}. */
@@ -164,11 +164,8 @@ public final class FaultInjectingTier implements StorageTier {
 
   /** This object looks {@code bytes} long: reads end there (early EOF) and stat reports it. */
   public FaultInjectingTier truncateAfter(String keyOrUri, long bytes) {
-    checkNotNegative("truncateAfter bytes", bytes);
-    return add(
-        named(keyOrUri),
-        "truncate after " + bytes,
-        plan -> plan.truncateAt = Math.min(plan.truncateAt, bytes));
+    return atOffset(
+        keyOrUri, "truncate after", bytes, (p, at) -> p.truncateAt = Math.min(p.truncateAt, at));
   }
 
   /** The object at {@code where} looks {@code bytes} long. */
@@ -204,11 +201,7 @@ public final class FaultInjectingTier implements StorageTier {
    * request that ends before {@code offset} is served normally.
    */
   public FaultInjectingTier stallAt(String keyOrUri, long offset) {
-    checkNotNegative("stall offset", offset);
-    return add(
-        named(keyOrUri),
-        "stall at " + offset,
-        plan -> plan.stallAt = Math.min(plan.stallAt, offset));
+    return atOffset(keyOrUri, "stall at", offset, (p, at) -> p.stallAt = Math.min(p.stallAt, at));
   }
 
   /** Reads of the object at {@code where} stall once they reach {@code offset}. */
@@ -221,11 +214,8 @@ public final class FaultInjectingTier implements StorageTier {
    * garbage bytes that never end, whatever length was asked for (a server ignoring the range).
    */
   public FaultInjectingTier endlessBodyAt(String keyOrUri, long offset) {
-    checkNotNegative("endless body offset", offset);
-    return add(
-        named(keyOrUri),
-        "endless body from " + offset,
-        plan -> plan.endlessAt = Math.min(plan.endlessAt, offset));
+    return atOffset(
+        keyOrUri, "endless body from", offset, (p, at) -> p.endlessAt = Math.min(p.endlessAt, at));
   }
 
   /** Reads of the object at {@code where} get an endless body from {@code offset}. */
@@ -423,6 +413,13 @@ public final class FaultInjectingTier implements StorageTier {
   }
 
   // ---- internals ----------------------------------------------------------------------------
+
+  /** A fault at an object offset of the object named {@code keyOrUri}. */
+  private FaultInjectingTier atOffset(
+      String keyOrUri, String what, long offset, ObjLongConsumer<FaultPlan> fault) {
+    checkNotNegative(what + " offset", offset);
+    return add(named(keyOrUri), what + " " + offset, plan -> fault.accept(plan, offset));
+  }
 
   private FaultInjectingTier add(String keyOrUri, String what, Consumer<FaultPlan> fault) {
     rules.add(new Target(keyOrUri), fault);

@@ -318,6 +318,7 @@ class ChaosSoakTest {
     if (!prefix || (outcome.failure == null && got.length != expected.length)) {
       counts.wrongBytes++;
       counts.example(
+          "wrong",
           "WRONG BYTES: " + shard.path() + " [" + offset + ", " + end + "): got " + got.length);
     }
     boolean everyChunkGoodSomewhere = everyChunkGoodSomewhere(bad, shard, offset, end);
@@ -335,6 +336,7 @@ class ChaosSoakTest {
       counts.failedAlthoughGoodBy.merge(
           outcome.failure.getClass().getSimpleName(), 1, Integer::sum);
       counts.example(
+          outcome.failure.getClass().getSimpleName(),
           "failed although good: "
               + shard.path()
               + " ["
@@ -397,7 +399,7 @@ class ChaosSoakTest {
       return new Outcome(ops.delivered(), e.getCause());
     } catch (TimeoutException e) {
       counts.stuck++;
-      counts.example("STUCK past " + HANG_GUARD + " in" + stackOf(ops.worker));
+      counts.example("stuck", "STUCK past " + HANG_GUARD + " in" + stackOf(ops.worker));
       ops.closeAll();
       read.cancel(true); // if closing did not release it, an interrupt does
       try {
@@ -474,8 +476,11 @@ class ChaosSoakTest {
     Map<SoakFaults.Kind, Long> injected = Map.of();
     final List<String> examples = new ArrayList<>();
 
-    void example(String line) {
-      if (examples.size() < 5) {
+    private final Map<String, Integer> examplesBy = new TreeMap<>();
+
+    /** Keeps the first two examples of each {@code kind} of bad outcome. */
+    void example(String kind, String line) {
+      if (examplesBy.merge(kind, 1, Integer::sum) <= 2) {
         examples.add(line);
       }
     }
