@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
@@ -204,11 +203,6 @@ public final class FaultInjectingTier implements StorageTier {
     return atOffset(keyOrUri, "stall at", offset, (p, at) -> p.stallAt = Math.min(p.stallAt, at));
   }
 
-  /** Reads of the object at {@code where} stall once they reach {@code offset}. */
-  public FaultInjectingTier stallAt(Locator where, long offset) {
-    return stallAt(uriOf(where), offset);
-  }
-
   /**
    * Reads of this object that reach object offset {@code offset} get an endless body from there:
    * garbage bytes that never end, whatever length was asked for (a server ignoring the range).
@@ -216,6 +210,14 @@ public final class FaultInjectingTier implements StorageTier {
   public FaultInjectingTier endlessBodyAt(String keyOrUri, long offset) {
     return atOffset(
         keyOrUri, "endless body from", offset, (p, at) -> p.endlessAt = Math.min(p.endlessAt, at));
+  }
+
+  /**
+   * Reads of the object at {@code where} stall once they reach {@code offset}; see {@link
+   * #stallAt(String, long)}.
+   */
+  public FaultInjectingTier stallAt(Locator where, long offset) {
+    return stallAt(uriOf(where), offset);
   }
 
   /** Reads of the object at {@code where} get an endless body from {@code offset}. */
@@ -228,26 +230,17 @@ public final class FaultInjectingTier implements StorageTier {
    * HybridStorageException} "503 Service Unavailable" ({@link Integer#MAX_VALUE}: until healed).
    */
   public FaultInjectingTier unavailable(int times) {
-    return addUnavailable(null, times);
+    return add(null, "503 storm of " + times, FaultPlan.storm(times));
   }
 
   /** A 503 storm on this object: its next {@code times} reads and stats fail as unavailable. */
   public FaultInjectingTier unavailable(String keyOrUri, int times) {
-    return addUnavailable(named(keyOrUri), times);
+    return add(named(keyOrUri), "503 storm of " + times, FaultPlan.storm(times));
   }
 
   /** A 503 storm on the object at {@code where} for its next {@code times} reads and stats. */
   public FaultInjectingTier unavailable(Locator where, int times) {
     return unavailable(uriOf(where), times);
-  }
-
-  private FaultInjectingTier addUnavailable(String keyOrUri, int times) {
-    checkNotNegative("unavailable times", times);
-    AtomicInteger left = new AtomicInteger(times);
-    return add(
-        keyOrUri,
-        "503 storm of " + times,
-        plan -> plan.unavailable |= left.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0);
   }
 
   /** Removes every fault; the counters stay. Reads already stalled stay stalled until closed. */

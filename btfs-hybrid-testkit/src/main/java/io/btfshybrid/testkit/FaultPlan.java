@@ -4,6 +4,8 @@ import io.btfshybrid.api.ObjectInfo;
 import java.time.Duration;
 import java.util.NavigableSet;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** The faults that apply to one read, composed from every matching rule. */
 final class FaultPlan {
@@ -19,6 +21,13 @@ final class FaultPlan {
   Duration firstByteDelay = Duration.ZERO;
   Duration perReadPause = Duration.ZERO;
   int maxBytesPerRead = Integer.MAX_VALUE;
+
+  /** A fault that makes the next {@code times} requests it applies to unavailable (a 503 burst). */
+  static Consumer<FaultPlan> storm(int times) {
+    checkNotNegative("unavailable times", times);
+    AtomicInteger left = new AtomicInteger(times);
+    return plan -> plan.unavailable |= left.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+  }
 
   /** Throws naming {@code what} when {@code value} is negative. */
   static void checkNotNegative(String what, long value) {
