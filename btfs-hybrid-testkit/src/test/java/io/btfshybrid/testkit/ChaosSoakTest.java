@@ -56,10 +56,11 @@ class ChaosSoakTest {
       Duration.ofMillis(Long.getLong("soak.stallTimeoutMs", DEFAULT_STALL_TIMEOUT_MS));
 
   /**
-   * Stall faults are only survivable with the client's stall timeout ({@code
-   * DatasetClient.Builder.stallTimeout}); without it a stalled read hangs until the hang guard.
+   * Stall faults are survivable only with the client's stall timeout ({@code
+   * DatasetClient.Builder.stallTimeout}, set in {@link SoakRig}); without it every stalled read
+   * hangs until the hang guard. {@code false} only to try the rest on a client without it.
    */
-  static final boolean STALL_FAULTS = false;
+  static final boolean STALL_FAULTS = true;
 
   static final int SHARDS = 4;
   static final long TOTAL_BYTES = SHARDS * 150_001L + 3;

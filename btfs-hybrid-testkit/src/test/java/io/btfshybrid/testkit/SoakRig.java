@@ -107,6 +107,7 @@ final class SoakRig implements Closeable {
         .tiers(tiers)
         .region("eu-west-1")
         .trust(TrustRoot.of(signer.publicKeyset()))
+        .stallTimeout(stallTimeout) // DatasetClient.Builder.stallTimeout: the stall-timeout branch
         .build();
   }
 
