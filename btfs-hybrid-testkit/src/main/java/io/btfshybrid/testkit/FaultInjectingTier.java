@@ -1,43 +1,44 @@
 package io.btfshybrid.testkit;
 
+import static io.btfshybrid.testkit.FaultPlan.checkNotNegative;
+import static io.btfshybrid.testkit.Target.named;
+
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectInfo;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
+import io.btfshybrid.api.TierChecks;
 import io.btfshybrid.api.TierKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps a tier (same id, kind, region and locators) to misbehave on purpose — fail, stall, dribble,
- * corrupt, truncate, over-run or lose objects — per object or for all of them, and counts the reads
- * and bytes it served per object.
+ * Wraps a tier (same id, kind, region and locators) to misbehave on purpose — fail, reset, stall,
+ * dribble, corrupt, truncate, over-run, send endless bodies, answer 503 storms or lose objects —
+ * per object or for all of them, and counts the reads and bytes it served per object.
  *
  * <p>An object is named by its key ({@code blobs/<sha256>}, resolved with the wrapped tier's {@code
  * locate}), by its locator or locator URI, or, on content-addressed tiers, by the URI's authority
  * (the CID). Offsets are offsets in the object, not in one response. Faults compose and stay until
- * {@link #heal()}; every method returns this tier for chaining.
+ * {@link #heal()}; every method returns this tier for chaining. No fault sleeps unless asked to
+ * ({@link #delay}, {@link #dribble}): a stalled read waits until its stream is closed.
  */
 public final class FaultInjectingTier implements StorageTier {
   private static final Logger LOG = LoggerFactory.getLogger(FaultInjectingTier.class);
 
   private final StorageTier delegate;
-  private final List<Rule> rules = new CopyOnWriteArrayList<>();
-  private final ConcurrentMap<URI, ObjectCounters> counters = new ConcurrentHashMap<>();
+  private final FaultRules rules = new FaultRules();
+  private final TierCounters counters = new TierCounters();
 
   private FaultInjectingTier(StorageTier delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -65,17 +66,22 @@ public final class FaultInjectingTier implements StorageTier {
     return add(named(keyOrUri), "fail reads", plan -> plan.failOnOpen = true);
   }
 
+  /** Reads of the object at {@code where} fail with an IOException when opened. */
   public FaultInjectingTier failReads(Locator where) {
     return failReads(uriOf(where));
   }
 
-  /** Every read serves bytes before object offset {@code bytes}, then fails with an IOException. */
+  /**
+   * Every read serves bytes before object offset {@code bytes}, then fails with an IOException (a
+   * connection reset mid-body).
+   */
   public FaultInjectingTier failAfter(long bytes) {
     return addFailAfter(null, bytes);
   }
 
   /**
-   * Reads of this object serve bytes before offset {@code bytes}, then fail with an IOException.
+   * Reads of this object serve bytes before offset {@code bytes}, then fail with an IOException (a
+   * connection reset mid-body).
    */
   public FaultInjectingTier failAfter(String keyOrUri, long bytes) {
     return addFailAfter(named(keyOrUri), bytes);
@@ -86,6 +92,7 @@ public final class FaultInjectingTier implements StorageTier {
     return add(keyOrUri, "fail after " + bytes, plan -> plan.failAt = Math.min(plan.failAt, bytes));
   }
 
+  /** Reads of the object at {@code where} fail at offset {@code bytes}. */
   public FaultInjectingTier failAfter(Locator where, long bytes) {
     return failAfter(uriOf(where), bytes);
   }
@@ -105,6 +112,7 @@ public final class FaultInjectingTier implements StorageTier {
     return add(keyOrUri, "delay " + beforeFirstByte, plan -> plan.firstByteDelay = beforeFirstByte);
   }
 
+  /** Responses for the object at {@code where} wait before their first byte. */
   public FaultInjectingTier delay(Locator where, Duration beforeFirstByte) {
     return delay(uriOf(where), beforeFirstByte);
   }
@@ -138,29 +146,28 @@ public final class FaultInjectingTier implements StorageTier {
         });
   }
 
+  /** Responses for the object at {@code where} dribble. */
   public FaultInjectingTier dribble(Locator where, int bytesPerRead, Duration pause) {
     return dribble(uriOf(where), bytesPerRead, pause);
   }
 
   /** Reads of this object return the byte at {@code offset} XOR 0xFF. */
   public FaultInjectingTier corruptByteAt(String keyOrUri, long offset) {
-    checkNotNegative("corrupt offset", offset);
-    return add(named(keyOrUri), "corrupt byte " + offset, plan -> plan.corruptAt.add(offset));
+    return atOffset(keyOrUri, "corrupt byte", offset, (p, at) -> p.corruptAt.add(at));
   }
 
+  /** Reads of the object at {@code where} flip the byte at {@code offset}. */
   public FaultInjectingTier corruptByteAt(Locator where, long offset) {
     return corruptByteAt(uriOf(where), offset);
   }
 
   /** This object looks {@code bytes} long: reads end there (early EOF) and stat reports it. */
   public FaultInjectingTier truncateAfter(String keyOrUri, long bytes) {
-    checkNotNegative("truncateAfter bytes", bytes);
-    return add(
-        named(keyOrUri),
-        "truncate after " + bytes,
-        plan -> plan.truncateAt = Math.min(plan.truncateAt, bytes));
+    return atOffset(
+        keyOrUri, "truncate after", bytes, (p, at) -> p.truncateAt = Math.min(p.truncateAt, at));
   }
 
+  /** The object at {@code where} looks {@code bytes} long. */
   public FaultInjectingTier truncateAfter(Locator where, long bytes) {
     return truncateAfter(uriOf(where), bytes);
   }
@@ -171,6 +178,7 @@ public final class FaultInjectingTier implements StorageTier {
     return add(named(keyOrUri), count + " extra bytes", plan -> plan.extraBytes += count);
   }
 
+  /** Responses for the object at {@code where} run {@code count} bytes long. */
   public FaultInjectingTier extraBytes(Locator where, int count) {
     return extraBytes(uriOf(where), count);
   }
@@ -180,11 +188,62 @@ public final class FaultInjectingTier implements StorageTier {
     return add(named(keyOrUri), "vanish", plan -> plan.vanished = true);
   }
 
+  /** The object at {@code where} is gone. */
   public FaultInjectingTier vanish(Locator where) {
     return vanish(uriOf(where));
   }
 
-  /** Removes every fault; the counters stay. */
+  /**
+   * Reads of this object stall once they reach object offset {@code offset}: the bytes from there
+   * never arrive, and the read blocks (without sleeping) until its stream is closed, e.g. by a
+   * caller's stall timeout, or its thread is interrupted; then it fails with an IOException. A
+   * request that ends before {@code offset} is served normally.
+   */
+  public FaultInjectingTier stallAt(String keyOrUri, long offset) {
+    return atOffset(keyOrUri, "stall at", offset, (p, at) -> p.stallAt = Math.min(p.stallAt, at));
+  }
+
+  /**
+   * Reads of this object that reach object offset {@code offset} get an endless body from there:
+   * garbage bytes that never end, whatever length was asked for (a server ignoring the range).
+   */
+  public FaultInjectingTier endlessBodyAt(String keyOrUri, long offset) {
+    return atOffset(
+        keyOrUri, "endless body from", offset, (p, at) -> p.endlessAt = Math.min(p.endlessAt, at));
+  }
+
+  /**
+   * Reads of the object at {@code where} stall once they reach {@code offset}; see {@link
+   * #stallAt(String, long)}.
+   */
+  public FaultInjectingTier stallAt(Locator where, long offset) {
+    return stallAt(uriOf(where), offset);
+  }
+
+  /** Reads of the object at {@code where} get an endless body from {@code offset}. */
+  public FaultInjectingTier endlessBodyAt(Locator where, long offset) {
+    return endlessBodyAt(uriOf(where), offset);
+  }
+
+  /**
+   * A 503 storm on every object: the next {@code times} reads and stats fail with a {@link
+   * HybridStorageException} "503 Service Unavailable" ({@link Integer#MAX_VALUE}: until healed).
+   */
+  public FaultInjectingTier unavailable(int times) {
+    return add(null, "503 storm of " + times, FaultPlan.storm(times));
+  }
+
+  /** A 503 storm on this object: its next {@code times} reads and stats fail as unavailable. */
+  public FaultInjectingTier unavailable(String keyOrUri, int times) {
+    return add(named(keyOrUri), "503 storm of " + times, FaultPlan.storm(times));
+  }
+
+  /** A 503 storm on the object at {@code where} for its next {@code times} reads and stats. */
+  public FaultInjectingTier unavailable(Locator where, int times) {
+    return unavailable(uriOf(where), times);
+  }
+
+  /** Removes every fault; the counters stay. Reads already stalled stay stalled until closed. */
   public FaultInjectingTier heal() {
     rules.clear();
     return this;
@@ -192,11 +251,11 @@ public final class FaultInjectingTier implements StorageTier {
 
   /** Removes the faults added for this object (not those added for every object). */
   public FaultInjectingTier heal(String keyOrUri) {
-    String name = named(keyOrUri);
-    rules.removeIf(r -> name.equals(r.target().keyOrUri()));
+    rules.clear(named(keyOrUri));
     return this;
   }
 
+  /** Removes the faults added for the object at {@code where}. */
   public FaultInjectingTier heal(Locator where) {
     return heal(uriOf(where));
   }
@@ -205,30 +264,47 @@ public final class FaultInjectingTier implements StorageTier {
 
   /** How many reads were opened on this object (including those a fault failed). */
   public long reads(String keyOrUri) {
-    return sum(new Target(named(keyOrUri)), true);
+    return counters.sum(new Target(named(keyOrUri)), delegate, true);
   }
 
+  /** How many reads were opened on the object at {@code where}. */
   public long reads(Locator where) {
     return reads(uriOf(where));
   }
 
   /** How many reads were opened on any object. */
   public long reads() {
-    return sum(Target.EVERY_OBJECT, true);
+    return counters.sum(Target.EVERY_OBJECT, delegate, true);
   }
 
   /** How many bytes reads of this object returned (as served, after faults). */
   public long bytesServed(String keyOrUri) {
-    return sum(new Target(named(keyOrUri)), false);
+    return counters.sum(new Target(named(keyOrUri)), delegate, false);
   }
 
+  /** How many bytes reads of the object at {@code where} returned. */
   public long bytesServed(Locator where) {
     return bytesServed(uriOf(where));
   }
 
   /** How many bytes reads of any object returned. */
   public long bytesServed() {
-    return sum(Target.EVERY_OBJECT, false);
+    return counters.sum(Target.EVERY_OBJECT, delegate, false);
+  }
+
+  /** How many reads stalled (see {@link #stallAt}). */
+  public long stalledReads() {
+    return counters.stalled.get();
+  }
+
+  /** How many reads are stalled right now: their streams are not closed yet. */
+  public long stalledNow() {
+    return counters.stalledNow.get();
+  }
+
+  /** How many reads and stats a 503 storm failed (see {@link #unavailable(int)}). */
+  public long unavailableAnswers() {
+    return counters.unavailable.get();
   }
 
   /**
@@ -236,25 +312,17 @@ public final class FaultInjectingTier implements StorageTier {
    * kept).
    */
   public List<Request> requests(String keyOrUri) {
-    Target target = new Target(named(keyOrUri));
-    List<Request> out = new ArrayList<>();
-    counters.forEach(
-        (uri, c) -> {
-          if (target.matches(new Locator(id(), uri), delegate)) {
-            out.addAll(c.requests());
-          }
-        });
-    out.sort(Comparator.comparingLong(Request::sequence));
-    return out;
+    return counters.requests(new Target(named(keyOrUri)), delegate);
   }
 
+  /** The reads opened on the object at {@code where}, oldest first. */
   public List<Request> requests(Locator where) {
     return requests(uriOf(where));
   }
 
-  /** Sets every counter back to zero. */
+  /** Sets every counter back to zero (not {@link #stalledNow()}, which counts open streams). */
   public void resetCounters() {
-    counters.clear();
+    counters.reset();
   }
 
   // ---- StorageTier --------------------------------------------------------------------------
@@ -276,39 +344,45 @@ public final class FaultInjectingTier implements StorageTier {
 
   @Override
   public InputStream read(Locator where, long offset, long length) throws IOException {
-    ObjectCounters count = counters.computeIfAbsent(where.uri(), u -> new ObjectCounters());
-    count.opened(new Request(where.uri(), offset, length));
-    FaultPlan plan = planFor(where);
+    TierChecks.own(id(), where);
+    TierChecks.range(offset, length);
+    ObjectCounters count = counters.opened(where, offset, length);
+    FaultPlan plan = rules.planFor(where, delegate);
     if (plan.vanished) {
       throw new ObjectNotFoundException(where, "made to vanish by FaultInjectingTier");
     }
+    counters.checkAvailable(plan, where);
     if (plan.failOnOpen) {
       throw new IOException("injected failure opening " + where);
     }
     if (!plan.isEmpty()) {
       LOG.debug("reading {} from offset {} with faults", where, offset);
     }
-    return new FaultyStream(delegate.read(where, offset, length), where, offset, plan, count);
+    return new FaultyStream(
+        delegate.read(where, offset, length), where, offset, plan, count, counters);
   }
 
+  /** Writes through to the wrapped tier; no fault applies to writes. */
   @Override
   public Locator write(String key, InputStream bytes, long size) throws IOException {
     return delegate.write(key, bytes, size);
   }
 
+  /** The wrapped tier's conditional create; like {@link #write}, no fault applies. */
+  @Override
+  public Locator writeNew(String key, InputStream bytes, long size) throws IOException {
+    return delegate.writeNew(key, bytes, size);
+  }
+
   @Override
   public Optional<ObjectInfo> stat(Locator where) throws IOException {
-    FaultPlan plan = planFor(where);
+    TierChecks.own(id(), where);
+    FaultPlan plan = rules.planFor(where, delegate);
     if (plan.vanished) {
       return Optional.empty();
     }
-    return delegate
-        .stat(where)
-        .map(
-            info ->
-                info.size() <= plan.truncateAt
-                    ? info
-                    : new ObjectInfo(info.locator(), plan.truncateAt, info.lastModified()));
+    counters.checkAvailable(plan, where);
+    return delegate.stat(where).map(plan::truncate);
   }
 
   @Override
@@ -333,50 +407,21 @@ public final class FaultInjectingTier implements StorageTier {
 
   // ---- internals ----------------------------------------------------------------------------
 
+  /** A fault at an object offset of the object named {@code keyOrUri}. */
+  private FaultInjectingTier atOffset(
+      String keyOrUri, String what, long offset, ObjLongConsumer<FaultPlan> fault) {
+    checkNotNegative(what + " offset", offset);
+    return add(named(keyOrUri), what + " " + offset, plan -> fault.accept(plan, offset));
+  }
+
   private FaultInjectingTier add(String keyOrUri, String what, Consumer<FaultPlan> fault) {
-    rules.add(new Rule(new Target(keyOrUri), fault));
+    rules.add(new Target(keyOrUri), fault);
     LOG.debug("tier '{}': {} for {}", id(), what, keyOrUri == null ? "every object" : keyOrUri);
     return this;
   }
 
-  private FaultPlan planFor(Locator where) {
-    FaultPlan plan = new FaultPlan();
-    for (Rule rule : rules) {
-      if (rule.target().matches(where, delegate)) {
-        rule.fault().accept(plan);
-      }
-    }
-    return plan;
-  }
-
-  private long sum(Target target, boolean reads) {
-    long total = 0;
-    for (var e : counters.entrySet()) {
-      if (target.matches(new Locator(id(), e.getKey()), delegate)) {
-        total += reads ? e.getValue().reads.get() : e.getValue().bytes.get();
-      }
-    }
-    return total;
-  }
-
-  private static String named(String keyOrUri) {
-    if (keyOrUri == null || keyOrUri.isEmpty()) {
-      throw new IllegalArgumentException(
-          "an object key or locator URI is needed, was '"
-              + keyOrUri
-              + "' (use the overload without one for every object)");
-    }
-    return keyOrUri;
-  }
-
   private static String uriOf(Locator where) {
     return where.uri().toString();
-  }
-
-  private static void checkNotNegative(String what, long value) {
-    if (value < 0) {
-      throw new IllegalArgumentException(what + " must be >= 0, was " + value);
-    }
   }
 
   /**
@@ -384,12 +429,10 @@ public final class FaultInjectingTier implements StorageTier {
    * the end).
    */
   public record Request(URI uri, long offset, long length, long sequence) {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
     Request(URI uri, long offset, long length) {
       this(uri, offset, length, SEQUENCE.incrementAndGet());
     }
   }
-
-  private static final AtomicLong SEQUENCE = new AtomicLong();
-
-  private record Rule(Target target, Consumer<FaultPlan> fault) {}
 }

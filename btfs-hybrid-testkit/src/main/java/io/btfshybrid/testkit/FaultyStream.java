@@ -5,29 +5,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A response stream that applies a {@link FaultPlan} at object offsets and counts what it served.
  */
 final class FaultyStream extends InputStream {
-  /** What the extra bytes past a response's end are filled with. */
+  /** What the extra bytes past a response's end (and endless bodies) are filled with. */
   static final byte GARBAGE = (byte) 0xEE;
 
   private final InputStream in;
   private final Locator where;
   private final FaultPlan plan;
   private final ObjectCounters counters;
+  private final TierCounters tierCounters;
+  private final CountDownLatch closed = new CountDownLatch(1);
   private long position;
   private long extraLeft;
   private boolean started;
   private boolean sourceEnded;
 
   FaultyStream(
-      InputStream in, Locator where, long offset, FaultPlan plan, ObjectCounters counters) {
+      InputStream in,
+      Locator where,
+      long offset,
+      FaultPlan plan,
+      ObjectCounters counters,
+      TierCounters tierCounters) {
     this.in = in;
     this.where = where;
     this.plan = plan;
     this.counters = counters;
+    this.tierCounters = tierCounters;
     this.position = offset;
     this.extraLeft = plan.extraBytes;
   }
@@ -44,15 +54,24 @@ final class FaultyStream extends InputStream {
     if (len == 0) {
       return 0;
     }
+    if (closed.getCount() == 0) {
+      throw new IOException("stream of " + where + " is closed");
+    }
     if (!started) {
       started = true;
       pause(plan.firstByteDelay);
     }
     pause(plan.perReadPause);
-    if (position >= plan.failAt) {
+    if (reached(plan.failAt)) {
       throw new IOException("injected failure at offset " + position + " of " + where);
     }
-    long allowed = Math.min(Math.min(len, plan.maxBytesPerRead), plan.failAt - position);
+    if (reached(plan.endlessAt)) {
+      return served(fill(b, off, len));
+    }
+    long allowed = Math.min(len, plan.maxBytesPerRead);
+    allowed = Math.min(allowed, before(plan.failAt));
+    allowed = Math.min(allowed, before(plan.endlessAt));
+    allowed = Math.min(allowed, before(plan.stallAt));
     int n = -1;
     if (!sourceEnded && position < plan.truncateAt) {
       n = in.read(b, off, (int) Math.min(allowed, plan.truncateAt - position));
@@ -61,9 +80,26 @@ final class FaultyStream extends InputStream {
       sourceEnded = true;
       return garbage(b, off, (int) allowed);
     }
+    if (reached(plan.stallAt)) {
+      stall(); // the bytes just read are withheld
+    }
     for (long at : plan.corruptAt.subSet(position, position + n)) {
       b[off + (int) (at - position)] ^= (byte) 0xFF;
     }
+    return served(n);
+  }
+
+  /** Whether this read is at or past a fault's offset ({@code Long.MAX_VALUE}: no such fault). */
+  private boolean reached(long at) {
+    return at != Long.MAX_VALUE && position >= at;
+  }
+
+  /** How many bytes may be served before object offset {@code limit} (at least 1 past it). */
+  private long before(long limit) {
+    return position < limit ? limit - position : Long.MAX_VALUE;
+  }
+
+  private int served(int n) {
     position += n;
     counters.bytes.addAndGet(n);
     return n;
@@ -75,11 +111,28 @@ final class FaultyStream extends InputStream {
       return -1;
     }
     int n = (int) Math.min(len, extraLeft);
-    java.util.Arrays.fill(b, off, off + n, GARBAGE);
     extraLeft -= n;
-    position += n;
-    counters.bytes.addAndGet(n);
+    return served(fill(b, off, n));
+  }
+
+  private static int fill(byte[] b, int off, int n) {
+    Arrays.fill(b, off, off + n, GARBAGE);
     return n;
+  }
+
+  /** Blocks until the stream is closed (from any thread) or this thread is interrupted. */
+  private void stall() throws IOException {
+    tierCounters.stalled.incrementAndGet();
+    tierCounters.stalledNow.incrementAndGet();
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while stalled at " + position + " of " + where);
+    } finally {
+      tierCounters.stalledNow.decrementAndGet();
+    }
+    throw new IOException("stalled at offset " + position + " of " + where + " until closed");
   }
 
   private static void pause(Duration d) throws InterruptedIOException {
@@ -96,6 +149,7 @@ final class FaultyStream extends InputStream {
 
   @Override
   public void close() throws IOException {
+    closed.countDown();
     in.close();
   }
 }

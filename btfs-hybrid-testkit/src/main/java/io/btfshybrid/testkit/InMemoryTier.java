@@ -1,16 +1,17 @@
 package io.btfshybrid.testkit;
 
 import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.ObjectExistsException;
 import io.btfshybrid.api.ObjectInfo;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
+import io.btfshybrid.api.TierChecks;
 import io.btfshybrid.api.TierKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -30,13 +31,9 @@ public final class InMemoryTier implements StorageTier {
   private final ConcurrentMap<String, byte[]> objects = new ConcurrentHashMap<>();
 
   private InMemoryTier(String id, TierKind kind, String region) {
-    if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")) {
-      throw new IllegalArgumentException(
-          "tier id '" + id + "' is invalid: use letters, digits, '.', '_', '+' or '-'");
-    }
-    this.id = id;
-    this.kind = Objects.requireNonNull(kind, "kind");
-    this.region = Optional.ofNullable(region);
+    this.id = TierChecks.tierId(id);
+    this.kind = TierChecks.kind(id, kind);
+    this.region = Optional.ofNullable(TierChecks.region(id, region));
   }
 
   /** An empty tier with no region. */
@@ -66,24 +63,41 @@ public final class InMemoryTier implements StorageTier {
 
   @Override
   public InputStream read(Locator where, long offset, long length) throws IOException {
-    if (offset < 0) {
-      throw new IllegalArgumentException("offset must be >= 0, was " + offset);
-    }
-    if (length < -1) {
-      throw new IllegalArgumentException("length must be >= -1, was " + length);
-    }
+    TierChecks.range(offset, length);
     byte[] bytes = objects.get(keyOf(where));
     if (bytes == null) {
       throw new ObjectNotFoundException(where);
     }
     int from = (int) Math.min(offset, bytes.length);
-    int to = length < 0 ? bytes.length : (int) Math.min(bytes.length, from + length);
-    return new ByteArrayInputStream(bytes, from, to - from);
+    int to = (int) Math.min(TierChecks.end(offset, length, bytes.length), bytes.length);
+    return new ByteArrayInputStream(bytes, from, Math.max(0, to - from));
   }
 
   @Override
   public Locator write(String key, InputStream bytes, long size) throws IOException {
     Locator where = locator(key);
+    objects.put(key, content(key, bytes, size));
+    return where;
+  }
+
+  /**
+   * Stores the bytes only when {@code key} holds nothing yet, atomically: of two concurrent writers
+   * exactly one wins, the other gets {@link ObjectExistsException}.
+   */
+  @Override
+  public Locator writeNew(String key, InputStream bytes, long size) throws IOException {
+    Locator where = locator(key);
+    if (objects.containsKey(key)) {
+      throw new ObjectExistsException(where);
+    }
+    if (objects.putIfAbsent(key, content(key, bytes, size)) != null) {
+      throw new ObjectExistsException(where);
+    }
+    return where;
+  }
+
+  /** Exactly {@code size} bytes of {@code bytes} ({@code -1}: all of them). */
+  private byte[] content(String key, InputStream bytes, long size) throws IOException {
     if (size > Integer.MAX_VALUE - 8) {
       throw new IOException(
           "InMemoryTier '" + id + "' cannot hold " + size + " bytes under '" + key + "'");
@@ -98,8 +112,7 @@ public final class InMemoryTier implements StorageTier {
               + "' but the stream ended after "
               + content.length);
     }
-    objects.put(key, content);
-    return where;
+    return content;
   }
 
   @Override
@@ -169,7 +182,7 @@ public final class InMemoryTier implements StorageTier {
 
   /** The key a locator names, or ObjectNotFoundException when it is not one of this tier's. */
   private String keyOf(Locator where) throws ObjectNotFoundException {
-    URI uri = where.uri();
+    URI uri = TierChecks.own(id, where).uri();
     if (!SCHEME.equals(uri.getScheme())
         || !id.equals(uri.getAuthority())
         || uri.getPath() == null

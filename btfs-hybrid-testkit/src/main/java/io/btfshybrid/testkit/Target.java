@@ -9,6 +9,17 @@ import java.util.Optional;
 record Target(String keyOrUri) {
   static final Target EVERY_OBJECT = new Target(null);
 
+  /** Returns {@code keyOrUri} when it names an object; otherwise throws. */
+  static String named(String keyOrUri) {
+    if (keyOrUri == null || keyOrUri.isEmpty()) {
+      throw new IllegalArgumentException(
+          "an object key or locator URI is needed, was '"
+              + keyOrUri
+              + "' (use the overload without one for every object)");
+    }
+    return keyOrUri;
+  }
+
   boolean matches(Locator where, StorageTier tier) {
     if (keyOrUri == null) {
       return true;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.ObjectExistsException;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.TierKind;
 import io.btfshybrid.core.Dataset;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -137,6 +140,72 @@ class InMemoryTierTest {
         assertArrayEquals(source.bytes(shard), readAll(ds.openShard(shard)), shard);
       }
       assertEquals(300_000, client.stats().source("mirror").bytesServed());
+    }
+  }
+
+  @Test
+  void rangesFollowTheSharedTierChecksWithoutOverflowing() throws IOException {
+    Locator where = tier.put("r", content);
+    assertArrayEquals(content, readAll(tier.read(where, 0, Long.MAX_VALUE)));
+    assertArrayEquals(slice(content, 500, 1000), readAll(tier.read(where, 500, Long.MAX_VALUE)));
+    assertArrayEquals(new byte[0], readAll(tier.read(where, Long.MAX_VALUE, Long.MAX_VALUE)));
+    assertArrayEquals(new byte[0], readAll(tier.read(where, 2000, 0)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> tier.read(where, 0, -2));
+    assertTrue(e.getMessage().contains("-2"), e.getMessage());
+  }
+
+  @Test
+  void aLocatorNamingAnotherTierIsNotFoundEvenWithThisTiersUri() throws IOException {
+    Locator where = tier.put("a/b", content);
+    ObjectNotFoundException e =
+        assertThrows(
+            ObjectNotFoundException.class,
+            () -> tier.read(new Locator("mem-us", where.uri()), 0, -1));
+    assertTrue(e.getMessage().contains("mem-us"), e.getMessage());
+  }
+
+  @Test
+  void idsRegionsAndKindsAreCheckedLikeEveryTiers() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> InMemoryTier.builder().id("x").region("EU West").build());
+    assertThrows(IllegalArgumentException.class, () -> InMemoryTier.of("x", null));
+    assertThrows(IllegalArgumentException.class, () -> InMemoryTier.builder().build());
+  }
+
+  @Test
+  void ofConcurrentConditionalCreatesExactlyOneWinsAndItsBytesStay() throws Exception {
+    int writers = 16;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<Locator>> tries = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        byte[] mine = TestDatasets.randomBytes(100 + i, 4096);
+        tries.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return tier.writeNew("manifests/m.json", new ByteArrayInputStream(mine), -1);
+                }));
+      }
+      start.countDown();
+      int winner = -1;
+      for (int i = 0; i < writers; i++) {
+        try {
+          assertEquals(tier.locate("manifests/m.json").orElseThrow(), tries.get(i).get());
+          assertEquals(-1, winner, "a second writer won");
+          winner = i;
+        } catch (ExecutionException e) {
+          assertTrue(e.getCause() instanceof ObjectExistsException, e.getCause().toString());
+        }
+      }
+      assertTrue(winner >= 0, "nobody won");
+      assertArrayEquals(
+          TestDatasets.randomBytes(100 + winner, 4096), tier.bytes("manifests/m.json"));
+    } finally {
+      pool.shutdownNow();
     }
   }
 
