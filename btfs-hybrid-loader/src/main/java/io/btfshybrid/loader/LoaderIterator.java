@@ -1,0 +1,13 @@
+package io.btfshybrid.loader;
+
+import java.util.Iterator;
+
+/** This rank's batches of one epoch; {@link #state()} is where a checkpoint resumes. */
+public interface LoaderIterator extends Iterator<SampleBatch>, AutoCloseable {
+  /** The global state after the last batch returned (the same on every rank at that step). */
+  LoaderState state();
+
+  /** Stops the prefetch and drops what it holds. */
+  @Override
+  void close();
+}

@@ -1,0 +1,60 @@
+package io.btfshybrid.loader;
+
+import com.google.common.hash.Hashing;
+import io.btfshybrid.api.IntegrityException;
+import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.SampleIndexRef;
+import io.btfshybrid.api.ShardEntry;
+import io.btfshybrid.api.ShardUnavailableException;
+import io.btfshybrid.core.BlobKeys;
+import io.btfshybrid.core.Dataset;
+import io.btfshybrid.core.PlannedSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Index blobs from the shard's tiers, by content key, each verified before it is returned. */
+final class TierIndexBlobReader implements IndexBlobReader {
+  private final Dataset dataset;
+
+  TierIndexBlobReader(Dataset dataset) {
+    this.dataset = dataset;
+  }
+
+  @Override
+  public byte[] read(ShardEntry shard, SampleIndexRef ref) throws IOException {
+    if (ref.size() > Integer.MAX_VALUE - 8) {
+      throw new IntegrityException(shard.path(), 0, null, "index blob of " + ref.size() + " bytes");
+    }
+    List<String> failures = new ArrayList<>();
+    IntegrityException integrity = null;
+    for (PlannedSource source : dataset.plan(shard.path())) {
+      Optional<Locator> where = source.tier().locate(BlobKeys.of(ref.sha256()));
+      if (where.isEmpty()) {
+        continue;
+      }
+      byte[] bytes;
+      try (InputStream in = source.tier().read(where.get(), 0, ref.size())) {
+        bytes = in.readNBytes((int) ref.size() + 1);
+      } catch (IOException e) {
+        failures.add(source.tierId() + ": " + e.getMessage());
+        continue;
+      }
+      if (bytes.length == ref.size()
+          && Hashing.sha256().hashBytes(bytes).toString().equals(ref.sha256())) {
+        return bytes;
+      }
+      integrity =
+          new IntegrityException(
+              shard.path(), 0, source.tierId(), "index blob " + ref.sha256() + " has other bytes");
+      failures.add(source.tierId() + ": other bytes");
+    }
+    if (integrity != null && failures.size() == 1) {
+      throw integrity;
+    }
+    throw new ShardUnavailableException(
+        shard.path(), "no tier served its index blob " + ref.sha256() + " " + failures);
+  }
+}
