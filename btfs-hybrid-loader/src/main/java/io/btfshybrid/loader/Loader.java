@@ -50,7 +50,7 @@ public final class Loader implements AutoCloseable {
     List<String> hashes = new ArrayList<>();
     List<Long> counts = new ArrayList<>();
     for (int i = 0; i < datasets.size(); i++) {
-      hashes.add(datasets.get(i).dataset().manifestHash());
+      hashes.add(datasets.get(i).manifestHash());
       counts.add(perEpoch[i]);
     }
     this.template =
@@ -214,7 +214,7 @@ public final class Loader implements AutoCloseable {
   static long windowBytes(List<SampleDataset> datasets, int samples) {
     List<Long> sizes = new ArrayList<>();
     for (SampleDataset d : datasets) {
-      for (ShardEntry s : d.dataset().shards()) {
+      for (ShardEntry s : d.shards()) {
         sizes.add(s.storedSize());
       }
     }

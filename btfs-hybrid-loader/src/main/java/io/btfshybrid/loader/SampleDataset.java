@@ -27,15 +27,17 @@ public final class SampleDataset implements AutoCloseable {
   public static final long DEFAULT_INDEX_CACHE_BYTES = 256L << 20;
 
   private final Dataset dataset;
+  private final ShardBytes bytes;
   private final IndexBlobReader reader;
   private final List<ShardEntry> shards;
   private final SampleSpace space;
   private final LoadingCache<Integer, ShardSamples> indexes;
 
-  private SampleDataset(Dataset dataset, IndexBlobReader reader, long indexCacheBytes) {
+  SampleDataset(Dataset dataset, ShardBytes bytes, IndexBlobReader reader, long indexCacheBytes) {
     this.dataset = dataset;
+    this.bytes = bytes;
     this.reader = reader;
-    this.shards = dataset.shards();
+    this.shards = bytes.shards();
     long[] counts = new long[shards.size()];
     for (int k = 0; k < counts.length; k++) {
       counts[k] = shards.get(k).sampleCount();
@@ -55,7 +57,7 @@ public final class SampleDataset implements AutoCloseable {
 
   /** The samples of {@code dataset}, index blobs read by {@code reader} (and verified here). */
   public static SampleDataset open(Dataset dataset, IndexBlobReader reader) throws IOException {
-    return new SampleDataset(dataset, reader, DEFAULT_INDEX_CACHE_BYTES);
+    return new SampleDataset(dataset, ShardBytes.of(dataset), reader, DEFAULT_INDEX_CACHE_BYTES);
   }
 
   /** The dataset read from. */
@@ -72,11 +74,19 @@ public final class SampleDataset implements AutoCloseable {
     return space;
   }
 
+  List<ShardEntry> shards() {
+    return shards;
+  }
+
+  String manifestHash() {
+    return bytes.manifestHash();
+  }
+
   /** Where sample {@code globalIndex} is. */
   public SampleRef ref(long globalIndex) {
     if (globalIndex < 0 || globalIndex >= size()) {
       throw new IndexOutOfBoundsException(
-          "sample " + globalIndex + " outside 0.." + size() + " of " + dataset.manifestHash());
+          "sample " + globalIndex + " outside 0.." + size() + " of " + bytes.manifestHash());
     }
     int shard = space.shardOf(globalIndex);
     return new SampleRef(shard, globalIndex - space.start(shard), globalIndex);
@@ -104,7 +114,7 @@ public final class SampleDataset implements AutoCloseable {
           "sample " + s.key(i) + " of shard '" + s.shard().path() + "' is over 2 GiB");
     }
     byte[] span;
-    try (InputStream in = dataset.openShard(s.shard().path(), from, to - from)) {
+    try (InputStream in = bytes.open(s.shard().path(), from, to - from)) {
       span = in.readNBytes((int) (to - from));
     }
     if (span.length != to - from) {

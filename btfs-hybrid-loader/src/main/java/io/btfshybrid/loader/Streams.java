@@ -46,7 +46,7 @@ final class Streams {
   ShardEntry shard(long global) {
     int i = streamOf(global);
     SampleDataset d = datasets.get(i);
-    return d.dataset().shards().get(d.ref(global - offsets[i]).shard());
+    return d.shards().get(d.ref(global - offsets[i]).shard());
   }
 
   Sample read(long global) throws IOException {
