@@ -14,8 +14,8 @@ public interface IndexBlobReader {
   byte[] read(ShardEntry shard, SampleIndexRef ref) throws IOException;
 
   /**
-   * Reads from the tiers that hold {@code dataset}'s shard, under the blob's content key, in the
-   * dataset's plan order, moving to the next tier when one fails or returns other bytes.
+   * Reads from the tiers that hold {@code dataset}'s shard (by hint, content key or BTFS CID), in
+   * the dataset's plan order, moving to the next tier when one fails or returns other bytes.
    */
   static IndexBlobReader tiers(Dataset dataset) {
     return new TierIndexBlobReader(dataset);

@@ -2,10 +2,13 @@ package io.btfshybrid.loader;
 
 import com.google.common.hash.Hashing;
 import io.btfshybrid.api.IntegrityException;
+import io.btfshybrid.api.LocationHint;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.SampleIndexRef;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.ShardUnavailableException;
+import io.btfshybrid.api.StorageTier;
+import io.btfshybrid.api.TierKind;
 import io.btfshybrid.core.BlobKeys;
 import io.btfshybrid.core.Dataset;
 import io.btfshybrid.core.PlannedSource;
@@ -31,7 +34,7 @@ final class TierIndexBlobReader implements IndexBlobReader {
     List<String> failures = new ArrayList<>();
     IntegrityException integrity = null;
     for (PlannedSource source : dataset.plan(shard.path())) {
-      Optional<Locator> where = source.tier().locate(BlobKeys.of(ref.sha256()));
+      Optional<Locator> where = locate(source.tier(), ref);
       if (where.isEmpty()) {
         continue;
       }
@@ -56,5 +59,22 @@ final class TierIndexBlobReader implements IndexBlobReader {
     }
     throw new ShardUnavailableException(
         shard.path(), "no tier served its index blob " + ref.sha256() + " " + failures);
+  }
+
+  /** As for shards: a hint for this tier, else the content key, else a BTFS hint's CID. */
+  private static Optional<Locator> locate(StorageTier tier, SampleIndexRef ref) {
+    for (LocationHint hint : ref.locations()) {
+      if (hint.tierId().equals(tier.id()) && hint.kind() == tier.kind()) {
+        return Optional.of(hint.locator());
+      }
+    }
+    Optional<Locator> byKey = tier.locate(BlobKeys.of(ref.sha256()));
+    if (byKey.isPresent() || tier.kind() != TierKind.BTFS) {
+      return byKey;
+    }
+    return ref.locations().stream()
+        .filter(h -> h.kind() == TierKind.BTFS && "btfs".equals(h.uri().getScheme()))
+        .findFirst()
+        .map(h -> new Locator(tier.id(), h.uri()));
   }
 }
