@@ -177,7 +177,11 @@ public final class Loader implements AutoCloseable {
       ChainedOrder order = new ChainedOrder();
       order.append(() -> plan.rankOrder(consumed));
       prefetch =
-          new Prefetcher(streams, order, pool, cache, metrics, prefetchSamples, prefetchBytes);
+          new Prefetcher(
+              new Prefetcher.Reads(streams, pool, cache, metrics),
+              order,
+              prefetchSamples,
+              prefetchBytes);
     }
     // the next epoch is planned ahead: the prefetch runs on into it at this epoch's end
     prefetch.order().append(() -> plan(epoch + 1, t).rankOrder(0));

@@ -33,19 +33,15 @@ final class Prefetcher implements AutoCloseable {
 
   private record Pending(long sample, long bytes, ShardEntry shard, Future<Sample> read) {}
 
-  Prefetcher(
-      Streams streams,
-      ChainedOrder order,
-      ExecutorService pool,
-      ShardCache cache,
-      LoaderMetrics metrics,
-      int maxSamples,
-      long maxBytes) {
-    this.streams = streams;
+  /** What every prefetch of one loader shares: the streams, the read pool, cache and counters. */
+  record Reads(Streams streams, ExecutorService pool, ShardCache cache, LoaderMetrics metrics) {}
+
+  Prefetcher(Reads reads, ChainedOrder order, int maxSamples, long maxBytes) {
+    this.streams = reads.streams();
+    this.pool = reads.pool();
+    this.cache = reads.cache();
+    this.metrics = reads.metrics();
     this.order = order;
-    this.pool = pool;
-    this.cache = cache;
-    this.metrics = metrics;
     this.maxSamples = maxSamples;
     this.maxBytes = maxBytes;
   }

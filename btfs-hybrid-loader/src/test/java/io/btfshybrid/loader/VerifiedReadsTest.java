@@ -113,7 +113,11 @@ class VerifiedReadsTest {
       order.append(() -> ids);
       List<Integer> got = new ArrayList<>();
       try (Prefetcher p =
-          new Prefetcher(streams, order, pool, null, new LoaderMetrics(client), 1000, bound)) {
+          new Prefetcher(
+              new Prefetcher.Reads(streams, pool, null, new LoaderMetrics(client)),
+              order,
+              1000,
+              bound)) {
         p.fill();
         for (int k = 0; k < 30; k++) {
           assertTrue(
