@@ -174,17 +174,13 @@ public final class Loader implements AutoCloseable {
       h.prefetch().close();
     }
     if (prefetch == null) {
-      ChainedOrder order = new ChainedOrder();
-      order.append(() -> plan.rankOrder(consumed));
       prefetch =
           new Prefetcher(
-              new Prefetcher.Reads(streams, pool, cache, metrics),
-              order,
-              prefetchSamples,
-              prefetchBytes);
+              new Prefetcher.Reads(streams, pool, cache, metrics), prefetchSamples, prefetchBytes);
+      prefetch.append(() -> plan.rankOrder(consumed));
     }
     // the next epoch is planned ahead: the prefetch runs on into it at this epoch's end
-    prefetch.order().append(() -> plan(epoch + 1, t).rankOrder(0));
+    prefetch.append(() -> plan(epoch + 1, t).rankOrder(0));
     prefetch.fill();
     return new BatchIterator(this, plan, t, consumed, prefetch, batchSize);
   }

@@ -4,13 +4,18 @@ import io.btfshybrid.api.ShardEntry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.PrimitiveIterator;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * Walks an order ahead of the consumer by at most {@code maxSamples} samples and {@code maxBytes}
@@ -21,6 +26,22 @@ import java.util.concurrent.Future;
 final class Prefetcher implements AutoCloseable {
   private final Streams streams;
   private final ChainedOrder order;
+
+  /** The same order, walked up to {@code maxSamples} further to load shard indexes early. */
+  private final ChainedOrder ahead = new ChainedOrder();
+
+  private final Set<Long> warmed =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>(64, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+              return size() > WARMED_SHARDS;
+            }
+          });
+  private long admitted;
+  private long walkedAhead;
   private final ExecutorService pool;
   private final ShardCache cache;
   private final LoaderMetrics metrics;
@@ -36,12 +57,15 @@ final class Prefetcher implements AutoCloseable {
   /** What every prefetch of one loader shares: the streams, the read pool, cache and counters. */
   record Reads(Streams streams, ExecutorService pool, ShardCache cache, LoaderMetrics metrics) {}
 
-  Prefetcher(Reads reads, ChainedOrder order, int maxSamples, long maxBytes) {
+  /** How many recently warmed shards are remembered, so each is asked for once. */
+  private static final int WARMED_SHARDS = 4096;
+
+  Prefetcher(Reads reads, int maxSamples, long maxBytes) {
     this.streams = reads.streams();
     this.pool = reads.pool();
     this.cache = reads.cache();
     this.metrics = reads.metrics();
-    this.order = order;
+    this.order = new ChainedOrder();
     this.maxSamples = maxSamples;
     this.maxBytes = maxBytes;
   }
@@ -78,8 +102,12 @@ final class Prefetcher implements AutoCloseable {
 
   /** Admits samples while the window has room. */
   void fill() throws IOException {
+    warmAhead();
     while (window.size() < maxSamples && (lookahead >= 0 || order.hasNext())) {
       long sample = lookahead >= 0 ? lookahead : order.nextLong();
+      if (lookahead < 0) {
+        admitted++;
+      }
       lookahead = -1;
       long bytes = streams.length(sample);
       if (!window.isEmpty() && bytesHeld + bytes > maxBytes) {
@@ -106,9 +134,24 @@ final class Prefetcher implements AutoCloseable {
     }
   }
 
-  /** The order this prefetch walks; more may be appended. */
-  ChainedOrder order() {
-    return order;
+  /** Appends an order (a part of an epoch) to walk after what is planned already. */
+  void append(Supplier<PrimitiveIterator.OfLong> next) {
+    order.append(next);
+    ahead.append(next);
+  }
+
+  /**
+   * Loads, on the pool, the indexes of the shards the next {@code maxSamples} positions after the
+   * window touch, so admitting a sample (which needs its length) rarely waits for an index blob.
+   */
+  private void warmAhead() {
+    while (walkedAhead < admitted + 2L * maxSamples && ahead.hasNext()) {
+      long sample = ahead.nextLong();
+      walkedAhead++;
+      if (warmed.add(streams.shardKey(sample))) {
+        pool.execute(() -> streams.warm(sample));
+      }
+    }
   }
 
   /** Bytes admitted and not yet handed out. */

@@ -49,6 +49,22 @@ final class Streams {
     return d.shards().get(d.ref(global - offsets[i]).shard());
   }
 
+  /** Identifies the shard of a global sample: stream in the high bits, shard in the low 32. */
+  long shardKey(long global) {
+    int i = streamOf(global);
+    return ((long) i << 32) | datasets.get(i).ref(global - offsets[i]).shard();
+  }
+
+  /** Loads the index of the shard holding {@code global}; a failure shows on the real read. */
+  void warm(long global) {
+    int i = streamOf(global);
+    try {
+      datasets.get(i).length(global - offsets[i]);
+    } catch (IOException | RuntimeException e) {
+      // the sample's own read reports it, with its shard and cause
+    }
+  }
+
   Sample read(long global) throws IOException {
     int i = streamOf(global);
     SampleDataset d = datasets.get(i);

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.PrimitiveIterator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.LongStream;
@@ -108,16 +107,11 @@ class VerifiedReadsTest {
         largest = Math.max(largest, Fixtures.content("p", k).length);
       }
       long bound = 1500;
-      ChainedOrder order = new ChainedOrder();
-      PrimitiveIterator.OfLong ids = LongStream.range(0, 30).iterator();
-      order.append(() -> ids);
       List<Integer> got = new ArrayList<>();
       try (Prefetcher p =
           new Prefetcher(
-              new Prefetcher.Reads(streams, pool, null, new LoaderMetrics(client)),
-              order,
-              1000,
-              bound)) {
+              new Prefetcher.Reads(streams, pool, null, new LoaderMetrics(client)), 1000, bound)) {
+        p.append(() -> LongStream.range(0, 30).iterator());
         p.fill();
         for (int k = 0; k < 30; k++) {
           assertTrue(
