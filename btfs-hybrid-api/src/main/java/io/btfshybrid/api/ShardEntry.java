@@ -17,13 +17,18 @@ public record ShardEntry(
     String storedSha256,
     int chunkSize,
     List<String> chunkHashes,
-    List<LocationHint> locations) {
+    List<LocationHint> locations,
+    SampleFormat format,
+    long sampleCount,
+    SampleIndexRef sampleIndex) {
   /** The largest chunk a manifest may declare: bounds the memory one reader holds. */
   public static final int MAX_CHUNK_SIZE = 4 << 20;
 
   /** Validates sizes, chunk size and chunk count; copies the lists. */
   public ShardEntry {
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(format, "format");
+    checkSamples(path, format, sampleCount, sampleIndex);
     Objects.requireNonNull(sha256, "sha256");
     Objects.requireNonNull(storedSha256, "storedSha256");
     chunkHashes = List.copyOf(chunkHashes);
@@ -49,6 +54,64 @@ public record ShardEntry(
     }
   }
 
+  /** A shard without sample fields: one raw sample (what every older manifest holds). */
+  public ShardEntry(
+      String path,
+      long size,
+      String sha256,
+      long storedSize,
+      String storedSha256,
+      int chunkSize,
+      List<String> chunkHashes,
+      List<LocationHint> locations) {
+    this(
+        path,
+        size,
+        sha256,
+        storedSize,
+        storedSha256,
+        chunkSize,
+        chunkHashes,
+        locations,
+        SampleFormat.RAW,
+        1,
+        null);
+  }
+
+  private static void checkSamples(
+      String path, SampleFormat format, long sampleCount, SampleIndexRef sampleIndex) {
+    if (format == SampleFormat.RAW) {
+      if (sampleCount != 1 || sampleIndex != null) {
+        throw new IllegalArgumentException(
+            "raw shard '" + path + "' is one sample and has no index, not " + sampleCount);
+      }
+    } else if (sampleCount < 0 || sampleIndex == null) {
+      throw new IllegalArgumentException(
+          format.id() + " shard '" + path + "' needs a sample count >= 0 and an index blob");
+    }
+  }
+
+  /** Whether the shard's samples are listed in an index blob (every format but raw). */
+  public boolean hasSampleIndex() {
+    return sampleIndex != null;
+  }
+
+  /** This entry with sample addressing: a format, its sample count and index blob. */
+  public ShardEntry withSamples(SampleFormat newFormat, long count, SampleIndexRef index) {
+    return new ShardEntry(
+        path,
+        size,
+        sha256,
+        storedSize,
+        storedSha256,
+        chunkSize,
+        chunkHashes,
+        locations,
+        newFormat,
+        count,
+        index);
+  }
+
   /** How many chunks of {@code chunkSize} cover {@code size} bytes (zero for an empty object). */
   public static long chunkCount(long size, int chunkSize) {
     return (size + chunkSize - 1) / chunkSize;
@@ -69,6 +132,16 @@ public record ShardEntry(
   /** This entry with other location hints (hints are not part of the content). */
   public ShardEntry withLocations(List<LocationHint> newLocations) {
     return new ShardEntry(
-        path, size, sha256, storedSize, storedSha256, chunkSize, chunkHashes, newLocations);
+        path,
+        size,
+        sha256,
+        storedSize,
+        storedSha256,
+        chunkSize,
+        chunkHashes,
+        newLocations,
+        format,
+        sampleCount,
+        sampleIndex);
   }
 }
