@@ -117,8 +117,10 @@ record CliConfig(
     for (TierSpec spec : tiers) {
       try {
         out.add(StorageTierFactory.forType(spec.type()).create(spec));
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        // IllegalStateException: e.g. no S3 credentials anywhere, a configuration problem too
+      } catch (IllegalArgumentException
+          | IllegalStateException
+          | io.btfshybrid.s3.S3CredentialsException e) {
+        // no S3 credentials anywhere is a configuration problem too
         throw new ConfigException("tier '" + spec.id() + "': " + e.getMessage(), e);
       }
     }

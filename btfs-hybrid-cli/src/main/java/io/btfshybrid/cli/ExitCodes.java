@@ -74,7 +74,8 @@ public final class ExitCodes {
         || t instanceof ConfigException
         || t instanceof NoSuchFileException
         || t instanceof FileAlreadyExistsException
-        || t instanceof InvalidKeysetException) {
+        || t instanceof InvalidKeysetException
+        || t instanceof io.btfshybrid.s3.S3CredentialsException) {
       return USAGE;
     }
     return FAILURE;

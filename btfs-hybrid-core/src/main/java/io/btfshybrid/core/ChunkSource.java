@@ -1,5 +1,7 @@
 package io.btfshybrid.core;
 
+import io.btfshybrid.api.Locator;
+import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -14,21 +16,27 @@ interface ChunkSource {
   /** Told that this source served bytes that did not match; the cache drops its copy. */
   default void corrupted() {}
 
+  /** A planned source's copy. */
   static ChunkSource of(PlannedSource planned) {
+    return of(planned.tier(), planned.locator());
+  }
+
+  /** The bytes at {@code where} on {@code tier}. */
+  static ChunkSource of(StorageTier tier, Locator where) {
     return new ChunkSource() {
       @Override
       public String id() {
-        return planned.tierId();
+        return tier.id();
       }
 
       @Override
       public InputStream open(long offset, long length) throws IOException {
-        return planned.tier().read(planned.locator(), offset, length);
+        return tier.read(where, offset, length);
       }
 
       @Override
       public String toString() {
-        return planned.locator().toString();
+        return where.toString();
       }
     };
   }

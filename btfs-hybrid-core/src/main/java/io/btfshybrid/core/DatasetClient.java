@@ -57,6 +57,7 @@ public final class DatasetClient implements Closeable {
     this.resolver =
         new ManifestResolver(List.copyOf(b.tiers), Optional.ofNullable(b.region), health);
     this.cache = b.cacheDirectory == null ? null : new DiskCache(b.cacheDirectory, b.cacheMaxBytes);
+    this.readPools = new ReadPools(b.stallTimeout);
     this.loader =
         new ManifestLoader(
             resolver,
@@ -64,10 +65,10 @@ public final class DatasetClient implements Closeable {
             b.clock,
             b.allowExpired,
             new TrustState(Optional.ofNullable(b.trustStateDirectory)),
-            b.manifestCacheSize);
+            b.manifestCacheSize,
+            readPools.watchdog());
     this.audit = new ClientAudit(b.principal, b.audit);
     this.keys = new KeyRelease(b.principal, b.kms, audit);
-    this.readPools = new ReadPools(b.stallTimeout);
   }
 
   /** A builder: tiers, region, trust root and an optional cache. */

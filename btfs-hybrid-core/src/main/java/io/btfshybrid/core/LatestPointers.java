@@ -6,6 +6,7 @@ import io.btfshybrid.api.ManifestRejectedException.Reason;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +33,29 @@ final class LatestPointers {
    */
   static Optional<Found> newest(
       List<StorageTier> tiers, String datasetId, TrustRoot trust, List<IOException> failures) {
-    return newest(tiers, datasetId, trust, (tier, e) -> failures.add(e));
+    return newest(tiers, datasetId, trust, DocumentReader.DIRECT, failures);
+  }
+
+  /**
+   * As {@link #newest(List, String, TrustRoot, List)}, reading each pointer through {@code reader}.
+   */
+  static Optional<Found> newest(
+      List<StorageTier> tiers,
+      String datasetId,
+      TrustRoot trust,
+      DocumentReader reader,
+      List<IOException> failures) {
+    return newest(tiers, datasetId, trust, reader, (tier, e) -> failures.add(e));
+  }
+
+  /** How the stored bytes of one document are opened (a client puts its stall deadline here). */
+  @FunctionalInterface
+  interface DocumentReader {
+    /** Reads straight from the tier, without a deadline. */
+    DocumentReader DIRECT = (tier, where) -> tier.read(where, 0, -1);
+
+    /** Opens the whole document at {@code where} on {@code tier}. */
+    InputStream open(StorageTier tier, Locator where) throws IOException;
   }
 
   /**
@@ -51,6 +74,7 @@ final class LatestPointers {
             tiers,
             datasetId,
             trust,
+            DocumentReader.DIRECT,
             (tier, e) -> {
               if (e instanceof ManifestRejectedException) {
                 LOG.warn(
@@ -74,6 +98,7 @@ final class LatestPointers {
       List<StorageTier> tiers,
       String datasetId,
       TrustRoot trust,
+      DocumentReader reader,
       BiConsumer<StorageTier, IOException> failures) {
     String key = ManifestUris.latestKey(datasetId);
     Found best = null;
@@ -85,7 +110,9 @@ final class LatestPointers {
       String where = "latest pointer " + loc.get();
       try {
         SignedEnvelope env =
-            SignedDocuments.fetch(tier, loc.get(), SignedEnvelope.LATEST_TYPE, where).envelope();
+            SignedDocuments.fetch(
+                    () -> reader.open(tier, loc.get()), SignedEnvelope.LATEST_TYPE, where)
+                .envelope();
         trust.verify(env, where);
         LatestPointer p = LatestPointer.parse(env.payload(), where);
         if (!p.datasetId().equals(datasetId)) {

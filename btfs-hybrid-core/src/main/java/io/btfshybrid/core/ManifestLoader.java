@@ -9,6 +9,7 @@ import io.btfshybrid.api.ManifestRejectedException.Reason;
 import io.btfshybrid.api.ShardUnavailableException;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class ManifestLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestLoader.class);
 
+  private final StallWatchdog watchdog;
   private final ManifestResolver resolver;
   private final TrustRoot trust;
   private final Clock clock;
@@ -41,7 +43,9 @@ final class ManifestLoader {
       Clock clock,
       boolean allowExpired,
       TrustState trustState,
-      int cacheSize) {
+      int cacheSize,
+      StallWatchdog watchdog) {
+    this.watchdog = watchdog;
     this.resolver = resolver;
     this.trust = trust;
     this.clock = clock;
@@ -64,7 +68,7 @@ final class ManifestLoader {
   private DatasetClient.LoadedManifest followLatest(String datasetId, URI uri) throws IOException {
     List<IOException> failures = new ArrayList<>();
     Optional<LatestPointers.Found> found =
-        LatestPointers.newest(resolver.orderedTiers(), datasetId, trust, failures);
+        LatestPointers.newest(resolver.orderedTiers(), datasetId, trust, this::read, failures);
     if (found.isEmpty()) {
       throw firstRejection(failures, uri, "no tier holds a latest pointer");
     }
@@ -202,12 +206,12 @@ final class ManifestLoader {
     if (ManifestUris.isLogical(uri)) {
       String key = ManifestUris.keyOf(uri);
       for (StorageTier tier : resolver.orderedTiers()) {
-        tier.locate(key).ifPresent(loc -> out.add(Candidate.of(tier, loc)));
+        tier.locate(key).ifPresent(loc -> out.add(candidate(tier, loc)));
       }
       return out;
     }
     for (StorageTier tier : resolver.orderedTiers()) {
-      out.add(Candidate.of(tier, new Locator(tier.id(), uri)));
+      out.add(candidate(tier, new Locator(tier.id(), uri)));
     }
     if ("file".equals(uri.getScheme())) {
       Path file = Path.of(uri);
@@ -220,9 +224,14 @@ final class ManifestLoader {
     manifests.invalidateAll();
   }
 
-  private record Candidate(String name, SignedDocuments.Opener opener) {
-    static Candidate of(StorageTier tier, Locator loc) {
-      return new Candidate(loc.toString(), () -> tier.read(loc, 0, -1));
-    }
+  private record Candidate(String name, SignedDocuments.Opener opener) {}
+
+  private Candidate candidate(StorageTier tier, Locator loc) {
+    return new Candidate(loc.toString(), () -> read(tier, loc));
+  }
+
+  /** A stored document opened and read under the client's stall deadline, like any shard read. */
+  private InputStream read(StorageTier tier, Locator where) throws IOException {
+    return watchdog.watched(tier.id(), watchdog.open(ChunkSource.of(tier, where), 0, -1));
   }
 }

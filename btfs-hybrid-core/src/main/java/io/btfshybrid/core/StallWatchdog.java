@@ -1,6 +1,7 @@
 package io.btfshybrid.core;
 
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -82,6 +83,40 @@ final class StallWatchdog {
       throw new SourceStalledException(sourceId, "reading a chunk", stall, null);
     }
     return n;
+  }
+
+  /**
+   * {@code in} read under the stall deadline piece by piece: a read that delivers nothing within
+   * the stall timeout closes the stream and throws {@link SourceStalledException}. For small
+   * documents (manifests, latest pointers) read whole.
+   */
+  InputStream watched(String sourceId, InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        Watch watch = new Watch(in);
+        watch.arm();
+        int n;
+        try {
+          n = in.read(b, off, len);
+        } catch (IOException | RuntimeException e) {
+          if (watch.disarm()) {
+            throw new SourceStalledException(sourceId, "reading a document", stall, e);
+          }
+          throw e;
+        }
+        if (watch.disarm()) {
+          throw new SourceStalledException(sourceId, "reading a document", stall, null);
+        }
+        return n;
+      }
+    };
   }
 
   /** One armed deadline over one blocking read on the current thread. */

@@ -7,7 +7,6 @@ import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ManifestRejectedException.Reason;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -152,15 +151,16 @@ final class TrustState {
   private Optional<Seen> read(String datasetId) throws IOException {
     Path file = fileFor(datasetId);
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_STATE_BYTES + 1);
+    try {
+      bytes =
+          BoundedReads.readAtMost(
+              Files.newInputStream(file), MAX_STATE_BYTES, "trust state file '" + file + "'");
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
     try {
       JsonNode n = ManifestCodec.JSON.readTree(bytes);
-      if (bytes.length > MAX_STATE_BYTES
-          || !datasetId.equals(n.path("datasetId").asText())
+      if (!datasetId.equals(n.path("datasetId").asText())
           || !n.path("sequence").canConvertToLong()
           || !Digests.isSha256Hex(n.path("manifestSha256").asText())) {
         throw new IOException("unexpected content");
