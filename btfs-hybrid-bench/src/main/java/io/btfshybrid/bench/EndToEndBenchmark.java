@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,7 @@ public final class EndToEndBenchmark {
 
   public static void main(String[] argv) throws Exception {
     quietLogging();
-    Options o = Options.parse(argv);
+    EndToEndOptions o = EndToEndOptions.parse(argv);
     Path dir =
         o.dir != null
             ? Files.createDirectories(o.dir)
@@ -93,7 +92,8 @@ public final class EndToEndBenchmark {
 
   // ---- (1) streaming throughput ------------------------------------------------------------
 
-  private static boolean streamingTable(Path dir, Options o, int chunkMiB) throws Exception {
+  private static boolean streamingTable(Path dir, EndToEndOptions o, int chunkMiB)
+      throws Exception {
     int chunk = chunkMiB << 20;
     long began = System.nanoTime();
     BenchSupport.LocalRelease release =
@@ -165,8 +165,8 @@ public final class EndToEndBenchmark {
           check(m.run().bytes(), total);
         }
       }
-      Map<String, Samples> samples = new LinkedHashMap<>();
-      methods.keySet().forEach(k -> samples.put(k, new Samples(o.runs)));
+      Map<String, RunSamples> samples = new LinkedHashMap<>();
+      methods.keySet().forEach(k -> samples.put(k, new RunSamples(o.runs)));
       for (int r = 0; r < o.runs; r++) {
         for (var e : methods.entrySet()) {
           long cpu0 = THREADS.getCurrentThreadCpuTime();
@@ -185,8 +185,12 @@ public final class EndToEndBenchmark {
   }
 
   private static boolean printStreaming(
-      int chunkMiB, Options o, long total, double publishSeconds, Map<String, Samples> samples) {
-    Samples md = samples.get(MESSAGE_DIGEST);
+      int chunkMiB,
+      EndToEndOptions o,
+      long total,
+      double publishSeconds,
+      Map<String, RunSamples> samples) {
+    RunSamples md = samples.get(MESSAGE_DIGEST);
     System.out.printf(
         "(1) verified streaming, warm local FileTier: %d shards, %.1f MB, chunk %d MiB, read buffer %d MiB"
             + " (publish took %.1f s)%n",
@@ -202,7 +206,7 @@ public final class EndToEndBenchmark {
         "xMDcpu",
         "cpu/1810");
     for (var e : samples.entrySet()) {
-      Samples v = e.getValue();
+      RunSamples v = e.getValue();
       System.out.printf(
           "  %-58s %8.0f %8.0f %8.0f | %7.2f %7.2f %7.2f | %8.2f%n",
           e.getKey(),
@@ -232,7 +236,7 @@ public final class EndToEndBenchmark {
         PEERS_OPENSSL_MBPS / md.wallBest(),
         "",
         PEERS_OPENSSL_MBPS / md.cpuBest());
-    Samples verified = samples.get(VERIFIED);
+    RunSamples verified = samples.get(VERIFIED);
     double wallRatio = verified.wallBest() / md.wallBest();
     double cpuRatio = verified.cpuBest() / md.cpuBest();
     System.out.printf(
@@ -295,7 +299,7 @@ public final class EndToEndBenchmark {
 
   // ---- (2) heap high-water mark --------------------------------------------------------------
 
-  private static void heapTable(Path dir, Options o) throws Exception {
+  private static void heapTable(Path dir, EndToEndOptions o) throws Exception {
     long bytes = (long) o.heapGiB << 30;
     long began = System.nanoTime();
     BenchSupport.LocalRelease release =
@@ -424,48 +428,10 @@ public final class EndToEndBenchmark {
     }
   }
 
-  /** MB/s per run, by wall-clock time and by CPU time. */
-  private static final class Samples {
-    final double[] wall;
-    final double[] cpu;
-
-    Samples(int runs) {
-      wall = new double[runs];
-      cpu = new double[runs];
-    }
-
-    void add(int run, long bytes, long wallNanos, long cpuNanos) {
-      wall[run] = bytes / 1e6 / (wallNanos / 1e9);
-      cpu[run] = bytes / 1e6 / (Math.max(cpuNanos, 1) / 1e9);
-    }
-
-    double wallBest() {
-      return best(wall);
-    }
-
-    double wallMedian() {
-      return median(wall);
-    }
-
-    double cpuBest() {
-      return best(cpu);
-    }
-  }
-
   private static void check(long bytes, long expected) {
     if (bytes != expected) {
       throw new IllegalStateException("a method read " + bytes + " bytes, expected " + expected);
     }
-  }
-
-  private static double best(double[] v) {
-    return Arrays.stream(v).max().orElse(0);
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
   private static String loadAverage() {
@@ -473,68 +439,6 @@ public final class EndToEndBenchmark {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (IOException e) {
       return "n/a";
-    }
-  }
-
-  /** Command-line options; sizes are configurable so a full run fits the time at hand. */
-  static final class Options {
-    Path dir;
-    int sizeMiB = 512;
-    int shards = 8;
-    int[] chunkMiB = {1, 4};
-    int runs = 5;
-    int heapGiB = 2;
-    int heapShards = 8;
-    int heapChunkMiB = 4;
-    String heapXmx = "64m";
-    boolean keep;
-
-    static Options parse(String[] args) {
-      Options o = new Options();
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (a.equals("--keep")) {
-          o.keep = true;
-          continue;
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("option '" + a + "' needs a value");
-        }
-        String v = args[++i];
-        switch (a) {
-          case "--dir" -> o.dir = Path.of(v);
-          case "--size-mib" -> o.sizeMiB = positive(a, v);
-          case "--shards" -> o.shards = positive(a, v);
-          case "--chunk-mib" ->
-              o.chunkMiB =
-                  Arrays.stream(v.split(",")).mapToInt(s -> positive(a, s.trim())).toArray();
-          case "--runs" -> o.runs = positive(a, v);
-          case "--heap-gib" -> o.heapGiB = Integer.parseInt(v);
-          case "--heap-shards" -> o.heapShards = positive(a, v);
-          case "--heap-chunk-mib" -> o.heapChunkMiB = positive(a, v);
-          case "--heap-xmx" -> o.heapXmx = v;
-          default ->
-              throw new IllegalArgumentException(
-                  "unknown option '"
-                      + a
-                      + "'; expected --dir, --size-mib, --shards, --chunk-mib, --runs, --heap-gib,"
-                      + " --heap-shards, --heap-chunk-mib, --heap-xmx or --keep");
-        }
-      }
-      return o;
-    }
-
-    private static int positive(String option, String value) {
-      int n;
-      try {
-        n = Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " '" + value + "' is not a number");
-      }
-      if (n <= 0) {
-        throw new IllegalArgumentException(option + " must be positive, was " + value);
-      }
-      return n;
     }
   }
 }

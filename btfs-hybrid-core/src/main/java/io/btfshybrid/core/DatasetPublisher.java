@@ -10,9 +10,7 @@ import io.btfshybrid.api.ManifestPolicy;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -151,16 +149,7 @@ public final class DatasetPublisher {
     String manifestKey = ManifestUris.manifestKey(datasetId, version);
     long total = files.stream().mapToLong(SourceFile::size).sum();
 
-    List<ShardDigest> digests = new ArrayList<>();
-    long[] hashed = {0};
-    for (SourceFile f : files) {
-      try (InputStream in =
-          new ProgressInputStream(
-              Files.newInputStream(f.path()),
-              n -> progress.progress("hash", Math.min(hashed[0] += n, total), total))) {
-        digests.add(ShardDigest.of(in, chunkSize));
-      }
-    }
+    List<ShardDigest> digests = ShardDigest.ofFiles(files, chunkSize, progress);
     Map<String, String> content = ReleaseLookup.contentOf(files, digests);
     Optional<PublishResult> existing = lookup.existing(manifestKey, datasetId, version, content);
     if (existing.isPresent()) {

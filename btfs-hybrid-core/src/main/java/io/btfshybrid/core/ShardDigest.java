@@ -17,6 +17,27 @@ record ShardDigest(String sha256, long size, List<String> chunkHashes) {
     }
   }
 
+  /**
+   * The digests of {@code files} in one read of each, telling {@code progress} ("hash") of every
+   * byte as it is hashed.
+   */
+  static List<ShardDigest> ofFiles(
+      List<SourceFile> files, int chunkSize, DatasetPublisher.ProgressListener progress)
+      throws IOException {
+    long total = files.stream().mapToLong(SourceFile::size).sum();
+    long[] hashed = {0};
+    List<ShardDigest> digests = new ArrayList<>();
+    for (SourceFile f : files) {
+      try (InputStream in =
+          new ProgressInputStream(
+              Files.newInputStream(f.path()),
+              n -> progress.progress("hash", Math.min(hashed[0] += n, total), total))) {
+        digests.add(of(in, chunkSize));
+      }
+    }
+    return digests;
+  }
+
   static ShardDigest of(InputStream in, int chunkSize) throws IOException {
     Hasher hasher = new Hasher(chunkSize);
     byte[] buf = new byte[chunkSize];
