@@ -3,9 +3,7 @@ package io.btfshybrid.core;
 import com.google.common.base.Preconditions;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KmsClient;
-import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.KeyUnavailableException;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * any other client, with no code change here. The KEK never leaves the KMS; wrapping and unwrapping
  * are remote calls, so access control and audit of key use stay with the KMS.
  */
-public final class KmsClientKeyManagementService implements KeyManagementService {
+public final class KmsClientKeyManagementService extends AeadKeyManagement {
   private final KmsClient client;
   private final Map<String, String> keyUris;
   private final Map<String, Aead> aeads = new ConcurrentHashMap<>();
@@ -62,32 +60,17 @@ public final class KmsClientKeyManagementService implements KeyManagementService
     return keyUris.keySet();
   }
 
-  /** Asks the KMS to encrypt a data key under KEK {@code kekId}, bound to {@code context}. */
   @Override
-  public byte[] wrap(String kekId, byte[] dataKey, byte[] context) throws IOException {
-    try {
-      return aead(kekId).encrypt(dataKey, context);
-    } catch (GeneralSecurityException e) {
-      throw new KeyUnavailableException(kekId, "the KMS refused to wrap: " + e.getMessage(), e);
-    }
+  String refusal(String kekId, boolean unwrapping, GeneralSecurityException e) {
+    return unwrapping
+        ? "the KMS refused to unwrap ("
+            + e.getMessage()
+            + "): wrong key, no permission, or an altered wrapped key"
+        : "the KMS refused to wrap: " + e.getMessage();
   }
 
-  /** Asks the KMS to decrypt a wrapped data key; a refusal is a {@link KeyUnavailableException}. */
   @Override
-  public byte[] unwrap(String kekId, byte[] wrappedKey, byte[] context) throws IOException {
-    try {
-      return aead(kekId).decrypt(wrappedKey, context);
-    } catch (GeneralSecurityException e) {
-      throw new KeyUnavailableException(
-          kekId,
-          "the KMS refused to unwrap ("
-              + e.getMessage()
-              + "): wrong key, no permission, or an altered wrapped key",
-          e);
-    }
-  }
-
-  private Aead aead(String kekId) throws KeyUnavailableException {
+  Aead aead(String kekId) throws KeyUnavailableException {
     String uri = keyUris.get(kekId);
     if (uri == null) {
       throw new KeyUnavailableException(

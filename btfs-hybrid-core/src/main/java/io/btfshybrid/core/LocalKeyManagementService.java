@@ -13,7 +13,6 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadParameters;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
-import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.KeyUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,7 +34,7 @@ import java.util.TreeMap;
  * KEKs. Suited to tests, single hosts and air-gapped setups; use {@link
  * KmsClientKeyManagementService} for AWS KMS, GCP KMS or Vault.
  */
-public final class LocalKeyManagementService implements KeyManagementService {
+public final class LocalKeyManagementService extends AeadKeyManagement {
   static final String FORMAT = "btfs-hybrid.kek-keyset.v1";
   private static final int MAX_FILE_BYTES = 1 << 20;
   private static final int MAX_KEKS = 1000;
@@ -164,33 +163,18 @@ public final class LocalKeyManagementService implements KeyManagementService {
     return keks.keySet();
   }
 
-  /** Encrypts a data key under KEK {@code kekId}, bound to {@code context}. */
   @Override
-  public byte[] wrap(String kekId, byte[] dataKey, byte[] context) throws IOException {
-    try {
-      return kek(kekId).encrypt(dataKey, context);
-    } catch (GeneralSecurityException e) {
-      throw new KeyUnavailableException(kekId, "wrapping failed: " + e.getMessage(), e);
-    }
+  String refusal(String kekId, boolean unwrapping, GeneralSecurityException e) {
+    return unwrapping
+        ? "the KEK in '"
+            + file
+            + "' does not open this wrapped data key (another key under the"
+            + " same id, or a wrapped key or release identity that was altered)"
+        : "wrapping failed: " + e.getMessage();
   }
 
-  /** Decrypts a wrapped data key; a wrong KEK or context is a {@link KeyUnavailableException}. */
   @Override
-  public byte[] unwrap(String kekId, byte[] wrappedKey, byte[] context) throws IOException {
-    try {
-      return kek(kekId).decrypt(wrappedKey, context);
-    } catch (GeneralSecurityException e) {
-      throw new KeyUnavailableException(
-          kekId,
-          "the KEK in '"
-              + file
-              + "' does not open this wrapped data key (another key under the"
-              + " same id, or a wrapped key or release identity that was altered)",
-          e);
-    }
-  }
-
-  private Aead kek(String kekId) throws KeyUnavailableException {
+  Aead aead(String kekId) throws KeyUnavailableException {
     Aead aead = keks.get(kekId);
     if (aead == null) {
       throw new KeyUnavailableException(
