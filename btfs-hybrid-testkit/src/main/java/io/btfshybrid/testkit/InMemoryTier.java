@@ -206,21 +206,25 @@ public final class InMemoryTier implements StorageTier {
 
     private Builder() {}
 
+    /** The tier id (required). */
     public Builder id(String id) {
       this.id = id;
       return this;
     }
 
+    /** The tier kind (default REPLICA). */
     public Builder kind(TierKind kind) {
       this.kind = kind;
       return this;
     }
 
+    /** The tier region (default: none). */
     public Builder region(String region) {
       this.region = region;
       return this;
     }
 
+    /** An empty tier with this configuration. */
     public InMemoryTier build() {
       return new InMemoryTier(id, kind, region);
     }

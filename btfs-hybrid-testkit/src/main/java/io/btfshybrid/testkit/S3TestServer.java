@@ -121,10 +121,12 @@ public final class S3TestServer implements AutoCloseable {
     return bucket;
   }
 
+  /** The access key id the server accepts. */
   public String accessKey() {
     return accessKey;
   }
 
+  /** The secret access key the server accepts. */
   public String secretKey() {
     return secretKey;
   }
