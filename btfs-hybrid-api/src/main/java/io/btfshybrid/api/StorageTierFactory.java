@@ -18,6 +18,14 @@ public interface StorageTierFactory {
   /** The URI schemes of the locators this type of tier serves, e.g. {@code s3}. */
   Set<String> schemes();
 
+  /**
+   * The type-specific setting names {@link #create} reads (besides id, type, kind and region), so
+   * that configuration checks can refuse a misspelt one; empty when the factory does not say.
+   */
+  default Set<String> settings() {
+    return Set.of();
+  }
+
   /** Builds a tier, naming the bad setting when the spec is incomplete or wrong. */
   StorageTier create(TierSpec spec) throws IOException;
 

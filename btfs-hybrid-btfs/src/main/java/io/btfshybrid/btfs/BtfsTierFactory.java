@@ -31,6 +31,13 @@ public final class BtfsTierFactory implements StorageTierFactory {
   }
 
   /** A {@link BtfsTier} from {@code spec}; the error names the tier and the bad setting. */
+  /** The node's addresses, timeouts, read mode and CID profile. */
+  @Override
+  public Set<String> settings() {
+    return Set.of(
+        "api", "gateway", "apiPrefix", "timeout", "stallTimeout", "trustless", "cidProfile");
+  }
+
   @Override
   public StorageTier create(TierSpec spec) {
     TierChecks.kind(spec.id(), spec.kind());

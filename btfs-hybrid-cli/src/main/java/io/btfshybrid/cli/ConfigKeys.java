@@ -1,10 +1,13 @@
 package io.btfshybrid.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.btfshybrid.api.StorageTierFactory;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The keys a configuration file may use, so that a typo ({@code cache: {dri: …}}) is an error
@@ -15,20 +18,19 @@ final class ConfigKeys {
   static final List<String> CACHE = List.of("dir", "maxBytes");
   static final List<String> TIER = List.of("id", "type", "kind", "region");
 
-  /** Settings per built-in tier type (see each StorageTierFactory); other types are not checked. */
-  static final Map<String, List<String>> TIER_SETTINGS =
-      Map.of(
-          "file", List.of("root"),
-          "s3",
-              List.of(
-                  "bucket",
-                  "prefix",
-                  "endpoint",
-                  "pathStyle",
-                  "accessKeyId",
-                  "secretAccessKey",
-                  "sessionToken"),
-          "btfs", List.of("api", "gateway", "apiPrefix", "timeout", "trustless", "cidProfile"));
+  /**
+   * The settings each tier type on the class path reads, as its {@link StorageTierFactory} says; a
+   * type whose factory does not say is not checked.
+   */
+  static Map<String, List<String>> tierSettings() {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (StorageTierFactory f : StorageTierFactory.available()) {
+      if (!f.settings().isEmpty()) {
+        out.put(f.type().toLowerCase(Locale.ROOT), List.copyOf(new TreeSet<>(f.settings())));
+      }
+    }
+    return out;
+  }
 
   private ConfigKeys() {}
 
@@ -55,7 +57,7 @@ final class ConfigKeys {
 
   /** Checks a tier entry's keys for the built-in types. */
   static void checkTier(JsonNode tier, String where, String type) {
-    List<String> settings = TIER_SETTINGS.get(type.toLowerCase(Locale.ROOT));
+    List<String> settings = tierSettings().get(type.toLowerCase(Locale.ROOT));
     if (settings != null) {
       check(
           tier,

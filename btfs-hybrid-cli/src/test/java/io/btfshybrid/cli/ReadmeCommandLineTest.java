@@ -83,7 +83,7 @@ class ReadmeCommandLineTest {
     List<String> keys = new java.util.ArrayList<>(ConfigKeys.TOP);
     ConfigKeys.CACHE.forEach(k -> keys.add("cache." + k));
     keys.addAll(ConfigKeys.TIER);
-    ConfigKeys.TIER_SETTINGS.values().forEach(keys::addAll);
+    ConfigKeys.tierSettings().values().forEach(keys::addAll);
     for (String key : keys) {
       assertTrue(readme.contains("`" + key + "`"), "configuration key '" + key + "' is documented");
     }

@@ -21,6 +21,12 @@ public final class FileTierFactory implements StorageTierFactory {
   }
 
   /** A FileTier from the spec's id, kind, region and {@code root}. */
+  /** {@code root}: the directory the tier stores under. */
+  @Override
+  public Set<String> settings() {
+    return Set.of("root");
+  }
+
   @Override
   public StorageTier create(TierSpec spec) {
     FileTier.Builder b =

@@ -41,6 +41,22 @@ public final class S3TierFactory implements StorageTierFactory {
     return Set.of("s3");
   }
 
+  /** Addressing, credentials and the timeouts this factory reads. */
+  @Override
+  public Set<String> settings() {
+    return com.google.common.collect.ImmutableSet.<String>builder()
+        .add(
+            "bucket",
+            "prefix",
+            "endpoint",
+            "pathStyle",
+            "accessKeyId",
+            "secretAccessKey",
+            "sessionToken")
+        .addAll(DURATIONS.keySet())
+        .build();
+  }
+
   @Override
   public StorageTier create(TierSpec spec) throws IOException {
     S3Tier.Builder builder =
