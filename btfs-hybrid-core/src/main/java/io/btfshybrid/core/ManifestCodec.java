@@ -15,6 +15,8 @@ import io.btfshybrid.api.LocationHint;
 import io.btfshybrid.api.ManifestPolicy;
 import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ManifestRejectedException.Reason;
+import io.btfshybrid.api.SampleFormat;
+import io.btfshybrid.api.SampleIndexRef;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.TierKind;
 import java.util.ArrayList;
@@ -71,7 +73,11 @@ public final class ManifestCodec {
           "storedSha256",
           "chunkSize",
           "chunks",
-          "locations");
+          "locations",
+          "format",
+          "sampleCount",
+          "sampleIndex");
+  private static final Set<String> INDEX_FIELDS = Set.of("sha256", "size", "locations");
 
   private ManifestCodec() {}
 
@@ -203,16 +209,27 @@ public final class ManifestCodec {
       n.put("storedSha256", s.storedSha256());
       n.put("chunkSize", s.chunkSize());
       s.chunkHashes().forEach(n.putArray("chunks")::add);
-      ArrayNode locs = n.putArray("locations");
-      for (LocationHint h : s.locations()) {
-        ObjectNode l = locs.addObject();
-        l.put("tier", h.tierId());
-        l.put("kind", h.kind().name());
-        h.region().ifPresent(r -> l.put("region", r));
-        l.put("uri", h.uri().toString());
+      putLocations(n.putArray("locations"), s.locations());
+      if (s.hasSampleIndex()) {
+        n.put("format", s.format().id());
+        n.put("sampleCount", s.sampleCount());
+        ObjectNode index = n.putObject("sampleIndex");
+        index.put("sha256", s.sampleIndex().sha256());
+        index.put("size", s.sampleIndex().size());
+        putLocations(index.putArray("locations"), s.sampleIndex().locations());
       }
     }
     return root;
+  }
+
+  private static void putLocations(ArrayNode locs, List<LocationHint> hints) {
+    for (LocationHint h : hints) {
+      ObjectNode l = locs.addObject();
+      l.put("tier", h.tierId());
+      l.put("kind", h.kind().name());
+      h.region().ifPresent(r -> l.put("region", r));
+      l.put("uri", h.uri().toString());
+    }
   }
 
   /** A deep copy of {@code node} with every object's fields in key order. */
@@ -340,22 +357,68 @@ public final class ManifestCodec {
             "shard '" + path + "' has a chunk hash that is not SHA-256 hex: '" + c + "'");
       }
     }
+    List<LocationHint> hints =
+        locations(named.array("locations"), "shard '" + path + "'", "'" + path + "'");
+    try {
+      ShardEntry entry =
+          new ShardEntry(path, size, sha, storedSize, storedSha, chunkSize, chunks, hints);
+      return withSamples(entry, named);
+    } catch (IllegalArgumentException e) {
+      throw malformed(e.getMessage());
+    }
+  }
+
+  /**
+   * {@code entry} with the shard's sample fields: none or {@code "raw"} leave it one raw sample;
+   * any other format needs a sample count and an index blob.
+   */
+  private static ShardEntry withSamples(ShardEntry entry, ManifestFields named)
+      throws ManifestRejectedException {
+    if (!named.has("format") && !named.has("sampleCount") && !named.has("sampleIndex")) {
+      return entry;
+    }
+    String path = entry.path();
+    SampleFormat format;
+    try {
+      format = SampleFormat.fromId(named.text("format"));
+    } catch (IllegalArgumentException e) {
+      throw malformed("shard '" + path + "': " + e.getMessage());
+    }
+    if (format == SampleFormat.RAW) {
+      // Raw is written without sample fields; spelling them out is not canonical and is refused.
+      throw malformed("shard '" + path + "' is raw and must not list sample fields");
+    }
+    long count = named.number("sampleCount", 0, Long.MAX_VALUE);
+    ManifestFields index =
+        new ManifestFields(
+            named.object("sampleIndex"), "sample index of '" + path + "'", INDEX_FIELDS);
+    SampleIndexRef ref =
+        new SampleIndexRef(
+            index.hash("sha256"),
+            index.number("size", 0, Long.MAX_VALUE),
+            locations(
+                index.array("locations"),
+                "the sample index of shard '" + path + "'",
+                "the sample index of '" + path + "'"));
+    return entry.withSamples(format, count, ref);
+  }
+
+  /** Location hints of {@code where} (its locations named "location of {@code what}"). */
+  private static List<LocationHint> locations(JsonNode locations, String where, String what)
+      throws ManifestRejectedException {
     List<LocationHint> hints = new ArrayList<>();
-    JsonNode locations = named.array("locations");
     if (locations.size() > MAX_LOCATIONS_PER_SHARD) {
       throw new ManifestRejectedException(
           Reason.TOO_LARGE,
-          "shard '"
-              + path
-              + "' lists "
+          where
+              + " lists "
               + locations.size()
               + " locations, more than "
               + MAX_LOCATIONS_PER_SHARD);
     }
     for (JsonNode l : locations) {
       ManifestFields h =
-          new ManifestFields(
-              l, "location of '" + path + "'", Set.of("tier", "kind", "region", "uri"));
+          new ManifestFields(l, "location of " + what, Set.of("tier", "kind", "region", "uri"));
       TierKind kind;
       try {
         kind = TierKind.parse(h.text("kind"));
@@ -369,11 +432,7 @@ public final class ManifestCodec {
               h.has("region") ? Optional.of(h.text("region")) : Optional.empty(),
               h.uri("uri")));
     }
-    try {
-      return new ShardEntry(path, size, sha, storedSize, storedSha, chunkSize, chunks, hints);
-    } catch (IllegalArgumentException e) {
-      throw malformed(e.getMessage());
-    }
+    return hints;
   }
 
   static ManifestRejectedException malformed(String detail) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A streaming pass over a manifest that refuses any shape no manifest has (a container where none
@@ -25,19 +26,26 @@ final class ManifestShape {
 
   /** Every container a manifest has, by path ({@code []} is an array's element). */
   private static final Map<String, Kind> CONTAINERS =
-      Map.of(
-          "", new Kind(false, 64),
-          "tags", new Kind(false, ManifestCodec.MAX_TAGS),
-          "encryption", new Kind(false, 16),
-          "policy", new Kind(false, 8),
-          "policy.principals", new Kind(true, AccessPolicy.MAX_ENTRIES),
-          "policy.groups", new Kind(true, AccessPolicy.MAX_ENTRIES),
-          "shards", new Kind(true, ManifestCodec.MAX_SHARDS),
-          "shards[]", new Kind(false, 64),
-          "shards[].chunks", new Kind(true, Integer.MAX_VALUE),
-          "shards[].locations", new Kind(true, ManifestCodec.MAX_LOCATIONS_PER_SHARD));
+      Map.ofEntries(
+          Map.entry("", new Kind(false, 64)),
+          Map.entry("tags", new Kind(false, ManifestCodec.MAX_TAGS)),
+          Map.entry("encryption", new Kind(false, 16)),
+          Map.entry("policy", new Kind(false, 8)),
+          Map.entry("policy.principals", new Kind(true, AccessPolicy.MAX_ENTRIES)),
+          Map.entry("policy.groups", new Kind(true, AccessPolicy.MAX_ENTRIES)),
+          Map.entry("shards", new Kind(true, ManifestCodec.MAX_SHARDS)),
+          Map.entry("shards[]", new Kind(false, 64)),
+          Map.entry("shards[].chunks", new Kind(true, Integer.MAX_VALUE)),
+          Map.entry("shards[].locations", new Kind(true, ManifestCodec.MAX_LOCATIONS_PER_SHARD)),
+          Map.entry("shards[].sampleIndex", new Kind(false, 8)),
+          Map.entry(
+              "shards[].sampleIndex.locations",
+              new Kind(true, ManifestCodec.MAX_LOCATIONS_PER_SHARD)));
 
-  private static final String LOCATION = "shards[].locations[]";
+  /** Where location hints are: a shard's, and its sample index blob's. */
+  private static final Set<String> LOCATION =
+      Set.of("shards[].locations[]", "shards[].sampleIndex.locations[]");
+
   private static final Kind LOCATION_KIND = new Kind(false, 8);
 
   /** An open container while walking: its path, kind and entries so far. */
@@ -56,7 +64,7 @@ final class ManifestShape {
       JsonFactory.builder()
           .streamReadConstraints(
               StreamReadConstraints.builder()
-                  .maxNestingDepth(5)
+                  .maxNestingDepth(6)
                   .maxNumberLength(32)
                   .maxStringLength(ManifestCodec.MAX_STRING)
                   .maxNameLength(ManifestCodec.MAX_STRING)
@@ -128,7 +136,7 @@ final class ManifestShape {
         parent.kind.array()
             ? parent.path + "[]"
             : parent.path.isEmpty() ? String.valueOf(field) : parent.path + "." + field;
-    Kind kind = LOCATION.equals(path) ? LOCATION_KIND : CONTAINERS.get(path);
+    Kind kind = LOCATION.contains(path) ? LOCATION_KIND : CONTAINERS.get(path);
     if (kind == null || kind.array() != array) {
       throw malformed("a manifest has no " + (array ? "array" : "object") + " at '" + path + "'");
     }
