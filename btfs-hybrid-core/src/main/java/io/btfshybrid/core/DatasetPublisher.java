@@ -4,22 +4,19 @@ import com.google.common.base.Preconditions;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.StreamingAead;
 import io.btfshybrid.api.DatasetManifest;
-import io.btfshybrid.api.EncryptionInfo;
 import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.ManifestPolicy;
+import io.btfshybrid.api.SampleFormat;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +68,7 @@ public final class DatasetPublisher {
   private final Optional<ManifestPolicy> policy;
   private final Duration expiresAfter;
   private final boolean followLinks;
+  private final SampleFormatRules formats;
   private final ReleaseLookup lookup;
   private final ShardUploader uploader;
   private final ManifestWriter writer;
@@ -113,6 +111,7 @@ public final class DatasetPublisher {
         b.policy == null ? b.classification : b.policy.classification().orElse(b.classification);
     this.expiresAfter = b.expiresAfter;
     this.followLinks = b.followLinks;
+    this.formats = b.formats.copy();
     TrustRoot trust =
         b.trust != null
             ? b.trust
@@ -149,7 +148,8 @@ public final class DatasetPublisher {
     String manifestKey = ManifestUris.manifestKey(datasetId, version);
     long total = files.stream().mapToLong(SourceFile::size).sum();
 
-    List<ShardDigest> digests = ShardDigest.ofFiles(files, chunkSize, progress);
+    List<HashPass.Hashed> hashed = HashPass.run(files, chunkSize, formats, progress);
+    List<ShardDigest> digests = HashPass.digests(hashed);
     Map<String, String> content = ReleaseLookup.contentOf(files, digests);
     Optional<PublishResult> existing = lookup.existing(manifestKey, datasetId, version, content);
     if (existing.isPresent()) {
@@ -158,15 +158,19 @@ public final class DatasetPublisher {
     writer.checkLatestReadable(datasetId);
 
     DatasetManifest.Builder manifest = newManifest(datasetId, version);
-    StreamingAead encrypt = kms == null ? null : encryption(manifest, datasetId, version);
+    StreamingAead encrypt =
+        kms == null
+            ? null
+            : ShardEncryption.forRelease(kms, kekId, chunkSize, manifest, datasetId, version);
     long uploadTotal = total * tiers.size();
     long[] moved = {0};
     ShardUploader.Counts counts =
         new ShardUploader.Counts(
             n -> progress.progress("upload", Math.min(moved[0] += n, uploadTotal), uploadTotal));
+    String release = datasetId + "@" + version;
     for (int i = 0; i < files.size(); i++) {
-      manifest.shard(
-          uploader.store(files.get(i), digests.get(i), encrypt, datasetId + "@" + version, counts));
+      ShardEntry entry = uploader.store(files.get(i), digests.get(i), encrypt, release, counts);
+      manifest.shard(uploader.withSamples(entry, hashed.get(i).index(), release, counts));
     }
     progress.progress("upload", uploadTotal, uploadTotal);
     DatasetManifest built = manifest.build();
@@ -230,26 +234,6 @@ public final class DatasetPublisher {
     return manifest;
   }
 
-  /** A fresh data key for the release, wrapped into {@code manifest}, as a streaming AEAD. */
-  private StreamingAead encryption(
-      DatasetManifest.Builder manifest, String datasetId, String version) throws IOException {
-    byte[] dataKey = ShardEncryption.newDataKey();
-    try {
-      byte[] wrapped = kms.wrap(kekId, dataKey, ShardEncryption.keyContext(datasetId, version));
-      manifest.encryption(
-          new EncryptionInfo(
-              ShardEncryption.SCHEME,
-              chunkSize,
-              kekId,
-              Base64.getEncoder().encodeToString(wrapped)));
-      return ShardEncryption.streamingAead(dataKey, chunkSize);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot set up shard encryption", e);
-    } finally {
-      Arrays.fill(dataKey, (byte) 0);
-    }
-  }
-
   /**
    * Re-signs the dataset's current latest pointer with a higher sequence and a fresh expiry (run it
    * well within {@code latestExpiresAfter}, e.g. daily, so clients never see it expire).
@@ -297,6 +281,7 @@ public final class DatasetPublisher {
     private TrustRoot trust;
     private Path tempDirectory;
     private boolean followLinks;
+    private final SampleFormatRules formats = new SampleFormatRules();
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private String owner = System.getProperty("user.name", "");
     private String classification = "unclassified";
@@ -394,6 +379,25 @@ public final class DatasetPublisher {
      */
     public Builder followLinks(boolean follow) {
       this.followLinks = follow;
+      return this;
+    }
+
+    /**
+     * Indexes shards whose path matches {@code glob} ({@code java.nio} glob syntax, e.g. {@code
+     * "train/*.rec"}) as {@code format}; the first matching rule wins, and a shard no rule matches
+     * gets {@link SampleFormat#forPath}'s default ({@code *.tar} tar, {@code *.jsonl} jsonl, else
+     * raw). The index blob of every non-raw shard is stored on every tier next to the shards, in
+     * plaintext also for encrypted releases (it holds only offsets, lengths and, for tar, sample
+     * keys and field names); the manifest's signature covers it through its hash.
+     */
+    public Builder sampleFormat(String glob, SampleFormat format) {
+      formats.add(Objects.requireNonNull(glob, "glob"), Objects.requireNonNull(format, "format"));
+      return this;
+    }
+
+    /** The longest jsonl line or record a shard may hold (default 64 MiB): longer fails. */
+    public Builder maxSampleBytes(long bytes) {
+      formats.maxSampleBytes(bytes);
       return this;
     }
 

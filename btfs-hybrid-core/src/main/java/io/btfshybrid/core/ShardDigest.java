@@ -1,5 +1,6 @@
 package io.btfshybrid.core;
 
+import io.btfshybrid.core.samples.SampleIndexer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,28 +18,12 @@ record ShardDigest(String sha256, long size, List<String> chunkHashes) {
     }
   }
 
-  /**
-   * The digests of {@code files} in one read of each, telling {@code progress} ("hash") of every
-   * byte as it is hashed.
-   */
-  static List<ShardDigest> ofFiles(
-      List<SourceFile> files, int chunkSize, DatasetPublisher.ProgressListener progress)
-      throws IOException {
-    long total = files.stream().mapToLong(SourceFile::size).sum();
-    long[] hashed = {0};
-    List<ShardDigest> digests = new ArrayList<>();
-    for (SourceFile f : files) {
-      try (InputStream in =
-          new ProgressInputStream(
-              Files.newInputStream(f.path()),
-              n -> progress.progress("hash", Math.min(hashed[0] += n, total), total))) {
-        digests.add(of(in, chunkSize));
-      }
-    }
-    return digests;
+  static ShardDigest of(InputStream in, int chunkSize) throws IOException {
+    return of(in, chunkSize, null);
   }
 
-  static ShardDigest of(InputStream in, int chunkSize) throws IOException {
+  /** As {@link #of(InputStream, int)}, also feeding every buffer to {@code indexer} (if any). */
+  static ShardDigest of(InputStream in, int chunkSize, SampleIndexer indexer) throws IOException {
     Hasher hasher = new Hasher(chunkSize);
     byte[] buf = new byte[chunkSize];
     while (true) {
@@ -47,6 +32,9 @@ record ShardDigest(String sha256, long size, List<String> chunkHashes) {
         break;
       }
       hasher.write(buf, 0, n);
+      if (indexer != null) {
+        indexer.update(buf, 0, n);
+      }
       if (n < chunkSize) {
         break;
       }

@@ -7,7 +7,9 @@ import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey;
 import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingParameters;
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import com.google.crypto.tink.util.SecretBytes;
+import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.EncryptionInfo;
+import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ManifestRejectedException.Reason;
 import java.io.FilterOutputStream;
@@ -19,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * Envelope encryption of shards with Tink's AES-GCM-HKDF streaming AEAD. The ciphertext segment
@@ -45,6 +49,29 @@ final class ShardEncryption {
 
   /** Smallest segment (chunk) size that leaves plaintext room in the first segment. */
   static final int MIN_SEGMENT_BYTES = 1024;
+
+  /** A fresh data key for a release, wrapped into {@code manifest}, as a streaming AEAD. */
+  static StreamingAead forRelease(
+      KeyManagementService kms,
+      String kekId,
+      int chunkSize,
+      DatasetManifest.Builder manifest,
+      String datasetId,
+      String version)
+      throws IOException {
+    byte[] dataKey = newDataKey();
+    try {
+      byte[] wrapped = kms.wrap(kekId, dataKey, keyContext(datasetId, version));
+      manifest.encryption(
+          new EncryptionInfo(
+              SCHEME, chunkSize, kekId, Base64.getEncoder().encodeToString(wrapped)));
+      return streamingAead(dataKey, chunkSize);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up shard encryption", e);
+    } finally {
+      Arrays.fill(dataKey, (byte) 0);
+    }
+  }
 
   /** Upper bound on a wrapped data key (Tink AEAD adds at most a prefix, nonce and tag). */
   static final int MAX_WRAPPED_KEY_BYTES = 1024;

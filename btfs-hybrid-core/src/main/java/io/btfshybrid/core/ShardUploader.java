@@ -2,14 +2,18 @@ package io.btfshybrid.core;
 
 import com.google.common.hash.Hashing;
 import com.google.common.hash.HashingInputStream;
+import com.google.common.io.ByteSource;
+import com.google.common.io.MoreFiles;
 import com.google.crypto.tink.StreamingAead;
 import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.LocationHint;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectInfo;
 import io.btfshybrid.api.ObjectNotFoundException;
+import io.btfshybrid.api.SampleIndexRef;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
+import io.btfshybrid.core.samples.SampleIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,10 +70,43 @@ final class ShardUploader {
       throws IOException {
     if (encrypt == null) {
       List<LocationHint> hints =
-          replicate(file.path(), file.relative(), file.size(), digest.sha256(), release, counts);
+          replicate(
+              MoreFiles.asByteSource(file.path()),
+              file.relative(),
+              file.size(),
+              digest.sha256(),
+              release,
+              counts);
       return entry(file, digest, digest, hints);
     }
     return storeEncrypted(file, digest, encrypt, release, counts);
+  }
+
+  /**
+   * {@code entry} with its sample addressing: unchanged for a raw shard; otherwise its index blob
+   * is stored on every tier under its content key (an intact copy reused), its locations recorded.
+   */
+  ShardEntry withSamples(ShardEntry entry, SampleIndex index, String release, Counts counts)
+      throws IOException {
+    Optional<SampleIndexRef> ref = index.ref();
+    Optional<byte[]> blob = index.blob();
+    if (ref.isEmpty() || blob.isEmpty()) {
+      return entry;
+    }
+    // Index bytes are not part of the upload progress (its total counts shard bytes only).
+    Counts blobCounts = new Counts(n -> {});
+    List<LocationHint> hints =
+        replicate(
+            ByteSource.wrap(blob.get()),
+            "the sample index of '" + entry.path() + "'",
+            ref.get().size(),
+            ref.get().sha256(),
+            release,
+            blobCounts);
+    counts.bytes += blobCounts.bytes;
+    counts.uploaded += blobCounts.uploaded;
+    counts.reused += blobCounts.reused;
+    return entry.withSamples(index.format(), index.sampleCount(), ref.get().withLocations(hints));
   }
 
   private ShardEntry entry(
@@ -105,7 +142,13 @@ final class ShardUploader {
       }
       ShardDigest stored = enc.stored();
       List<LocationHint> hints =
-          replicate(temp, file.relative(), stored.size(), stored.sha256(), release, counts);
+          replicate(
+              MoreFiles.asByteSource(temp),
+              file.relative(),
+              stored.size(),
+              stored.sha256(),
+              release,
+              counts);
       return entry(file, digest, stored, hints);
     } finally {
       Files.deleteIfExists(temp);
@@ -114,7 +157,7 @@ final class ShardUploader {
 
   /** Stores one object on every tier (reusing an intact copy), returning the location hints. */
   private List<LocationHint> replicate(
-      Path bytes, String label, long size, String sha256, String release, Counts counts)
+      ByteSource bytes, String label, long size, String sha256, String release, Counts counts)
       throws IOException {
     String key = BlobKeys.of(sha256);
     List<LocationHint> hints = new ArrayList<>();
@@ -155,7 +198,7 @@ final class ShardUploader {
   private static Locator upload(
       StorageTier tier,
       String key,
-      Path bytes,
+      ByteSource bytes,
       String label,
       long size,
       String sha256,
@@ -164,7 +207,7 @@ final class ShardUploader {
     Locator where;
     HashingInputStream in =
         new HashingInputStream(
-            Hashing.sha256(), new ProgressInputStream(Files.newInputStream(bytes), moved));
+            Hashing.sha256(), new ProgressInputStream(bytes.openStream(), moved));
     try (in) {
       where = tier.write(key, in, size);
     }
