@@ -122,6 +122,34 @@ class PublishSamplesTest {
   }
 
   @Test
+  void aFileNamedTarThatIsNoTarPublishesAsRawOnlyWhenARuleSaysSo() throws IOException {
+    FileTier replica = Releases.tier(tmp.resolve("replica"), "mirror", TierKind.REPLICA);
+    Path src = tmp.resolve("opaque");
+    Releases.write(src, "x/backup.tar", Releases.random(9, 3000));
+    SampleFormatException e =
+        assertThrows(
+            SampleFormatException.class,
+            () ->
+                DatasetPublisher.builder()
+                    .tier(replica)
+                    .signer(signer)
+                    .build()
+                    .publish(src, "opaque", "1.0.0"));
+    assertEquals("x/backup.tar", e.shard());
+    assertEquals(0, e.offset());
+    PublishResult r =
+        DatasetPublisher.builder()
+            .tier(replica)
+            .signer(signer)
+            .sampleFormat("**", SampleFormat.RAW)
+            .build()
+            .publish(src, "opaque", "1.0.0");
+    ShardEntry only = r.manifest().shards().get(0);
+    assertEquals(SampleFormat.RAW, only.format());
+    assertNull(only.sampleIndex());
+  }
+
+  @Test
   void keyRotationCarriesTheSampleFieldsOver() throws IOException {
     FileTier replica = Releases.tier(tmp.resolve("replica"), "mirror", TierKind.REPLICA);
     LocalKeyManagementService kms =
