@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Encrypted verified streaming against the plaintext verified path, same run, same data: one
@@ -47,7 +46,7 @@ public final class EncryptedStreamingBenchmark {
     try {
       run(work, totalMib, rounds);
     } finally {
-      deleteTree(work);
+      BenchSupport.deleteRecursively(work);
     }
   }
 
@@ -172,13 +171,5 @@ public final class EncryptedStreamingBenchmark {
       left -= SHARD_MIB;
     }
     return dir;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -76,7 +76,7 @@ public final class S3ThroughputBenchmark {
                 .build()) {
       new S3ThroughputBenchmark(tier, singleStreamTier, sdk).run(runs, out);
     } finally {
-      deleteRecursively(storeDir);
+      BenchSupport.deleteRecursively(storeDir);
     }
   }
 
@@ -232,11 +232,5 @@ public final class S3ThroughputBenchmark {
     byte[] bytes = new byte[size];
     new Random(seed).nextBytes(bytes);
     return bytes;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

@@ -1,16 +1,16 @@
 package io.btfshybrid.testkit;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import io.btfshybrid.btfs.Cid;
 import io.btfshybrid.btfs.CidProfile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 
 /**
  * An in-process BTFS node for tests: speaks the go-btfs HTTP API subset that {@code BtfsTier} uses
@@ -170,21 +170,8 @@ public final class BtfsNodeSimulator implements Closeable {
   public void close() throws IOException {
     faults.release();
     server.close();
-    if (ownsDir) {
-      try (var paths = Files.walk(dir)) {
-        paths
-            .sorted(Comparator.reverseOrder())
-            .forEach(
-                p -> {
-                  try {
-                    Files.deleteIfExists(p);
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                });
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      }
+    if (ownsDir && Files.exists(dir)) {
+      MoreFiles.deleteRecursively(dir, RecursiveDeleteOption.ALLOW_INSECURE);
     }
   }
 }
