@@ -2,7 +2,9 @@
 # Builds the benchmark jar offline (the module is in the reactor only with -Pbench) and runs the end-to-end benchmark (a printed table);
 # with --jmh, also the JMH benchmarks with short settings (-f 1 -wi 2 -i 3).
 #
-#   btfs-hybrid-bench/run.sh [--jmh] [--no-build | --full-build] [EndToEndBenchmark options…]
+#   btfs-hybrid-bench/run.sh [--jmh] [--loader] [--no-build | --full-build] [benchmark options…]
+#     --loader       run LoaderBenchmark (issue 12: --local --s3 --scale, --samples N, --runs N, …;
+#                    see its class comment) instead of EndToEndBenchmark
 #     --no-build     use target/btfs-hybrid-bench.jar as it is
 #     --full-build   build api, core, s3, btfs and testkit from this tree too (mvn -am), for a
 #                    checkout where nothing is installed in ~/.m2 yet
@@ -15,10 +17,12 @@ root=$(dirname "$here")
 jar="$here/target/btfs-hybrid-bench.jar"
 build=installed
 jmh=false
+main=io.btfshybrid.bench.EndToEndBenchmark
 args=()
 for a in "$@"; do
   case "$a" in
     --jmh) jmh=true ;;
+    --loader) main=io.btfshybrid.bench.LoaderBenchmark ;;
     --no-build) build=none ;;
     --full-build) build=reactor ;;
     *) args+=("$a") ;;
@@ -43,7 +47,7 @@ cp "$jar" "$run_jar"
 jar="$run_jar"
 
 logging=(-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
-java "${logging[@]}" -cp "$jar" io.btfshybrid.bench.EndToEndBenchmark "${args[@]+"${args[@]}"}"
+java "${logging[@]}" -cp "$jar" "$main" "${args[@]+"${args[@]}"}"
 
 if $jmh; then
   java "${logging[@]}" -jar "$jar" -f 1 -wi 2 -i 3 -w 1s -r 2s \
