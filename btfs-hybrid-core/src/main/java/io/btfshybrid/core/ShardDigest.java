@@ -4,25 +4,16 @@ import io.btfshybrid.core.samples.SampleIndexer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The whole-object SHA-256 and per-chunk SHA-256s of a file, computed in one streaming pass. */
 record ShardDigest(String sha256, long size, List<String> chunkHashes) {
-  static ShardDigest of(Path file, int chunkSize) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return of(in, chunkSize);
-    }
-  }
-
-  static ShardDigest of(InputStream in, int chunkSize) throws IOException {
-    return of(in, chunkSize, null);
-  }
-
-  /** As {@link #of(InputStream, int)}, also feeding every buffer to {@code indexer} (if any). */
+  /**
+   * The digest of {@code in} in {@code chunkSize} pieces, also feeding every buffer to {@code
+   * indexer} (if any), so a shard's bytes are read and hashed once.
+   */
   static ShardDigest of(InputStream in, int chunkSize, SampleIndexer indexer) throws IOException {
     Hasher hasher = new Hasher(chunkSize);
     byte[] buf = new byte[chunkSize];
