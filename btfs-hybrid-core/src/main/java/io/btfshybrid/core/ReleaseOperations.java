@@ -1,0 +1,181 @@
+package io.btfshybrid.core;
+
+import com.google.common.base.Preconditions;
+import io.btfshybrid.api.StorageTier;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The storage engineer's operations over releases: scrub, repair, restore, catalog, retention and
+ * drills. Needs tiers and a trust root, never keys: encrypted shards are checked by their
+ * ciphertext hashes. Each operation is its own package-private class; this is the front door.
+ */
+public final class ReleaseOperations implements Closeable {
+  private final List<StorageTier> tiers;
+  private final TrustRoot trust;
+  private final Optional<AuditLog> audit;
+  private final Clock clock;
+  private final int parallelism;
+  private final ReadPools readPools;
+  private final ManifestLoader manifests;
+
+  private ReleaseOperations(Builder b) throws IOException {
+    Preconditions.checkArgument(b.trust != null, "ReleaseOperations needs a TrustRoot (trust(..))");
+    Preconditions.checkArgument(!b.tiers.isEmpty(), "ReleaseOperations needs at least one tier");
+    Set<String> ids = new HashSet<>();
+    for (StorageTier t : b.tiers) {
+      Preconditions.checkArgument(ids.add(t.id()), "two tiers share the id '%s'", t.id());
+    }
+    this.tiers = List.copyOf(b.tiers);
+    this.trust = b.trust;
+    this.audit = Optional.ofNullable(b.audit);
+    this.clock = b.clock;
+    this.parallelism = b.parallelism;
+    this.readPools = new ReadPools(b.stallTimeout);
+    this.manifests =
+        new ManifestLoader(
+            new ManifestResolver(tiers, Optional.empty(), new HealthTracker(clock)),
+            trust,
+            clock,
+            /* allowExpired= */ true,
+            new TrustState(Optional.empty()),
+            64,
+            readPools.watchdog());
+  }
+
+  /** A builder: tiers, trust root, and optionally an audit log, clock and parallelism. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- scrub, repair, restore (ops-repair) ----
+
+  // ---- catalog, collectGarbage (ops-catalog) ----
+
+  // ---- drill (ops-drill) ----
+
+  // ---- shared by the operations ----
+
+  /** The tiers operated on, in the order given. */
+  List<StorageTier> tiers() {
+    return tiers;
+  }
+
+  /** The tier with {@code id}, or an IllegalArgumentException naming it and the known ids. */
+  StorageTier tier(String id) {
+    for (StorageTier t : tiers) {
+      if (t.id().equals(id)) {
+        return t;
+      }
+    }
+    List<String> known = new ArrayList<>();
+    tiers.forEach(t -> known.add(t.id()));
+    throw new IllegalArgumentException("no tier with id '" + id + "'; known: " + known);
+  }
+
+  /** The verified manifest at {@code uri} (a latest pointer is followed); expired ones too. */
+  DatasetClient.LoadedManifest manifest(URI uri) throws IOException {
+    return manifests.resolve(uri);
+  }
+
+  TrustRoot trust() {
+    return trust;
+  }
+
+  Optional<AuditLog> audit() {
+    return audit;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** How many copies are checked or made at once. */
+  int parallelism() {
+    return parallelism;
+  }
+
+  /** Bounded threads with a stall watchdog for the operations' reads. */
+  ReadPools readPools() {
+    return readPools;
+  }
+
+  /** Releases the threads; the tiers stay open (the caller owns them). */
+  @Override
+  public void close() {
+    manifests.invalidateAll();
+    readPools.close();
+  }
+
+  /** Configures {@link ReleaseOperations}. */
+  public static final class Builder {
+    private final List<StorageTier> tiers = new ArrayList<>();
+    private TrustRoot trust;
+    private AuditLog audit;
+    private Clock clock = Clock.systemUTC();
+    private int parallelism = 4;
+    private Duration stallTimeout = DatasetClient.DEFAULT_STALL_TIMEOUT;
+
+    private Builder() {}
+
+    /** Adds a tier to operate on. */
+    public Builder tier(StorageTier tier) {
+      tiers.add(Preconditions.checkNotNull(tier, "tier"));
+      return this;
+    }
+
+    /** Adds several tiers. */
+    public Builder tiers(List<? extends StorageTier> more) {
+      more.forEach(this::tier);
+      return this;
+    }
+
+    /** The keys manifests must be signed with. */
+    public Builder trust(TrustRoot trust) {
+      this.trust = Preconditions.checkNotNull(trust, "trust");
+      return this;
+    }
+
+    /** Records every operation's outcome in a tamper-evident log (optional). */
+    public Builder auditLog(AuditLog log) {
+      this.audit = Preconditions.checkNotNull(log, "auditLog");
+      return this;
+    }
+
+    /** The clock for report times and retention ages (tests pass a fixed one). */
+    public Builder clock(Clock clock) {
+      this.clock = Preconditions.checkNotNull(clock, "clock");
+      return this;
+    }
+
+    /** How many copies are checked or made at once (default 4). */
+    public Builder parallelism(int n) {
+      Preconditions.checkArgument(n >= 1 && n <= 256, "parallelism must be 1..256, got %s", n);
+      this.parallelism = n;
+      return this;
+    }
+
+    /** How long a tier may go without delivering a byte before it counts as unreachable. */
+    public Builder stallTimeout(Duration timeout) {
+      Preconditions.checkArgument(
+          timeout != null && !timeout.isNegative() && !timeout.isZero(),
+          "stallTimeout must be positive, got %s",
+          timeout);
+      this.stallTimeout = timeout;
+      return this;
+    }
+
+    /** Operations over these tiers. */
+    public ReleaseOperations build() throws IOException {
+      return new ReleaseOperations(this);
+    }
+  }
+}
