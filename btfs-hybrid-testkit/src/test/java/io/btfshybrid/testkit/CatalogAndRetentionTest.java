@@ -12,6 +12,7 @@ import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.TierKind;
 import io.btfshybrid.btfs.BtfsTier;
+import io.btfshybrid.core.AuditLog;
 import io.btfshybrid.core.Catalog;
 import io.btfshybrid.core.CatalogIncompleteException;
 import io.btfshybrid.core.Dataset;
@@ -255,6 +256,66 @@ class CatalogAndRetentionTest {
       assertTrue(e.getMessage().contains("tier 'mirror' could not be listed"), e.getMessage());
     }
     assertEquals(before, everything());
+  }
+
+  @Test
+  void eachDatasetFollowsItsOwnPolicyAndAppliedRetirementsAreAudited() throws IOException {
+    for (String v : List.of("a", "b")) {
+      Path src = dir.resolve("other-" + v);
+      TestDatasets.writeRandomFile(src.resolve(v + ".bin"), 500, v.hashCode());
+      DatasetPublisher.builder()
+          .tier(mirror)
+          .signer(signer)
+          .clock(Clock.fixed(T0.plus(Duration.ofDays(v.equals("a") ? 1 : 2)), ZoneOffset.UTC))
+          .build()
+          .publish(src, "other", v);
+    }
+    Path auditFile = dir.resolve("audit.log");
+    GcReport report;
+    try (AuditLog audit = AuditLog.open(auditFile);
+        ReleaseOperations ops =
+            ReleaseOperations.builder()
+                .tier(mirror)
+                .tier(cloud)
+                .tier(btfs)
+                .trust(TrustRoot.of(signer.publicKeyset()))
+                .auditLog(audit)
+                .build()) {
+      report =
+          ops.collectGarbage(
+              List.of(
+                  RetentionPolicy.keepLatest(1), RetentionPolicy.keepLatest(2).forDataset("other")),
+              false);
+    }
+
+    assertEquals(
+        List.of("corpus@1.0.0", "corpus@2.0.0"),
+        report.removed().stream().map(ReleaseInfo::release).toList());
+    assertEquals(
+        List.of("corpus@3.0.0", "other@a", "other@b"),
+        report.kept().stream().map(ReleaseInfo::release).toList());
+    assertTrue(AuditLog.verify(auditFile).ok());
+    String log = Files.readString(auditFile);
+    assertEquals(2, log.lines().filter(l -> l.contains("retire")).count(), log);
+    assertTrue(log.contains("2.0.0") && !log.contains("\"other\""), log);
+  }
+
+  @Test
+  void badPoliciesAreRefusedNamingTheValue() {
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> RetentionPolicy.keepLatest(0))
+            .getMessage()
+            .contains("got 0"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RetentionPolicy.keepNewerThan(Duration.ofDays(-1)))
+            .getMessage()
+            .contains("PT-24H"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> RetentionPolicy.hold("a/b", "1"))
+            .getMessage()
+            .contains("'a/b'"));
   }
 
   // ---- helpers ----

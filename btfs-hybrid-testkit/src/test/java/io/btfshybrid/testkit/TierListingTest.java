@@ -190,14 +190,12 @@ class TierListingTest {
       wiremock.stubFor(
           post(urlPathEqualTo("/api/v1/pin/ls"))
               .willReturn(aResponse().withStatus(200).withBody(huge + "}}")));
-      HybridStorageException big =
-          assertThrows(HybridStorageException.class, () -> btfs.list(""));
+      HybridStorageException big = assertThrows(HybridStorageException.class, () -> btfs.list(""));
       assertTrue(big.getMessage().contains("larger than"), big.getMessage());
 
       wiremock.stubFor(
           post(urlPathEqualTo("/api/v1/pin/ls"))
-              .willReturn(
-                  aResponse().withStatus(200).withBody("{\"Keys\":{\"not-a-cid\":{}}}")));
+              .willReturn(aResponse().withStatus(200).withBody("{\"Keys\":{\"not-a-cid\":{}}}")));
       HybridStorageException forged =
           assertThrows(HybridStorageException.class, () -> btfs.list(""));
       assertTrue(forged.getMessage().contains("'not-a-cid'"), forged.getMessage());
@@ -211,7 +209,7 @@ class TierListingTest {
             .id("hostile")
             .endpoint(URI.create(wiremock.baseUrl()))
             .region("us-east-1")
-            .bucket("b")
+            .bucket("bkt")
             .pathStyle(true)
             .credentials("ak", "sk")
             .build()) {
@@ -219,13 +217,14 @@ class TierListingTest {
           "<ListBucketResult><IsTruncated>true</IsTruncated>"
               + "<NextContinuationToken>again</NextContinuationToken></ListBucketResult>";
       wiremock.stubFor(
-          get(urlPathEqualTo("/b")).willReturn(aResponse().withStatus(200).withBody(loop)));
+          get(urlPathEqualTo("/bkt")).willReturn(aResponse().withStatus(200).withBody(loop)));
       HybridStorageException looping =
           assertThrows(HybridStorageException.class, () -> s3.list("manifests/"));
-      assertTrue(looping.getMessage().contains("repeats the continuation token"), looping.getMessage());
+      assertTrue(
+          looping.getMessage().contains("repeats the continuation token"), looping.getMessage());
 
       wiremock.stubFor(
-          get(urlPathEqualTo("/b"))
+          get(urlPathEqualTo("/bkt"))
               .willReturn(
                   aResponse()
                       .withStatus(200)
@@ -237,7 +236,7 @@ class TierListingTest {
       assertTrue(negative.getMessage().contains("'-5'"), negative.getMessage());
 
       wiremock.stubFor(
-          get(urlPathEqualTo("/b"))
+          get(urlPathEqualTo("/bkt"))
               .willReturn(
                   aResponse()
                       .withStatus(200)
