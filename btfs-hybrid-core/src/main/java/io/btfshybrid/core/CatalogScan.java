@@ -6,16 +6,19 @@ import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.ManifestRejectedException.Reason;
 import io.btfshybrid.api.ObjectInfo;
 import io.btfshybrid.api.ObjectNotFoundException;
+import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,7 @@ final class CatalogScan {
       Map<String, LatestPointer> pointers,
       Map<String, Map<String, Long>> listed,
       List<String> rejected,
+      Set<String> unverifiedBlobs,
       List<IOException> failures) {}
 
   private final List<StorageTier> tiers;
@@ -50,6 +54,7 @@ final class CatalogScan {
   private final Map<String, Map<String, Map<Integer, Revision>>> releases = new TreeMap<>();
   private final Map<String, Map<String, Long>> listed = new LinkedHashMap<>();
   private final List<String> rejected = new ArrayList<>();
+  private final Set<String> unverifiedBlobs = new HashSet<>();
   private final List<IOException> failures = new ArrayList<>();
 
   private CatalogScan(List<StorageTier> tiers, TrustRoot trust) {
@@ -63,7 +68,9 @@ final class CatalogScan {
     for (StorageTier tier : tiers) {
       scan.scan(tier);
     }
-    return new Result(scan.releases, scan.pointers(), scan.listed, scan.rejected, scan.failures);
+    Map<String, LatestPointer> pointers = scan.pointers();
+    return new Result(
+        scan.releases, pointers, scan.listed, scan.rejected, scan.unverifiedBlobs, scan.failures);
   }
 
   private void scan(StorageTier tier) {
@@ -130,7 +137,12 @@ final class CatalogScan {
     String name = "manifest " + where;
     SignedEnvelope envelope =
         SignedDocuments.fetch(tier, where, SignedEnvelope.MANIFEST_TYPE, name).envelope();
-    trust.verify(envelope, name);
+    try {
+      trust.verify(envelope, name);
+    } catch (ManifestRejectedException e) {
+      protectBlobsOf(envelope);
+      throw e;
+    }
     DatasetManifest m = ManifestCodec.parse(envelope.payload());
     String expected = ManifestUris.manifestKey(m);
     if (key.isPresent() && !key.get().equals(expected)) {
@@ -152,6 +164,23 @@ final class CatalogScan {
       throw new ManifestRejectedException(
           Reason.WRONG_RELEASE,
           name + " is another signed manifest of '" + expected + "' than " + known.copies());
+    }
+  }
+
+  /**
+   * Remembers the blobs a manifest that does not verify would reference (e.g. one signed by a key
+   * since dropped from the trust root), so that garbage collection never removes them.
+   */
+  private void protectBlobsOf(SignedEnvelope envelope) {
+    try {
+      for (ShardEntry shard : ManifestCodec.parse(envelope.payload()).shards()) {
+        unverifiedBlobs.add(shard.storedSha256());
+        if (shard.hasSampleIndex()) {
+          unverifiedBlobs.add(shard.sampleIndex().sha256());
+        }
+      }
+    } catch (ManifestRejectedException | RuntimeException unreadable) {
+      LOG.debug("an unverified document names no blobs: {}", unreadable.toString());
     }
   }
 

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * version loses its manifest revisions (first, so no release looks complete without its blobs) and
  * then every shard and index blob no kept version references: deleted on key-addressed tiers,
  * unpinned on BTFS. Kept versions — the latest pointer's target and held ones always among them —
- * lose nothing. An interrupted run leaves at worst unreferenced blobs behind, never a release with
- * missing blobs.
+ * lose nothing, nor do blobs a stored manifest that does not verify names (one signed by a key
+ * since dropped from the trust root may still be someone's release). An interrupted run leaves at
+ * worst unreferenced blobs behind, never a release with missing blobs.
  */
 final class GarbageCollection {
   private static final Logger LOG = LoggerFactory.getLogger(GarbageCollection.class);
@@ -65,7 +66,7 @@ final class GarbageCollection {
         (keep ? kept : removed).add(r);
       }
     }
-    Set<String> keptBlobs = new HashSet<>();
+    Set<String> keptBlobs = new HashSet<>(scan.unverifiedBlobs());
     Set<String> keptHints = new HashSet<>();
     for (ReleaseInfo r : kept) {
       forEachBlob(

@@ -96,6 +96,7 @@ public final class RetentionPolicy {
     };
   }
 
+  /** Equal when the rule, its parameter and its scope are. */
   @Override
   public boolean equals(Object o) {
     return o instanceof RetentionPolicy p
@@ -106,6 +107,7 @@ public final class RetentionPolicy {
         && Objects.equals(version, p.version);
   }
 
+  /** Consistent with {@link #equals}. */
   @Override
   public int hashCode() {
     return Objects.hash(kind, count, age, dataset, version);

@@ -301,6 +301,30 @@ class CatalogAndRetentionTest {
   }
 
   @Test
+  void blobsThatAManifestWhichDoesNotVerifyNamesAreNeverRemoved() throws IOException {
+    Path src = dir.resolve("src-legacy");
+    Files.createDirectories(src);
+    Files.copy(dir.resolve("src-1.0.0/c.bin"), src.resolve("c.bin"));
+    DatasetPublisher.builder()
+        .tier(mirror)
+        .signer(ManifestSigner.generate()) // a key the operations do not trust
+        .build()
+        .publish(src, "legacy", "1");
+    GcReport report;
+    try (ReleaseOperations ops = ops()) {
+      report = ops.collectGarbage(RetentionPolicy.keepLatest(1), false);
+    }
+
+    assertEquals(List.of("1.0.0", "2.0.0"), versionsOf(report.removed()));
+    String c = shardSha("1.0.0", "c.bin");
+    assertTrue(Files.exists(mirror.root().resolve("blobs/" + c)), "named by legacy@1");
+    assertTrue(cloudKeys().contains("blobs/" + c));
+    String b = shardSha("1.0.0", "b.bin");
+    assertFalse(Files.exists(mirror.root().resolve("blobs/" + b)));
+    assertTrue(Files.exists(mirror.root().resolve("manifests/legacy/1.json")));
+  }
+
+  @Test
   void badPoliciesAreRefusedNamingTheValue() {
     assertTrue(
         assertThrows(IllegalArgumentException.class, () -> RetentionPolicy.keepLatest(0))
