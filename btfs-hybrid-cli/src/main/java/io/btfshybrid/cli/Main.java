@@ -39,6 +39,8 @@ import picocli.CommandLine.ScopeType;
       InspectCommand.class,
       PlanCommand.class,
       ExportCommand.class,
+      LsCommand.class,
+      GcCommand.class,
       AuditCommand.class
     })
 public final class Main {

@@ -153,8 +153,10 @@ public final class S3Tier implements StorageTier {
 
   /**
    * Every object whose key starts with this tier's prefix followed by {@code keyPrefix}, in key
-   * order, following continuation tokens across pages.
+   * order, following continuation tokens across pages (each page bounded in bytes, the whole
+   * listing in pages and objects).
    */
+  @Override
   public List<ObjectInfo> list(String keyPrefix) throws IOException {
     Objects.requireNonNull(keyPrefix, "keyPrefix");
     return lister.list(keys.withPrefix(keyPrefix));
