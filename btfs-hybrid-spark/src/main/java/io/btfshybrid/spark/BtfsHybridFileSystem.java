@@ -56,6 +56,16 @@ public final class BtfsHybridFileSystem extends FileSystem {
         options.put(key, v);
       }
     }
+    if (!options.containsKey("config") && !options.containsKey("configYaml")) {
+      throw new IOException(
+          "file system "
+              + name
+              + " needs "
+              + PREFIX
+              + "config (a YAML path) or "
+              + PREFIX
+              + "configYaml (its content) in the Hadoop configuration");
+    }
     this.spec = ClientSpec.of(SourceOptions.lower(options));
   }
 

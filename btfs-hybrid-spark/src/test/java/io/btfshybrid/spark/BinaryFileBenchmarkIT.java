@@ -1,0 +1,43 @@
+package io.btfshybrid.spark;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@link BinaryFileBenchmark} on the integration tests' class path (shaded jar, Spark's own
+ * Jackson and Guava) only when asked: {@code btfs-hybrid-spark/bench.sh} sets {@code
+ * btfs.bench.bytes}.
+ */
+@EnabledIfSystemProperty(named = "btfs.bench.bytes", matches = "\\d+")
+class BinaryFileBenchmarkIT {
+  @TempDir Path tmp;
+
+  @Test
+  void sumOfContentLengths() throws Exception {
+    long bytes = Long.parseLong(System.getProperty("btfs.bench.bytes"));
+    int files = Integer.getInteger("btfs.bench.files", 64);
+    int rounds = Integer.getInteger("btfs.bench.rounds", 3);
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("btfs-hybrid-bench")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", "2g")
+            .getOrCreate();
+    try {
+      spark.sparkContext().setLogLevel("WARN");
+      String report = BinaryFileBenchmark.run(tmp, bytes, files, rounds, spark);
+      System.out.println(report);
+      assertTrue(report.contains("ratio"), report);
+    } finally {
+      spark.stop();
+    }
+  }
+}
