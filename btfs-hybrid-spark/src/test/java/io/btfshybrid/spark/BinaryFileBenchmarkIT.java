@@ -5,21 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@link BinaryFileBenchmark} on the integration tests' class path (shaded jar, Spark's own
- * Jackson and Guava) only when asked: {@code btfs-hybrid-spark/bench.sh} sets {@code
- * btfs.bench.bytes}.
+ * Jackson and Guava) only when asked: the build excludes it, {@code btfs-hybrid-spark/bench.sh}
+ * names it.
  */
-@EnabledIfSystemProperty(named = "btfs.bench.bytes", matches = "\\d+")
 class BinaryFileBenchmarkIT {
   @TempDir Path tmp;
 
   @Test
   void sumOfContentLengths() throws Exception {
-    long bytes = Long.parseLong(System.getProperty("btfs.bench.bytes"));
+    long bytes = Long.getLong("btfs.bench.bytes", 1L << 30);
     int files = Integer.getInteger("btfs.bench.files", 64);
     int rounds = Integer.getInteger("btfs.bench.rounds", 3);
     SparkSession spark =
