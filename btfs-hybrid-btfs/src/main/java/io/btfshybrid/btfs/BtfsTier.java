@@ -247,6 +247,8 @@ public final class BtfsTier implements StorageTier {
     CidProfile profile = CidProfile.V1_RAW;
     boolean trustless;
     int maxConnections = 32;
+    int readParallelism = 8;
+    long readAheadBytes = 32L << 20;
     Duration storagePollInitial = Duration.ofMillis(200);
     Duration storagePollMax = Duration.ofSeconds(10);
     Duration storageUploadTimeout = Duration.ofMinutes(30);
@@ -342,6 +344,23 @@ public final class BtfsTier implements StorageTier {
       return this;
     }
 
+    /**
+     * How many requests one read keeps in flight: a ranged trustless read fetches the blocks it
+     * covers this many at a time, a plain read of a known length streams {@code cat} in this many
+     * ranges at once, delivered in order. {@code 1} reads sequentially. Default 8, at most {@link
+     * #maxConnections(int)}.
+     */
+    public Builder readParallelism(int readParallelism) {
+      this.readParallelism = readParallelism;
+      return this;
+    }
+
+    /** The most bytes one read holds fetched ahead of its reader. Default 32 MiB. */
+    public Builder readAheadBytes(long readAheadBytes) {
+      this.readAheadBytes = readAheadBytes;
+      return this;
+    }
+
     /** Paid storage polling: first delay, longest delay and the overall limit. */
     public Builder storagePolling(Duration initial, Duration max, Duration overall) {
       this.storagePollInitial = initial;
@@ -382,6 +401,14 @@ public final class BtfsTier implements StorageTier {
       if (maxConnections < 1) {
         throw new IllegalArgumentException(
             "BtfsTier '" + id + "': maxConnections must be >= 1, got " + maxConnections);
+      }
+      if (readParallelism < 1) {
+        throw new IllegalArgumentException(
+            "BtfsTier '" + id + "': readParallelism must be >= 1, got " + readParallelism);
+      }
+      if (readAheadBytes < 1) {
+        throw new IllegalArgumentException(
+            "BtfsTier '" + id + "': readAheadBytes must be >= 1, got " + readAheadBytes);
       }
       Objects.requireNonNull(profile, "cidProfile");
       return new BtfsTier(this);

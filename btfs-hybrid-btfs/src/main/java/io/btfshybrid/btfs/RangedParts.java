@@ -1,0 +1,103 @@
+package io.btfshybrid.btfs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+
+/**
+ * {@code length} bytes from {@code offset} read as consecutive parts fetched in parallel (bounded
+ * by the {@link ReadPool}) and delivered in order. A part shorter than asked for is the end of the
+ * content: nothing after it is delivered. The first part is awaited when the stream opens, so a
+ * read that cannot start fails there.
+ */
+final class RangedParts extends InputStream {
+  /** Fetches {@code length} bytes from {@code start}, or fewer only at the end of the content. */
+  @FunctionalInterface
+  interface Part {
+    byte[] fetch(long start, int length) throws IOException;
+  }
+
+  private final ParallelFetches<Long> fetches;
+  private final long end;
+  private final int partSize;
+  private long nextStart;
+  private byte[] current;
+  private int pos;
+  private boolean last;
+
+  RangedParts(Part part, ReadPool pool, long offset, long length, int partSize) throws IOException {
+    this.end = offset + length;
+    this.partSize = partSize;
+    this.fetches =
+        new ParallelFetches<>(
+            pool.executor(),
+            start -> part.fetch(start, partLength(start)),
+            null,
+            pool.parallelism(),
+            pool.readAhead());
+    for (long s = offset; s < end; s += partSize) {
+      fetches.expect(s, s, partLength(s));
+    }
+    this.nextStart = offset;
+    try {
+      advance();
+    } catch (IOException | RuntimeException e) {
+      fetches.close();
+      throw e;
+    }
+  }
+
+  private int partLength(long start) {
+    return (int) Math.min(partSize, end - start);
+  }
+
+  /** Takes the next part; false at the end. */
+  private boolean advance() throws IOException {
+    if (last || nextStart >= end) {
+      return false;
+    }
+    long start = nextStart;
+    current = fetches.take(start);
+    pos = 0;
+    nextStart += partLength(start);
+    if (current.length < partLength(start)) {
+      last = true;
+      fetches.close(); // the parts after the end are not wanted
+    }
+    return true;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (len == 0) {
+      return 0;
+    }
+    while (pos == current.length) {
+      if (!advance()) {
+        return -1;
+      }
+    }
+    int n = Math.min(len, current.length - pos);
+    System.arraycopy(current, pos, b, off, n);
+    pos += n;
+    return n;
+  }
+
+  @Override
+  public int available() {
+    return current.length - pos;
+  }
+
+  @Override
+  public void close() {
+    fetches.close();
+  }
+}
