@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * {@code length} bytes from {@code offset} read as consecutive parts fetched in parallel (bounded
  * by the {@link ReadPool}) and delivered in order. A part shorter than asked for is the end of the
- * content: nothing after it is delivered. The first part is awaited when the stream opens, so a
- * read that cannot start fails there.
+ * content: nothing after it is delivered. Parts are announced only as far as the read-ahead window
+ * reaches, so a length far past the end costs a few parts, not a plan of them all. The first part
+ * is awaited when the stream opens, so a read that cannot start fails there.
  */
 final class RangedParts extends InputStream {
   /** Fetches {@code length} bytes from {@code start}, or fewer only at the end of the content. */
@@ -20,6 +21,8 @@ final class RangedParts extends InputStream {
   private final ParallelFetches<Long> fetches;
   private final long end;
   private final int partSize;
+  private final long window;
+  private long announcedTo;
   private long nextStart;
   private byte[] current;
   private int pos;
@@ -35,9 +38,8 @@ final class RangedParts extends InputStream {
             null,
             pool.parallelism(),
             pool.readAhead());
-    for (long s = offset; s < end; s += partSize) {
-      fetches.expect(s, s, partLength(s));
-    }
+    this.window = pool.readAhead();
+    this.announcedTo = offset;
     this.nextStart = offset;
     try {
       advance();
@@ -51,11 +53,20 @@ final class RangedParts extends InputStream {
     return (int) Math.min(partSize, end - start);
   }
 
+  /** Announces the parts up to the read-ahead window past the next one to take. */
+  private void announceAhead() {
+    while (announcedTo < end && announcedTo - nextStart < window) {
+      fetches.expect(announcedTo, announcedTo, partLength(announcedTo));
+      announcedTo += partLength(announcedTo);
+    }
+  }
+
   /** Takes the next part; false at the end. */
   private boolean advance() throws IOException {
     if (last || nextStart >= end) {
       return false;
     }
+    announceAhead();
     long start = nextStart;
     current = fetches.take(start);
     pos = 0;

@@ -138,7 +138,7 @@ final class BtfsSimContent {
       responses.hangUntilTimeout(ex);
       return;
     }
-    byte[] block = responses.maybeCorrupt(store.get(cid));
+    byte[] block = responses.maybeCorrupt(cid, store.get(cid));
     ex.sendBytes(200, Map.of("Content-Type", "application/octet-stream"), block);
   }
 

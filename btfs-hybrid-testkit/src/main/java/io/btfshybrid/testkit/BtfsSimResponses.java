@@ -108,9 +108,9 @@ final class BtfsSimResponses {
     }
   }
 
-  /** A block, with a flipped bit when blocks are corrupted. */
-  byte[] maybeCorrupt(byte[] block) {
-    if (faults.corruptBlocks && block.length > 0) {
+  /** A block, with a flipped bit when blocks (or this one) are corrupted. */
+  byte[] maybeCorrupt(Cid cid, byte[] block) {
+    if ((faults.corruptBlocks || faults.corruptOnly.contains(cid)) && block.length > 0) {
       byte[] copy = block.clone();
       copy[copy.length / 2] ^= 0x01;
       return copy;
