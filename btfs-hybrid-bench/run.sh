@@ -5,6 +5,8 @@
 #   btfs-hybrid-bench/run.sh [--jmh] [--loader] [--no-build | --full-build] [benchmark options…]
 #     --loader       run LoaderBenchmark (issue 12: --local --s3 --scale, --samples N, --runs N, …;
 #                    see its class comment) instead of EndToEndBenchmark
+#     --btfs-link    run BtfsLinkBenchmark (issue 13, benchmark 3: js-ipfs behind a 30 ms / 40 MB/s
+#                    link; --size-mib 64 --range-mib 16 --runs 3 --ttfb-ms 30 --mbps 40)
 #     --no-build     use target/btfs-hybrid-bench.jar as it is
 #     --full-build   build api, core, s3, btfs and testkit from this tree too (mvn -am), for a
 #                    checkout where nothing is installed in ~/.m2 yet
@@ -23,6 +25,7 @@ for a in "$@"; do
   case "$a" in
     --jmh) jmh=true ;;
     --loader) main=io.btfshybrid.bench.LoaderBenchmark ;;
+    --btfs-link) main=io.btfshybrid.bench.BtfsLinkBenchmark ;;
     --no-build) build=none ;;
     --full-build) build=reactor ;;
     *) args+=("$a") ;;
