@@ -55,7 +55,15 @@ final class BtfsReads {
       if (!node.reads().parallel()) {
         return UnixFs.open(blocks, cid, offset, length, node.id());
       }
-      PrefetchingBlocks ahead = new PrefetchingBlocks(blocks, node.reads(), cid, offset, length);
+      PrefetchingBlocks ahead =
+          new PrefetchingBlocks(
+              blocks,
+              (start, partLength) -> catPart(where, cid, start, partLength),
+              partSize(length < 0 ? Long.MAX_VALUE : length),
+              node.reads(),
+              cid,
+              offset,
+              length);
       try {
         return new UnixFsReader(ahead, cid, offset, length, node.id(), ahead);
       } catch (IOException | RuntimeException e) {

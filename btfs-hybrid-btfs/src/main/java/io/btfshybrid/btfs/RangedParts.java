@@ -1,8 +1,6 @@
 package io.btfshybrid.btfs;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Objects;
 
 /**
  * {@code length} bytes from {@code offset} read as consecutive parts fetched in parallel (bounded
@@ -11,7 +9,7 @@ import java.util.Objects;
  * reaches, so a length far past the end costs a few parts, not a plan of them all. The first part
  * is awaited when the stream opens, so a read that cannot start fails there.
  */
-final class RangedParts extends InputStream {
+final class RangedParts extends PieceStream {
   /** Fetches {@code length} bytes from {@code start}, or fewer only at the end of the content. */
   @FunctionalInterface
   interface Part {
@@ -24,8 +22,6 @@ final class RangedParts extends InputStream {
   private final long window;
   private long announcedTo;
   private long nextStart;
-  private byte[] current;
-  private int pos;
   private boolean last;
 
   RangedParts(Part part, ReadPool pool, long offset, long length, int partSize) throws IOException {
@@ -42,7 +38,7 @@ final class RangedParts extends InputStream {
     this.announcedTo = offset;
     this.nextStart = offset;
     try {
-      advance();
+      step();
     } catch (IOException | RuntimeException e) {
       fetches.close();
       throw e;
@@ -62,49 +58,21 @@ final class RangedParts extends InputStream {
   }
 
   /** Takes the next part; false at the end. */
-  private boolean advance() throws IOException {
+  @Override
+  boolean step() throws IOException {
     if (last || nextStart >= end) {
       return false;
     }
     announceAhead();
     long start = nextStart;
-    current = fetches.take(start);
-    pos = 0;
+    byte[] part = fetches.take(start);
+    current(part, 0, part.length);
     nextStart += partLength(start);
-    if (current.length < partLength(start)) {
+    if (part.length < partLength(start)) {
       last = true;
       fetches.close(); // the parts after the end are not wanted
     }
     return true;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    Objects.checkFromIndexSize(off, len, b.length);
-    if (len == 0) {
-      return 0;
-    }
-    while (pos == current.length) {
-      if (!advance()) {
-        return -1;
-      }
-    }
-    int n = Math.min(len, current.length - pos);
-    System.arraycopy(current, pos, b, off, n);
-    pos += n;
-    return n;
-  }
-
-  @Override
-  public int available() {
-    return current.length - pos;
   }
 
   @Override

@@ -103,7 +103,7 @@ class PrefetchingBlocksTest {
   }
 
   private byte[] read(BlockSource source, long offset, long length) throws IOException {
-    PrefetchingBlocks ahead = new PrefetchingBlocks(source, pool, root, offset, length);
+    PrefetchingBlocks ahead = new PrefetchingBlocks(source, null, 0, pool, root, offset, length);
     try (InputStream in = new UnixFsReader(ahead, root, offset, length, "t", ahead)) {
       return in.readAllBytes();
     }
@@ -153,7 +153,7 @@ class PrefetchingBlocksTest {
                     IntegrityException.class,
                     () -> {
                       PrefetchingBlocks ahead =
-                          new PrefetchingBlocks(source, pool, root, from, 20L * CHUNK);
+                          new PrefetchingBlocks(source, null, 0, pool, root, from, 20L * CHUNK);
                       try (InputStream in =
                           new UnixFsReader(ahead, root, from, 20L * CHUNK, "t", ahead)) {
                         byte[] buf = new byte[10_000];
@@ -234,7 +234,8 @@ class PrefetchingBlocksTest {
     assertTimeoutPreemptively(
         HANG_GUARD,
         () -> {
-          PrefetchingBlocks ahead = new PrefetchingBlocks(hanging, pool, root, 0, 40L * CHUNK);
+          PrefetchingBlocks ahead =
+              new PrefetchingBlocks(hanging, null, 0, pool, root, 0, 40L * CHUNK);
           InputStream in = new UnixFsReader(ahead, root, 0, 40L * CHUNK, "t", ahead);
           assertTrue(inFlight.await(20, TimeUnit.SECONDS));
           in.close();

@@ -87,11 +87,16 @@ public final class BtfsNodeSimulator implements Closeable {
     return this;
   }
 
+  /** cat flips a bit of the file's byte at {@code fileOffset} whenever it sends it (-1: off). */
+  public BtfsNodeSimulator corruptCatAt(long fileOffset) {
+    faults.corruptCatAt = fileOffset;
+    return this;
+  }
+
   /**
-   * Holds every request of {@code command} (e.g. {@code "cat"}; for {@code "block/get"} only raw,
-   * leaf, blocks, so a reader can learn the DAG) at the door until {@link #releaseHeld(int)} lets
-   * some through or holding stops; a test counts {@link #heldArrivals()} to see how many requests a
-   * client keeps in flight at once.
+   * Holds every request of {@code command} (e.g. {@code "cat"} or {@code "block/get"}) at the door
+   * until {@link #releaseHeld(int)} lets some through or holding stops; a test counts {@link
+   * #heldArrivals()} to see how many requests a client keeps in flight at once.
    */
   public BtfsNodeSimulator holdRequests(String command, boolean on) {
     gate.hold(command, on);

@@ -101,7 +101,7 @@ final class BtfsSimContent {
     try (InputStream content =
         UnixFs.open(store, cid, Math.min(offset, size), toSend, "simulator")) {
       ex.startChunked(200, headers);
-      responses.streamBody(ex, content, toSend);
+      responses.streamBody(ex, content, Math.min(offset, size), toSend);
     } catch (MissingBlock e) {
       if (!ex.responseStarted) {
         throw e;

@@ -1,8 +1,5 @@
 package io.btfshybrid.testkit;
 
-import static io.btfshybrid.testkit.BtfsSimResponses.cidArg;
-
-import io.btfshybrid.btfs.Cid;
 import io.btfshybrid.testkit.BtfsSimBlockStore.MissingBlock;
 import java.io.IOException;
 import java.util.Map;
@@ -13,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Routes each request (the simulator's {@code Dispatcher}): the gateway under {@code /btfs/}, RPCs
  * under {@code /api/v1} and {@code /api/v0} to their command, refusing what go-btfs refuses (GETs,
  * go-btfs user agents) and failing everything while {@code failAllRequests} is on; holds the
- * commands the {@link BtfsSimGate} holds (block/get only for raw blocks). Counts requests per
- * command and the most answered at once, and remembers the last User-Agent.
+ * commands the {@link BtfsSimGate} holds. Counts requests per command and the most answered at
+ * once, and remembers the last User-Agent.
  */
 final class BtfsSimDispatcher implements BtfsSimHttpServer.Handler {
   private final BtfsSimFaults faults;
@@ -96,7 +93,7 @@ final class BtfsSimDispatcher implements BtfsSimHttpServer.Handler {
     int now = running.incrementAndGet();
     peaks.computeIfAbsent(command, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
     try {
-      if (gate.holds(command) && (!"block/get".equals(command) || isRaw(cidArg(ex)))) {
+      if (gate.holds(command)) {
         gate.pass(command);
       }
       command(ex, command);
@@ -111,10 +108,6 @@ final class BtfsSimDispatcher implements BtfsSimHttpServer.Handler {
     } finally {
       running.decrementAndGet();
     }
-  }
-
-  private static boolean isRaw(Cid cid) {
-    return cid.codec() == Cid.RAW;
   }
 
   private void command(BtfsSimHttpServer.Exchange ex, String command) throws IOException {

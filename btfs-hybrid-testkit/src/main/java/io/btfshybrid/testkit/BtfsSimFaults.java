@@ -18,6 +18,7 @@ final class BtfsSimFaults {
   volatile boolean contentUnavailable;
   volatile boolean corruptBlocks;
   final Set<Cid> corruptOnly = ConcurrentHashMap.newKeySet();
+  volatile long corruptCatAt = -1;
   volatile boolean failAllRequests;
   volatile long streamErrorAfter = -1;
   volatile long truncateBodiesAfter = -1;
@@ -31,6 +32,7 @@ final class BtfsSimFaults {
     contentUnavailable = false;
     corruptBlocks = false;
     corruptOnly.clear();
+    corruptCatAt = -1;
     failAllRequests = false;
     streamErrorAfter = -1;
     truncateBodiesAfter = -1;

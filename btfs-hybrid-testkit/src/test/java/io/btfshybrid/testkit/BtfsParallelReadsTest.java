@@ -70,14 +70,15 @@ class BtfsParallelReadsTest {
   }
 
   /**
-   * Lets a held read through wave by wave; returns how many waves of {@code perWave} requests it
-   * took to let {@code total} through, failing if more than {@code perWave} ever arrived before the
-   * wave was answered.
+   * Lets a held read through wave by wave — first {@code alone} requests one at a time (what must
+   * come before anything else is known, like a root block), then waves of {@code perWave} — and
+   * returns how many waves it took to let {@code total} through, failing if more than a wave ever
+   * arrived before the wave was answered.
    */
-  private static int wavesOf(BtfsNodeSimulator sim, int total, int perWave) {
+  private static int wavesOf(BtfsNodeSimulator sim, int total, int alone, int perWave) {
     int waves = 0;
     for (int seen = 0; seen < total; waves++) {
-      int wave = Math.min(perWave, total - seen);
+      int wave = Math.min(seen < alone ? 1 : perWave, total - seen);
       seen += wave;
       assertTrue(sim.awaitHeldArrivals(seen, HANG_GUARD), "only " + sim.heldArrivals());
       assertEquals(seen, sim.heldArrivals(), "requests sent before the wave was answered");
@@ -87,20 +88,47 @@ class BtfsParallelReadsTest {
   }
 
   @Test
-  void aSixteenMibTrustlessRangedReadTakesEightWavesOfEightBlocksNotSixtyFourRoundTrips(
+  void aSixteenMibTrustlessRangedReadOfRawLeavesIsTheRootAndOneWaveOfEightVerifiedRanges(
       BtfsNodeSimulator sim) throws Exception {
     byte[] bytes = content(1, 20 * MIB);
     try (BtfsTier trustless = tier("t", true)) {
       Locator where = write(trustless, bytes);
       int blocksBefore = sim.requestCount("block/get");
-      sim.holdRequests("block/get", true);
+      int catsBefore = sim.requestCount("cat");
+      sim.holdRequests("cat", true);
       long offset = 3 * MIB;
       Future<byte[]> read = readers.submit(() -> read(trustless, where, offset, 16 * MIB));
-      int waves = assertTimeoutPreemptively(HANG_GUARD, () -> wavesOf(sim, 64, PARALLELISM));
+      int waves = assertTimeoutPreemptively(HANG_GUARD, () -> wavesOf(sim, 8, 0, PARALLELISM));
       assertArrayEquals(
           Arrays.copyOfRange(bytes, (int) offset, (int) offset + 16 * MIB),
           read.get(30, TimeUnit.SECONDS));
-      assertEquals(8, waves, "64 leaves, 8 at a time");
+      assertEquals(1, waves, "64 raw leaves in 8 ranges of 2 MiB, all at once");
+      assertEquals(1, sim.requestCount("block/get") - blocksBefore, "the root alone");
+      assertEquals(8, sim.requestCount("cat") - catsBefore);
+    }
+  }
+
+  @Test
+  void aSixteenMibTrustlessRangedReadOfDagPbLeavesTakesEightWavesOfEightBlocksNotSixtyFour(
+      BtfsNodeSimulator sim) throws Exception {
+    byte[] bytes = content(7, 20 * MIB);
+    try (BtfsTier trustless =
+        BTFS.tierBuilder("t0")
+            .trustless(true)
+            .readParallelism(PARALLELISM)
+            .cidProfile(CidProfile.V0)
+            .build()) {
+      Locator where = write(trustless, bytes);
+      int blocksBefore = sim.requestCount("block/get");
+      sim.holdRequests("block/get", true);
+      long offset = 3 * MIB;
+      Future<byte[]> read = readers.submit(() -> read(trustless, where, offset, 16 * MIB));
+      // V0 leaves are dag-pb: their blocks are not the file's bytes, so they come one per request
+      int waves = assertTimeoutPreemptively(HANG_GUARD, () -> wavesOf(sim, 1 + 64, 1, PARALLELISM));
+      assertArrayEquals(
+          Arrays.copyOfRange(bytes, (int) offset, (int) offset + 16 * MIB),
+          read.get(30, TimeUnit.SECONDS));
+      assertEquals(1 + 8, waves, "the root, then 64 leaves 8 at a time");
       assertEquals(
           1 + 64, sim.requestCount("block/get") - blocksBefore, "the root and the covered leaves");
       assertTrue(sim.peakConcurrentRequests("block/get") <= PARALLELISM);
@@ -117,7 +145,7 @@ class BtfsParallelReadsTest {
       sim.holdRequests("cat", true);
       long offset = 12345;
       Future<byte[]> read = readers.submit(() -> read(tier, where, offset, 16 * MIB));
-      int waves = assertTimeoutPreemptively(HANG_GUARD, () -> wavesOf(sim, 8, PARALLELISM));
+      int waves = assertTimeoutPreemptively(HANG_GUARD, () -> wavesOf(sim, 8, 0, PARALLELISM));
       assertArrayEquals(
           Arrays.copyOfRange(bytes, (int) offset, (int) offset + 16 * MIB),
           read.get(30, TimeUnit.SECONDS));
@@ -160,7 +188,8 @@ class BtfsParallelReadsTest {
     try (BtfsTier trustless = tier("t", true)) {
       Locator where = write(trustless, bytes);
       Cid lying = Cid.ofBlock(1, Cid.RAW, Arrays.copyOfRange(bytes, 10 * CHUNK, 11 * CHUNK));
-      sim.corruptBlock(lying);
+      sim.corruptBlock(lying); // whether the leaf comes as a block
+      sim.corruptCatAt(10L * CHUNK + 777); // or inside a range of cat
       ByteArrayOutputStream delivered = new ByteArrayOutputStream();
       IntegrityException e =
           assertThrows(
@@ -183,7 +212,7 @@ class BtfsParallelReadsTest {
     Locator where;
     try (BtfsTier trustless = tier("closing", true)) {
       where = write(trustless, bytes);
-      sim.holdRequests("block/get", true);
+      sim.holdRequests("cat", true);
       assertTimeoutPreemptively(
           HANG_GUARD,
           () -> {
@@ -198,7 +227,7 @@ class BtfsParallelReadsTest {
             .filter(t -> t.getName().startsWith("btfs-read-closing-"))
             .count(),
         "read threads left after the tier closed");
-    sim.holdRequests("block/get", false);
+    sim.holdRequests("cat", false);
     try (BtfsTier again = tier("again", true)) {
       assertArrayEquals(
           Arrays.copyOfRange(bytes, 1, 1 + 30 * CHUNK), read(again, where, 1, 30L * CHUNK));
