@@ -59,7 +59,12 @@ final class BtfsReads {
           new PrefetchingBlocks(
               blocks,
               (start, partLength) -> catPart(where, cid, start, partLength),
-              partSize(length < 0 ? Long.MAX_VALUE : length),
+              // a range rarely starts and ends on leaf boundaries: room for the two partial leaves
+              // keeps the runs within one wave of the parallelism
+              partSize(
+                  length < 0 || length > Long.MAX_VALUE / 2
+                      ? Long.MAX_VALUE
+                      : length + 2L * CidProfile.CHUNK_SIZE),
               node.reads(),
               cid,
               offset,

@@ -21,9 +21,11 @@ import java.util.Optional;
  * through its HTTP RPC API and optionally its gateway. Objects are named by content: {@code
  * btfs://<cid>}. Writes stream to {@code add} while computing the CID locally and refuse a node
  * that answers with another CID; reads use {@code cat} (or, when {@link Builder#trustless(boolean)
- * trustless}, blocks verified one by one against the CID). Every reply has a deadline on progress
- * ({@link Builder#stallTimeout(Duration)}), is bounded before it is parsed, and is abandoned, never
- * drained, when closed early.
+ * trustless}, blocks verified one by one against the CID). A read of a known length keeps {@link
+ * Builder#readParallelism(int) several requests} in flight — {@code cat} ranges, or the blocks (and
+ * runs of raw leaves) the range covers — and delivers them in order, nothing unverified when
+ * trustless. Every reply has a deadline on progress ({@link Builder#stallTimeout(Duration)}), is
+ * bounded before it is parsed, and is abandoned, never drained, when closed early.
  */
 public final class BtfsTier implements StorageTier {
   /** The URI scheme of BTFS locators. */
