@@ -20,14 +20,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The configuration file: region, tiers, cache, trust root and audit log. */
+/** The configuration file: region, tiers, cache, trust root, audit log and tier health state. */
 record CliConfig(
     Optional<String> region,
     List<TierSpec> tiers,
     Optional<Path> cacheDir,
     long cacheMaxBytes,
     Optional<Path> trust,
-    Optional<Path> audit) {
+    Optional<Path> audit,
+    Optional<Path> healthState) {
   static final long DEFAULT_CACHE_BYTES = 8L << 30;
 
   static CliConfig load(Path file) {
@@ -59,7 +60,8 @@ record CliConfig(
         text(cache, "dir").map(d -> resolve(base, d)),
         text(cache, "maxBytes").map(Human::parseSize).orElse(DEFAULT_CACHE_BYTES),
         text(root, "trust").map(p -> resolve(base, p)),
-        text(root, "audit").map(p -> resolve(base, p)));
+        text(root, "audit").map(p -> resolve(base, p)),
+        text(root, "healthState").map(p -> resolve(base, p)));
   }
 
   private static TierSpec tier(JsonNode t, Path base, Path file, int index) {
@@ -132,6 +134,7 @@ record CliConfig(
       List<StorageTier> opened, TrustRoot trustRoot, java.io.PrintWriter err) {
     DatasetClient.Builder b = DatasetClient.builder().tiers(opened).trust(trustRoot);
     region.ifPresent(b::region);
+    healthState.ifPresent(b::healthStateDirectory);
     if (cacheDir.isPresent()) {
       Optional<String> problem = cacheProblem(cacheDir.get());
       if (problem.isEmpty()) {

@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * naming the key and the nearest valid one instead of a setting silently ignored.
  */
 final class ConfigKeys {
-  static final List<String> TOP = List.of("region", "tiers", "cache", "trust", "audit");
+  static final List<String> TOP =
+      List.of("region", "tiers", "cache", "trust", "audit", "healthState");
   static final List<String> CACHE = List.of("dir", "maxBytes");
   static final List<String> TIER = List.of("id", "type", "kind", "region");
 

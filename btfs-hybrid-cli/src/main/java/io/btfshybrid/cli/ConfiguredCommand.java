@@ -3,6 +3,7 @@ package io.btfshybrid.cli;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.core.AuditLog;
 import io.btfshybrid.core.DatasetClient;
+import io.btfshybrid.core.ReleaseOperations;
 import io.btfshybrid.core.TrustRoot;
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +32,11 @@ abstract class ConfiguredCommand implements Callable<Integer> {
   private List<StorageTier> tiers;
 
   CliConfig config() {
+    return config(spec);
+  }
+
+  /** The configuration file of {@code --config}, or ./btfs-hybrid.yaml. */
+  static CliConfig config(CommandSpec spec) {
     Path configFile = GlobalOptions.config(spec);
     if (configFile == null) {
       Path local = Path.of("btfs-hybrid.yaml");
@@ -55,6 +61,19 @@ abstract class ConfiguredCommand implements Callable<Integer> {
     TrustRoot root = KeyFiles.trustRoot(c, Optional.ofNullable(trust));
     DatasetClient.Builder b = c.client(tiers(), root, spec.commandLine().getErr());
     reader.apply(b);
+    if (c.audit().isPresent()) {
+      b.auditLog(AuditLog.open(c.audit().get()));
+    }
+    return b.build();
+  }
+
+  /** Operations over the configured tiers, with the trust root and the audit log if configured. */
+  ReleaseOperations operations() throws IOException {
+    CliConfig c = config();
+    ReleaseOperations.Builder b =
+        ReleaseOperations.builder()
+            .tiers(tiers())
+            .trust(KeyFiles.trustRoot(c, Optional.ofNullable(trust)));
     if (c.audit().isPresent()) {
       b.auditLog(AuditLog.open(c.audit().get()));
     }
