@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code btfs-hybrid} command: publish, pull, inspect, plan, export, keys, kms and audit, plus
- * every {@link Subcommand} on the class path ({@code demo}, from {@code btfs-hybrid-demo}).
+ * The {@code btfs-hybrid} command: publish, pull, inspect, plan, export, drill, stats, keys, kms
+ * and audit, plus every {@link Subcommand} on the class path ({@code demo}, from {@code
+ * btfs-hybrid-demo}).
  */
 @Command(
     name = "btfs-hybrid",
@@ -41,6 +42,8 @@ import picocli.CommandLine.ScopeType;
       ExportCommand.class,
       LsCommand.class,
       GcCommand.class,
+      DrillCommand.class,
+      StatsCommand.class,
       AuditCommand.class
     })
 public final class Main {
