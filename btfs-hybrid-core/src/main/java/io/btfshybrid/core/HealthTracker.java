@@ -1,8 +1,10 @@
 package io.btfshybrid.core;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -48,6 +50,24 @@ final class HealthTracker implements VerifiedReadListener {
     }
     h.penalise(clock.millis(), integrity ? INTEGRITY_WEIGHT : ERROR_WEIGHT);
   }
+
+  // ---- time to first byte (issue 13's hedging; to merge with the fuller latency model) ----
+  private final LatencyWindow firstBytes = new LatencyWindow();
+
+  @Override
+  public void firstByte(String sourceId, long nanos) {
+    firstBytes.record(sourceId, nanos);
+  }
+
+  /**
+   * The {@code q} quantile of {@code tierId}'s recent times to first byte, once enough requests
+   * were measured.
+   */
+  Optional<Duration> firstByteQuantile(String tierId, double q) {
+    return firstBytes.quantile(tierId, q);
+  }
+
+  // ---- end of time to first byte ----
 
   boolean healthy(String tierId) {
     Health h = byTier.get(tierId);

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The threads a client's reads share, all bounded, daemon and shut down with the client: the stall
- * watchdog's timer, the openers that call a tier's {@code read} under a deadline, and the
- * read-ahead workers of encrypted streams (however many streams are open).
+ * watchdog's timer, the openers that call a tier's {@code read} under a deadline, the read-ahead
+ * workers of encrypted streams (however many streams are open), the chunk verifiers (one per core)
+ * and the requests of hedged reads.
  */
 final class ReadPools implements AutoCloseable {
   /** Most tier opens running at once; beyond that an open runs on the reader's own thread. */
@@ -24,6 +25,8 @@ final class ReadPools implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
   private final ThreadPoolExecutor openers;
   private final ThreadPoolExecutor readAhead;
+  private final ThreadPoolExecutor hedgers;
+  private final ChunkHasher hasher = new ChunkHasher();
   private final StallWatchdog watchdog;
 
   ReadPools(Duration stallTimeout) {
@@ -47,6 +50,16 @@ final class ReadPools implements AutoCloseable {
             new LinkedBlockingQueue<>(),
             daemons("btfs-hybrid-read-ahead-%d"));
     readAhead.allowCoreThreadTimeOut(true);
+    // a race needs two threads at once or none: when none is free the read goes unhedged
+    this.hedgers =
+        new ThreadPoolExecutor(
+            0,
+            MAX_OPENERS,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemons("btfs-hybrid-hedge-%d"),
+            new ThreadPoolExecutor.AbortPolicy());
     this.watchdog = new StallWatchdog(timer, openers, stallTimeout);
   }
 
@@ -63,10 +76,22 @@ final class ReadPools implements AutoCloseable {
     return readAhead;
   }
 
+  /** Where chunks are verified, inline or ahead of their reader. */
+  ChunkHasher hasher() {
+    return hasher;
+  }
+
+  /** Where the requests of a hedged read race (rejects when every thread is busy). */
+  ExecutorService hedgers() {
+    return hedgers;
+  }
+
   @Override
   public void close() {
     timer.shutdownNow();
     openers.shutdownNow();
     readAhead.shutdownNow();
+    hedgers.shutdownNow();
+    hasher.close();
   }
 }

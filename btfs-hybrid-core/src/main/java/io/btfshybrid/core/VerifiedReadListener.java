@@ -16,4 +16,7 @@ interface VerifiedReadListener {
 
   /** {@code sourceId} failed: an error, a short or long body, or (integrity) wrong bytes. */
   void failed(String sourceId, Throwable cause, boolean integrity);
+
+  /** A request to {@code sourceId} produced its first byte {@code nanos} after it was sent. */
+  default void firstByte(String sourceId, long nanos) {}
 }
