@@ -118,7 +118,7 @@ final class ChunkCursor implements Closeable {
         return head.buf();
       }
       head.source().corrupted();
-      cause = mismatch(index, head.source());
+      cause = mismatch(shard, index, head.source());
     }
     discardAhead(); // fetched after a bad chunk from the same stream: ask again in turn
     closeStream();
@@ -197,7 +197,7 @@ final class ChunkCursor implements Closeable {
         fetchChunk(source, buf, index);
         if (!ctx.hasher().matches(buf, length, expected)) {
           source.corrupted();
-          throw mismatch(index, source);
+          throw mismatch(shard, index, source);
         }
         streamPos += length;
         served(source, length, System.nanoTime() - began);
@@ -268,20 +268,26 @@ final class ChunkCursor implements Closeable {
       n = watchdog.readFully(source.id(), stream, buf, 0, length);
     }
     if (n < length) {
-      throw new IOException(
-          "source "
-              + source.id()
-              + " ended after "
-              + n
-              + " of "
-              + length
-              + " bytes of chunk "
-              + index
-              + " (truncated)");
+      throw truncated(source, n, length, index);
     }
   }
 
-  private IntegrityException mismatch(int index, ChunkSource source) {
+  /** A source's answer that ended {@code n} bytes into a chunk of {@code length}. */
+  static IOException truncated(ChunkSource source, int n, int length, int index) {
+    return new IOException(
+        "source "
+            + source.id()
+            + " ended after "
+            + n
+            + " of "
+            + length
+            + " bytes of chunk "
+            + index
+            + " (truncated)");
+  }
+
+  /** A chunk whose bytes from {@code source} do not match the manifest. */
+  static IntegrityException mismatch(ShardEntry shard, int index, ChunkSource source) {
     return new IntegrityException(
         shard.path(),
         (long) index * shard.chunkSize(),

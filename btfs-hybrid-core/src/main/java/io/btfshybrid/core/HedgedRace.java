@@ -1,7 +1,6 @@
 package io.btfshybrid.core;
 
 import com.google.common.io.CountingInputStream;
-import io.btfshybrid.api.IntegrityException;
 import io.btfshybrid.api.ShardEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -206,21 +205,11 @@ final class HedgedRace {
           n += watchdog.readFully(source.id(), c, buf, 1, length - 1);
         }
         if (n < length) {
-          throw new IOException(
-              "source "
-                  + source.id()
-                  + " ended after "
-                  + n
-                  + " of "
-                  + length
-                  + " bytes of chunk "
-                  + index
-                  + " (truncated)");
+          throw ChunkCursor.truncated(source, n, length, index);
         }
         if (!hasher.matches(buf, length, shard.chunkHashes().get(index))) {
           source.corrupted();
-          throw new IntegrityException(
-              shard.path(), start, source.id(), "chunk " + index + " does not match its hash");
+          throw ChunkCursor.mismatch(shard, index, source);
         }
         nanos = System.nanoTime() - began;
         if (!winner.compareAndSet(null, this)) {
