@@ -22,7 +22,8 @@ import java.util.concurrent.Future;
  * thread against one core's {@code MessageDigest} SHA-256 over the same file. Methods are
  * interleaved run by run; ratios are of medians of one run.
  *
- * <p>Options: {@code --shards 8 --shard-mib 32 --big-mib 1024 --chunk-mib 1 --runs 3 --dir DIR}.
+ * <p>Options: {@code --shards 8 --shard-mib 32 --big-mib 1024 --chunk-mib 1 --runs 3 --dir DIR
+ * --parts abc} (which comparisons to run).
  */
 public final class ReadPathBenchmark {
   private ReadPathBenchmark() {}
@@ -34,6 +35,7 @@ public final class ReadPathBenchmark {
     int bigMiB = intOption(args, "--big-mib", 1024);
     int chunkMiB = intOption(args, "--chunk-mib", 1);
     int runs = intOption(args, "--runs", 3);
+    String parts = stringOption(args, "--parts", "abc");
     Path dir =
         Files.createTempDirectory(
             Path.of(stringOption(args, "--dir", System.getProperty("java.io.tmpdir"))), "readpath");
@@ -41,11 +43,18 @@ public final class ReadPathBenchmark {
       BenchSupport.LocalRelease release =
           BenchSupport.publish(
               dir.resolve("small"), shards, ((long) shards * shardMiB) << 20, chunkMiB << 20, 1, false);
-      coldVersusUncached(release, dir, runs);
-      twoThreads(release, dir, runs);
-      BenchSupport.LocalRelease big =
-          BenchSupport.publish(dir.resolve("big"), 1, (long) bigMiB << 20, chunkMiB << 20, 2, false);
-      oneConsumerVersusOneCore(big, dir, runs);
+      if (parts.contains("a")) {
+        coldVersusUncached(release, dir, runs);
+      }
+      if (parts.contains("b")) {
+        twoThreads(release, dir, runs);
+      }
+      if (parts.contains("c")) {
+        BenchSupport.LocalRelease big =
+            BenchSupport.publish(
+                dir.resolve("big"), 1, (long) bigMiB << 20, chunkMiB << 20, 2, false);
+        oneConsumerVersusOneCore(big, dir, runs);
+      }
     } finally {
       BenchSupport.deleteRecursively(dir);
     }

@@ -138,7 +138,7 @@ final class AtomicFiles {
   }
 
   /** Makes the rename itself durable where directories can be synced (best effort elsewhere). */
-  static void syncDirectory(Path target) {
+  private static void syncDirectory(Path target) {
     Path dir = target.toAbsolutePath().getParent();
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);

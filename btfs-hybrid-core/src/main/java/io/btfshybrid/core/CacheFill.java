@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One cache entry being filled by the read that verifies it: each verified chunk is appended to a
- * private temp sibling, and only a complete entry is published, by fsync and atomic rename, while
- * the entry's {@link CacheEntryLock} is held (taken for hand-off: whichever thread ends the read
- * releases it). A read that fails or is closed early leaves no entry; a cache that cannot write
- * stops writing, counts the error and lets the read go on uncached.
+ * private temp sibling, and only a complete entry is published, by atomic rename, while the entry's
+ * {@link CacheEntryLock} is held (taken for hand-off: whichever thread ends the read releases it).
+ * A read that fails or is closed early leaves no entry; a cache that cannot write stops writing,
+ * counts the error and lets the read go on uncached.
  */
 final class CacheFill implements ChunkSink {
   private static final Logger LOG = LoggerFactory.getLogger(CacheFill.class);
@@ -95,11 +95,12 @@ final class CacheFill implements ChunkSink {
           throw new IOException(
               "expected " + size + " bytes for cache entry " + sha256 + " but got " + written);
         }
-        channel.force(true);
+        // No fsync on the reader's path: a cache entry is re-verified on every read, so the worst
+        // a crash can leave (a whole-looking file whose blocks never reached the disk) is dropped
+        // by the first read that hashes it; the rename alone keeps a half-written entry invisible.
         channel.close();
         channel = null;
         AtomicFiles.move(temp, target);
-        AtomicFiles.syncDirectory(target);
         cache.filled();
         if (cache.indexed(sha256)) {
           result = Optional.of(target);

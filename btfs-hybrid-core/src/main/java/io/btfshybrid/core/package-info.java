@@ -20,9 +20,9 @@
  *       ReadContext}, {@code ChunkHasher} (the client's verifier threads, one per core), {@code
  *       HedgedRace}, {@code Hedging} and {@code HedgeBudget} (hedged first chunks across tiers),
  *       {@code LatencyWindow} (time to first byte), {@code VerifiedInputStream}, {@code
- *       VerifiedChannel}, {@code ReadAheadInputStream}, {@code ReadPools} and {@code
- *       StallWatchdog} (every open and every chunk has a deadline), {@code
- *       SourceStalledException}, {@code TierStats}/{@code ClientStats}.
+ *       VerifiedChannel}, {@code ReadAheadInputStream}, {@code ReadPools} and {@code StallWatchdog}
+ *       (every open and every chunk has a deadline), {@code SourceStalledException}, {@code
+ *       TierStats}/{@code ClientStats}.
  *   <li><b>Cache</b>: {@code DiskCache} (content-addressed, bounded, re-verified, degrades to
  *       uncached reads), {@code CacheFill} and {@code ChunkSink} (a cold read fills the entry with
  *       the chunks it verifies), {@code CacheEntryLock}, {@code AtomicFiles}.
