@@ -1,21 +1,26 @@
 package io.btfshybrid.core;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One cache entry being filled by the read that verifies it: each verified chunk is appended to a
- * private temp sibling, and only a complete entry is published, by atomic rename, while the entry's
- * {@link CacheEntryLock} is held (taken for hand-off: whichever thread ends the read releases it).
- * A read that fails or is closed early leaves no entry; a cache that cannot write stops writing,
- * counts the error and lets the read go on uncached.
+ * private temp sibling (by the cache's writer thread, a bounded queue behind the reader), and only
+ * a complete entry is published, by atomic rename, while the entry's {@link CacheEntryLock} is held
+ * (taken for hand-off: whichever thread ends the read releases it). A read that fails or is closed
+ * early leaves no entry; a cache that cannot write stops writing, counts the error and lets the
+ * read go on uncached.
  */
 final class CacheFill implements ChunkSink {
   private static final Logger LOG = LoggerFactory.getLogger(CacheFill.class);
@@ -27,6 +32,13 @@ final class CacheFill implements ChunkSink {
   private final Path temp;
   private final CacheEntryLock lock;
   private final DiskCache.InFlight slot;
+
+  /** Bytes of chunks queued for the writer beyond which a reader waits for it. */
+  static final long MAX_QUEUED_BYTES = 16L << 20;
+
+  private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+  private long queuedBytes;
+  private boolean writing;
   private FileChannel channel;
   private long written;
   private boolean ended;
@@ -67,19 +79,84 @@ final class CacheFill implements ChunkSink {
     return new CacheFill(cache, sha256, size, target, temp, channel, lock, slot);
   }
 
+  /**
+   * Queues a copy of the chunk for the cache's writer, so the disk write overlaps the next chunk's
+   * fetch; waits only while more than {@link #MAX_QUEUED_BYTES} are queued.
+   */
   @Override
   public synchronized void accept(byte[] bytes, int length) {
+    while (channel != null && queuedBytes > MAX_QUEUED_BYTES) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        cannotWrite(new InterruptedIOException("interrupted while the cache entry was written"));
+      }
+    }
     if (channel == null) {
       return; // the cache failed to write earlier: the read goes on uncached
     }
-    try {
-      ByteBuffer buf = ByteBuffer.wrap(bytes, 0, length);
-      while (buf.hasRemaining()) {
-        channel.write(buf);
+    queue.add(Arrays.copyOf(bytes, length));
+    queuedBytes += length;
+    if (!writing) {
+      writing = true;
+      try {
+        cache.writer().execute(this::drain);
+      } catch (RejectedExecutionException closing) {
+        drain(); // the client is closing: write on this thread
       }
-      written += length;
-    } catch (IOException | RuntimeException e) {
-      cannotWrite(e);
+    }
+  }
+
+  /** Writes queued chunks in order until the queue is empty (one drain runs at a time). */
+  private void drain() {
+    while (true) {
+      byte[] next;
+      FileChannel out;
+      synchronized (this) {
+        next = queue.poll();
+        out = channel;
+        if (next == null || out == null) {
+          queue.clear();
+          queuedBytes = 0;
+          writing = false;
+          notifyAll();
+          return;
+        }
+      }
+      IOException failure = null;
+      try {
+        ByteBuffer buf = ByteBuffer.wrap(next);
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
+      } catch (IOException e) {
+        failure = e;
+      }
+      synchronized (this) {
+        queuedBytes -= next.length;
+        if (failure == null) {
+          written += next.length;
+        } else if (channel != null) {
+          cannotWrite(failure);
+        }
+        notifyAll();
+      }
+    }
+  }
+
+  /** Waits until the writer has written (or dropped) everything queued. */
+  private void awaitWriter() {
+    boolean interrupted = false;
+    while (writing) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -89,6 +166,7 @@ final class CacheFill implements ChunkSink {
       return;
     }
     ended = true;
+    awaitWriter();
     if (channel != null) {
       try {
         if (written != size) {
@@ -120,6 +198,8 @@ final class CacheFill implements ChunkSink {
       return;
     }
     ended = true;
+    queue.clear();
+    awaitWriter();
     discard();
     cache.forget(sha256);
     end();

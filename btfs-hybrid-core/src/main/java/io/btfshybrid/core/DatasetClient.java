@@ -63,6 +63,9 @@ public final class DatasetClient implements Closeable {
         new ManifestResolver(List.copyOf(b.tiers), Optional.ofNullable(b.region), health);
     this.cache = b.cacheDirectory == null ? null : new DiskCache(b.cacheDirectory, b.cacheMaxBytes);
     this.readPools = new ReadPools(b.stallTimeout);
+    if (cache != null) {
+      cache.writeOn(readPools.cacheWriters()); // cache fills write behind the reader
+    }
     this.hedgeBudget = new HedgeBudget(b.hedgeBudget);
     this.readContext =
         new ReadContext(

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,7 @@ final class DiskCache {
   private final long maxBytes;
   private final Cache<String, Long> index;
   private final ConcurrentMap<String, InFlight> inflight = new ConcurrentHashMap<>();
+  private volatile Executor writer = Runnable::run;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong fills = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
@@ -213,6 +215,15 @@ final class DiskCache {
   void fillEnded(String sha256, InFlight slot, Optional<Path> result) {
     inflight.remove(sha256, slot);
     slot.result().complete(result);
+  }
+
+  /** Where fills write their chunks (default: on the reading thread). */
+  void writeOn(Executor executor) {
+    this.writer = executor;
+  }
+
+  Executor writer() {
+    return writer;
   }
 
   /** Counts an object fetched into the cache. */

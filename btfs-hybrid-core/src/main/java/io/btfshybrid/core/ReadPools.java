@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The threads a client's reads share, all bounded, daemon and shut down with the client: the stall
  * watchdog's timer, the openers that call a tier's {@code read} under a deadline, the read-ahead
- * workers of encrypted streams (however many streams are open), the chunk verifiers (one per core)
- * and the requests of hedged reads.
+ * workers of encrypted streams (however many streams are open), the chunk verifiers (one per core),
+ * the requests of hedged reads and the writers of cache fills.
  */
 final class ReadPools implements AutoCloseable {
   /** Most tier opens running at once; beyond that an open runs on the reader's own thread. */
@@ -26,6 +26,7 @@ final class ReadPools implements AutoCloseable {
   private final ThreadPoolExecutor openers;
   private final ThreadPoolExecutor readAhead;
   private final ThreadPoolExecutor hedgers;
+  private final ThreadPoolExecutor cacheWriters;
   private final ChunkHasher hasher = new ChunkHasher();
   private final StallWatchdog watchdog;
 
@@ -60,6 +61,16 @@ final class ReadPools implements AutoCloseable {
             new SynchronousQueue<>(),
             daemons("btfs-hybrid-hedge-%d"),
             new ThreadPoolExecutor.AbortPolicy());
+    // a fill whose writer finds no free thread writes on its reader's thread
+    this.cacheWriters =
+        new ThreadPoolExecutor(
+            0,
+            MAX_OPENERS,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemons("btfs-hybrid-cache-write-%d"),
+            new ThreadPoolExecutor.AbortPolicy());
     this.watchdog = new StallWatchdog(timer, openers, stallTimeout);
   }
 
@@ -86,12 +97,18 @@ final class ReadPools implements AutoCloseable {
     return hedgers;
   }
 
+  /** Where cache fills write behind their readers (rejects when every thread is busy). */
+  ExecutorService cacheWriters() {
+    return cacheWriters;
+  }
+
   @Override
   public void close() {
     timer.shutdownNow();
     openers.shutdownNow();
     readAhead.shutdownNow();
     hedgers.shutdownNow();
+    cacheWriters.shutdown(); // running writes finish; a fill then ends as its reader ends it
     hasher.close();
   }
 }
