@@ -1,39 +1,37 @@
 package io.btfshybrid.core;
 
-import com.google.common.util.concurrent.Striped;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An exclusive lock on one cache entry, held while it is filled, across threads (a JVM-wide lock
  * per path) and across processes (an OS lock on a hidden {@code .<sha256>.lock} file beside it). A
  * lock file exists only while its entry is locked: the holder deletes it before releasing, and a
  * locker that finds it locked a file already unlinked tries again. Nested locking of an entry by
- * the thread that holds it succeeds without a second OS lock.
+ * the thread that holds it succeeds without a second OS lock. A lock taken with {@link
+ * #acquireForHandOff} belongs to no thread: any thread may release it (a cache fill that a reader's
+ * stream drives, possibly from a read-ahead thread), and no thread nests in it.
  */
 final class CacheEntryLock implements Closeable {
-  private static final Striped<Lock> IN_JVM = Striped.lock(64);
-  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+  /** Who holds each locked entry in this JVM: a thread, or a hand-off token. Guarded by itself. */
+  private static final Map<Path, Object> OWNERS = new HashMap<>();
 
   private final Path file;
-  private final ReentrantLock jvm;
   private final FileChannel channel;
   private final FileLock os;
 
-  private CacheEntryLock(Path file, ReentrantLock jvm, FileChannel channel, FileLock os) {
+  private CacheEntryLock(Path file, FileChannel channel, FileLock os) {
     this.file = file;
-    this.jvm = jvm;
     this.channel = channel;
     this.os = os;
   }
@@ -45,26 +43,54 @@ final class CacheEntryLock implements Closeable {
 
   /** Waits for the entry's lock. */
   static CacheEntryLock acquire(Path lockFile) throws IOException {
-    ReentrantLock jvm = (ReentrantLock) IN_JVM.get(lockFile);
-    jvm.lock();
-    return Objects.requireNonNull(lockOs(lockFile, jvm, true).orElse(null));
+    return Objects.requireNonNull(lock(lockFile, Thread.currentThread(), true).orElse(null));
+  }
+
+  /** Waits for the entry's lock, held by no thread: any thread may close it. */
+  static CacheEntryLock acquireForHandOff(Path lockFile) throws IOException {
+    return Objects.requireNonNull(lock(lockFile, new Object(), true).orElse(null));
   }
 
   /** The entry's lock if nobody holds it now. */
   static Optional<CacheEntryLock> tryAcquire(Path lockFile) throws IOException {
-    ReentrantLock jvm = (ReentrantLock) IN_JVM.get(lockFile);
-    if (!jvm.tryLock()) {
-      return Optional.empty();
-    }
-    return lockOs(lockFile, jvm, false);
+    return lock(lockFile, Thread.currentThread(), false);
   }
 
-  private static Optional<CacheEntryLock> lockOs(Path lockFile, ReentrantLock jvm, boolean wait)
+  private static Optional<CacheEntryLock> lock(Path lockFile, Object owner, boolean wait)
       throws IOException {
-    try {
-      if (HELD.contains(lockFile)) {
-        return Optional.of(new CacheEntryLock(lockFile, jvm, null, null)); // nested, this thread
+    synchronized (OWNERS) {
+      while (true) {
+        Object holder = OWNERS.get(lockFile);
+        if (holder == null) {
+          OWNERS.put(lockFile, owner);
+          break;
+        }
+        if (holder == owner) {
+          return Optional.of(new CacheEntryLock(lockFile, null, null)); // nested, this thread
+        }
+        if (!wait) {
+          return Optional.empty();
+        }
+        try {
+          OWNERS.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted waiting for the cache entry " + lockFile);
+        }
       }
+    }
+    return lockOs(lockFile, wait);
+  }
+
+  private static void releaseInJvm(Path lockFile) {
+    synchronized (OWNERS) {
+      OWNERS.remove(lockFile);
+      OWNERS.notifyAll();
+    }
+  }
+
+  private static Optional<CacheEntryLock> lockOs(Path lockFile, boolean wait) throws IOException {
+    try {
       while (true) {
         FileChannel channel =
             FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -73,12 +99,11 @@ final class CacheEntryLock implements Closeable {
           os = wait ? channel.lock() : channel.tryLock();
           if (os == null) {
             channel.close();
-            jvm.unlock();
+            releaseInJvm(lockFile);
             return Optional.empty();
           }
           if (sameFile(lockFile)) {
-            HELD.add(lockFile);
-            return Optional.of(new CacheEntryLock(lockFile, jvm, channel, os));
+            return Optional.of(new CacheEntryLock(lockFile, channel, os));
           }
         } catch (IOException | RuntimeException e) {
           channel.close();
@@ -87,7 +112,7 @@ final class CacheEntryLock implements Closeable {
         channel.close(); // locked a file its holder had already unlinked: try again
       }
     } catch (IOException | RuntimeException e) {
-      jvm.unlock();
+      releaseInJvm(lockFile);
       throw e;
     }
   }
@@ -105,16 +130,17 @@ final class CacheEntryLock implements Closeable {
   @Override
   public void close() throws IOException {
     if (channel == null) {
-      jvm.unlock(); // nested: the outer holder releases the OS lock
-      return;
+      return; // nested: the outer holder releases the OS lock
     }
     try {
-      HELD.remove(file);
       Files.deleteIfExists(file);
       os.release();
     } finally {
-      channel.close();
-      jvm.unlock();
+      try {
+        channel.close();
+      } finally {
+        releaseInJvm(file);
+      }
     }
   }
 }

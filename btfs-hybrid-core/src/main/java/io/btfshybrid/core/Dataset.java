@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +81,7 @@ public final class Dataset implements Closeable {
     ensureOpen();
     if (isEncrypted()) {
       StreamingAead decrypt = aead(shard);
-      InputStream ciphertext = verifier(shard, true).openStream();
+      InputStream ciphertext = wholeShard(shard);
       if (shard.chunkCount() > 1) {
         // verify the next chunks on the client's shared read-ahead pool while this one decrypts
         ciphertext =
@@ -97,7 +96,7 @@ public final class Dataset implements Closeable {
             "cannot decrypt shard '" + path + "': " + e.getMessage(), e);
       }
     }
-    return verifier(shard, true).openStream();
+    return wholeShard(shard);
   }
 
   /**
@@ -119,7 +118,7 @@ public final class Dataset implements Closeable {
       channel.position(offset);
       return ByteStreams.limit(Channels.newInputStream(channel), end - offset);
     }
-    return verifier(shard, false).openStream(offset, end);
+    return verifier(shard).openStream(offset, end);
   }
 
   /** Random access to a shard; every read verifies only the chunk it touches. */
@@ -129,7 +128,7 @@ public final class Dataset implements Closeable {
     if (isEncrypted()) {
       return decryptingChannel(shard);
     }
-    return verifier(shard, false).openChannel();
+    return verifier(shard).openChannel();
   }
 
   /** Whether the shards are stored encrypted (reads then need the release's data key). */
@@ -140,7 +139,7 @@ public final class Dataset implements Closeable {
   /** Plaintext random access over verified ciphertext: each segment is one verified chunk. */
   private SeekableByteChannel decryptingChannel(ShardEntry shard) throws IOException {
     StreamingAead decrypt = aead(shard);
-    SeekableByteChannel ciphertext = verifier(shard, false).openChannel();
+    SeekableByteChannel ciphertext = verifier(shard).openChannel();
     try {
       SeekableByteChannel plain =
           decrypt.newSeekableDecryptingChannel(ciphertext, ShardEncryption.shardAad(shard.path()));
@@ -185,38 +184,41 @@ public final class Dataset implements Closeable {
     return aead;
   }
 
-  private StreamingVerifier verifier(ShardEntry shard, boolean fillCache) throws IOException {
+  /**
+   * The whole shard, verified; a cold read through the disk cache fills the entry with the very
+   * chunks it verifies for the reader (one hash per byte), published only once complete.
+   */
+  private InputStream wholeShard(ShardEntry shard) throws IOException {
+    Optional<DiskCache> cache = usableCache(shard);
+    if (cache.isPresent()) {
+      DiskCache.Claim claim = cache.get().claim(shard.storedSha256(), shard.storedSize());
+      if (claim.fill().isPresent()) {
+        return verifier(shard, Optional.empty()).openStream(claim.fill().get());
+      }
+      return verifier(shard, claim.cached().map(p -> cache.get())).openStream();
+    }
+    return verifier(shard, Optional.empty()).openStream();
+  }
+
+  /** A verifier that reads the cached copy first when there is one, else the tiers. */
+  private StreamingVerifier verifier(ShardEntry shard) throws IOException {
+    Optional<DiskCache> cache = usableCache(shard);
+    boolean cached =
+        cache.isPresent()
+            && cache.get().lookup(shard.storedSha256(), shard.storedSize()).isPresent();
+    return verifier(shard, cached ? cache : Optional.empty());
+  }
+
+  private Optional<DiskCache> usableCache(ShardEntry shard) {
+    return client.cache().filter(c -> c.accepts(shard.storedSize()));
+  }
+
+  private StreamingVerifier verifier(ShardEntry shard, Optional<DiskCache> cacheFirst) {
+    List<ChunkSource> sources = new ArrayList<>();
+    cacheFirst.ifPresent(c -> sources.add(c.source(shard.storedSha256())));
+    client.resolver().plan(shard).forEach(p -> sources.add(ChunkSource.of(p)));
     VerifiedReadListener listener = client.listenerFor(manifest(), shard.path());
-    List<ChunkSource> tierSources = new ArrayList<>();
-    client
-        .resolver()
-        .plan(shard)
-        .forEach(p -> tierSources.add(FirstByteTiming.of(ChunkSource.of(p), listener)));
-    Optional<DiskCache> cache = client.cache().filter(c -> c.accepts(shard.storedSize()));
-    if (cache.isEmpty()) {
-      return new StreamingVerifier(shard, tierSources, listener, client.readPools().watchdog());
-    }
-    String key = shard.storedSha256();
-    Optional<Path> cached = cache.get().lookup(key, shard.storedSize());
-    if (cached.isEmpty() && fillCache) {
-      cached =
-          cache
-              .get()
-              .fill(
-                  key,
-                  shard.storedSize(),
-                  () ->
-                      new StreamingVerifier(
-                              shard, tierSources, listener, client.readPools().watchdog())
-                          .openStream());
-    }
-    if (cached.isEmpty()) {
-      return new StreamingVerifier(shard, tierSources, listener, client.readPools().watchdog());
-    }
-    List<ChunkSource> withCache = new ArrayList<>();
-    withCache.add(cache.get().source(key));
-    withCache.addAll(tierSources);
-    return new StreamingVerifier(shard, withCache, listener, client.readPools().watchdog());
+    return new StreamingVerifier(shard, sources, listener, client.readContext());
   }
 
   private void ensureOpen() throws IOException {

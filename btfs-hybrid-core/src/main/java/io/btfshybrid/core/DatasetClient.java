@@ -40,6 +40,9 @@ public final class DatasetClient implements Closeable {
   /** How long a source may make no progress before a read abandons it, unless configured. */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Bytes a sequential stream verifies ahead of its reader, unless configured. */
+  public static final long DEFAULT_READ_AHEAD_BYTES = 8L << 20;
+
   private final HealthTracker health;
   private final ManifestResolver resolver;
   private final DiskCache cache;
@@ -48,6 +51,8 @@ public final class DatasetClient implements Closeable {
   private final ClientAudit audit;
   private final ReadPools readPools;
   private final VerifiedReadListener reads;
+  private final HedgeBudget hedgeBudget;
+  private final ReadContext readContext;
 
   private DatasetClient(Builder b) throws IOException {
     Preconditions.checkArgument(b.trust != null, "DatasetClient needs a TrustRoot (trust(..))");
@@ -68,6 +73,24 @@ public final class DatasetClient implements Closeable {
       meters.cache(cache);
     }
     this.readPools = new ReadPools(b.stallTimeout);
+    if (cache != null) {
+      cache.writeOn(readPools.cacheWriters()); // cache fills write behind the reader
+    }
+    this.hedgeBudget = new HedgeBudget(b.hedgeBudget);
+    this.readContext =
+        new ReadContext(
+            readPools.watchdog(),
+            readPools.hasher(),
+            b.readAheadBytes,
+            b.hedging
+                ? Optional.of(
+                    new Hedging(
+                        readPools.hedgers(),
+                        hedgeBudget,
+                        health,
+                        b.minHedgeDelay,
+                        b.defaultHedgeDelay))
+                : Optional.empty());
     this.loader =
         new ManifestLoader(
             resolver,
@@ -170,6 +193,16 @@ public final class DatasetClient implements Closeable {
     return readPools;
   }
 
+  /** Deadlines, verifiers, read-ahead and hedging shared by this client's reads. */
+  ReadContext readContext() {
+    return readContext;
+  }
+
+  /** The duplicate-byte budget of hedged reads. */
+  HedgeBudget hedgeBudget() {
+    return hedgeBudget;
+  }
+
   Optional<DiskCache> cache() {
     return Optional.ofNullable(cache);
   }
@@ -211,8 +244,61 @@ public final class DatasetClient implements Closeable {
     private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
     private Path healthStateDirectory;
     private Object meterRegistry; // a MeterRegistry: typed Object so Micrometer stays optional
+    private long readAheadBytes = DEFAULT_READ_AHEAD_BYTES;
+    private boolean hedging = true;
+    private double hedgeBudget = HedgeBudget.DEFAULT_FRACTION;
+    private Duration minHedgeDelay = Hedging.MIN_DELAY;
+    private Duration defaultHedgeDelay = Hedging.DEFAULT_DELAY;
 
     private Builder() {}
+
+    /**
+     * How many bytes a sequential shard stream may fetch and verify (on the client's verifier
+     * threads, one per core) ahead of its reader; 0 verifies each chunk on the reader's thread when
+     * it is read (default 8 MiB). Nothing is released before its own hash matched.
+     */
+    public Builder readAhead(long bytes) {
+      Preconditions.checkArgument(bytes >= 0, "readAhead must be >= 0 bytes, was %s", bytes);
+      this.readAheadBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether a chunk request whose first byte is late (past its tier's recent p95 time to first
+     * byte) is also sent to the next source, the first verified answer kept and the other cancelled
+     * (default on).
+     */
+    public Builder hedging(boolean on) {
+      this.hedging = on;
+      return this;
+    }
+
+    /**
+     * The most duplicate bytes hedged requests may read, as a fraction of the verified bytes the
+     * tiers served (default 0.05).
+     */
+    public Builder hedgeBudget(double fraction) {
+      Preconditions.checkArgument(
+          fraction >= 0 && fraction <= 1, "hedgeBudget must be within [0, 1], was %s", fraction);
+      this.hedgeBudget = fraction;
+      return this;
+    }
+
+    /**
+     * The shortest wait before a hedge (default 20 ms), and the wait used for a tier whose time to
+     * first byte is not measured yet (default 50 ms).
+     */
+    public Builder hedgeDelay(Duration minimum, Duration untilMeasured) {
+      Preconditions.checkArgument(
+          minimum != null && !minimum.isNegative(), "hedge delay must be >= 0, was %s", minimum);
+      Preconditions.checkArgument(
+          untilMeasured != null && !untilMeasured.isNegative(),
+          "hedge delay until measured must be >= 0, was %s",
+          untilMeasured);
+      this.minHedgeDelay = minimum;
+      this.defaultHedgeDelay = untilMeasured;
+      return this;
+    }
 
     /** Adds a tier to read from (ids must be distinct); the caller keeps owning it. */
     public Builder tier(StorageTier tier) {

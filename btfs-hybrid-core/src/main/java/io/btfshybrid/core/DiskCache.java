@@ -3,22 +3,26 @@ package io.btfshybrid.core;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import io.btfshybrid.api.HybridStorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +39,9 @@ final class DiskCache {
   private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
   private static final long UNIT = 1024;
 
+  /** How long a read waits for another read's fill of the same object before reading uncached. */
+  static final Duration WAIT_FOR_FILL = Duration.ofSeconds(30);
+
   /** Supplies the verified stored bytes of an object to fill the cache with. */
   interface Fetch {
     InputStream open() throws IOException;
@@ -43,8 +50,8 @@ final class DiskCache {
   private final Path dir;
   private final long maxBytes;
   private final Cache<String, Long> index;
-  private final ConcurrentMap<String, CompletableFuture<Optional<Path>>> inflight =
-      new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, InFlight> inflight = new ConcurrentHashMap<>();
+  private volatile Executor writer = Runnable::run;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong fills = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
@@ -105,66 +112,136 @@ final class DiskCache {
     return Optional.of(file);
   }
 
+  /** A fill running in this JVM: the thread that claimed it, and what it produced. */
+  record InFlight(Thread owner, CompletableFuture<Optional<Path>> result) {}
+
   /**
-   * Fills the cache with an object, once however many threads (or processes sharing the directory)
-   * ask at the same time; empty when the cache declined to keep it or could not write it (the
-   * caller then reads from the tiers, uncached). Failures of the tiers are thrown; failures of the
-   * cache (disk full, read-only, a vanished directory) are counted and logged once.
+   * What {@link #claim} found: a whole cached copy, a fill the caller now drives (by handing it
+   * every verified chunk in order), or neither (the caller reads uncached).
    */
-  Optional<Path> fill(String sha256, long size, Fetch fetch) throws IOException {
-    CompletableFuture<Optional<Path>> mine = new CompletableFuture<>();
-    CompletableFuture<Optional<Path>> running = inflight.putIfAbsent(sha256, mine);
-    if (running != null) {
-      return await(running);
-    }
-    try {
-      Optional<Path> result = fillLocked(sha256, size, fetch);
-      mine.complete(result);
-      return result;
-    } catch (HybridStorageException e) {
-      index.invalidate(sha256);
-      mine.completeExceptionally(e);
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      index.invalidate(sha256);
-      cacheFailed(sha256, e);
-      mine.complete(Optional.empty());
-      return Optional.empty();
-    } finally {
-      inflight.remove(sha256, mine);
+  record Claim(Optional<Path> cached, Optional<CacheFill> fill) {
+    static final Claim NEITHER = new Claim(Optional.empty(), Optional.empty());
+
+    static Claim cached(Path file) {
+      return new Claim(Optional.of(file), Optional.empty());
     }
   }
 
-  private Optional<Path> fillLocked(String sha256, long size, Fetch fetch) throws IOException {
-    CacheEntryLock held = CacheEntryLock.acquire(CacheEntryLock.fileFor(dir, sha256));
-    try {
-      Optional<Path> present = lookup(sha256, size);
-      if (present.isPresent()) {
-        return present;
+  /**
+   * The cached copy of an object, or the right to fill it: one fill at a time however many threads
+   * (or processes sharing the directory) ask; the others wait for it (a while at most) and then use
+   * what it stored. Failures of the cache (disk full, read-only, a vanished directory) are counted
+   * and logged once, and the caller reads uncached.
+   */
+  Claim claim(String sha256, long size) throws IOException {
+    for (int round = 0; round < 3; round++) {
+      Optional<Path> hit = lookup(sha256, size);
+      if (hit.isPresent()) {
+        return Claim.cached(hit.get());
       }
+      InFlight mine = new InFlight(Thread.currentThread(), new CompletableFuture<>());
+      InFlight running = inflight.putIfAbsent(sha256, mine);
+      if (running == null) {
+        return startFill(sha256, size, mine);
+      }
+      if (running.owner() == Thread.currentThread()) {
+        return Claim.NEITHER; // this thread's own read fills it: never wait on ourselves
+      }
+      Optional<Path> filled = await(running.result());
+      if (filled.isPresent()) {
+        hits.incrementAndGet();
+        return Claim.cached(filled.get());
+      }
+      // that fill ended without an entry (closed early, failed): try again
+    }
+    return Claim.NEITHER;
+  }
+
+  private Claim startFill(String sha256, long size, InFlight mine) {
+    CacheEntryLock held = null;
+    try {
+      held = CacheEntryLock.acquireForHandOff(CacheEntryLock.fileFor(dir, sha256));
       Path file = fileFor(sha256);
       if (Files.isRegularFile(file) && Files.size(file) == size) {
         index.put(sha256, size); // another process filled it while we waited for the lock
         hits.incrementAndGet();
-        return Optional.of(file);
+        held.close();
+        fillEnded(sha256, mine, Optional.of(file));
+        return Claim.cached(file);
       }
       index.put(sha256, size); // reserve room first, so the bound holds while writing
       index.cleanUp();
-      try (InputStream in = fetch.open()) {
-        AtomicFiles.copy(in, size, file);
+      return new Claim(
+          Optional.empty(), Optional.of(CacheFill.start(this, sha256, size, file, held, mine)));
+    } catch (IOException | RuntimeException e) {
+      if (held != null) {
+        try {
+          held.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
       }
-      fills.incrementAndGet();
-      if (index.getIfPresent(sha256) == null) {
-        deleteQuietly(sha256); // the index evicted it at once: keep disk within the bound
-        return Optional.empty();
-      }
-      return Optional.of(file);
-    } finally {
-      held.close();
+      forget(sha256);
+      cacheFailed(sha256, e);
+      fillEnded(sha256, mine, Optional.empty());
+      return Claim.NEITHER;
     }
   }
 
-  private void cacheFailed(String sha256, Exception e) {
+  /**
+   * Fills the cache with an object read whole from {@code fetch} (already verified), unless it is
+   * cached or being filled; empty when the cache declined or could not write it.
+   */
+  Optional<Path> fill(String sha256, long size, Fetch fetch) throws IOException {
+    Claim claim = claim(sha256, size);
+    if (claim.fill().isEmpty()) {
+      return claim.cached();
+    }
+    CacheFill fill = claim.fill().get();
+    try (InputStream in = fetch.open()) {
+      byte[] buf = new byte[64 << 10];
+      for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
+        fill.accept(buf, n);
+      }
+    } catch (IOException | RuntimeException e) {
+      fill.abandon();
+      throw e;
+    }
+    fill.complete();
+    return fill.result();
+  }
+
+  /** Ends a fill: its waiters see {@code result}. */
+  void fillEnded(String sha256, InFlight slot, Optional<Path> result) {
+    inflight.remove(sha256, slot);
+    slot.result().complete(result);
+  }
+
+  /** Where fills write their chunks (default: on the reading thread). */
+  void writeOn(Executor executor) {
+    this.writer = executor;
+  }
+
+  Executor writer() {
+    return writer;
+  }
+
+  /** Counts an object fetched into the cache. */
+  void filled() {
+    fills.incrementAndGet();
+  }
+
+  /** Whether the index still holds (or reserves room for) {@code sha256}. */
+  boolean indexed(String sha256) {
+    return index.getIfPresent(sha256) != null;
+  }
+
+  /** Gives up the index's room for an entry that will not be stored. */
+  void forget(String sha256) {
+    index.invalidate(sha256);
+  }
+
+  void cacheFailed(String sha256, Exception e) {
     if (errors.getAndIncrement() == 0) {
       LOG.warn(
           "disk cache {} cannot store {} ({}); reading uncached from the tiers (logged once,"
@@ -177,15 +254,18 @@ final class DiskCache {
     }
   }
 
+  /** A fill's result, or empty when it takes longer than {@link #WAIT_FOR_FILL}. */
   private static Optional<Path> await(CompletableFuture<Optional<Path>> running)
       throws IOException {
     try {
-      return running.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException("cache fill failed", e.getCause());
+      return running.get(WAIT_FOR_FILL.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return Optional.empty(); // its reader is slow or idle: read uncached instead of waiting
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for a cache fill");
+    } catch (ExecutionException e) {
+      return Optional.empty();
     }
   }
 

@@ -33,12 +33,12 @@ final class DrillRunner {
 
   private final List<StorageTier> tiers;
   private final Clock clock;
-  private final StallWatchdog watchdog;
+  private final ReadContext reads;
 
-  DrillRunner(List<StorageTier> tiers, Clock clock, StallWatchdog watchdog) {
+  DrillRunner(List<StorageTier> tiers, Clock clock, ReadContext reads) {
     this.tiers = tiers;
     this.clock = clock;
-    this.watchdog = watchdog;
+    this.reads = reads;
   }
 
   /** Counts source failures during one read. */
@@ -112,11 +112,11 @@ final class DrillRunner {
       VerifiedReadListener listener)
       throws IOException {
     List<ChunkSource> sources = new ArrayList<>();
-    resolver.plan(shard).forEach(p -> sources.add(FirstByteTiming.of(ChunkSource.of(p), listener)));
+    resolver.plan(shard).forEach(p -> sources.add(ChunkSource.of(p)));
     long from = (long) first * shard.chunkSize();
     long to = Math.min(shard.storedSize(), (long) last * shard.chunkSize());
     try (InputStream in =
-        new StreamingVerifier(shard, sources, listener, watchdog).openStream(from, to)) {
+        new StreamingVerifier(shard, sources, listener, reads).openStream(from, to)) {
       return in.readAllBytes();
     }
   }

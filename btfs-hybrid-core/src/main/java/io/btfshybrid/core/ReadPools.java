@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The threads a client's reads share, all bounded, daemon and shut down with the client: the stall
- * watchdog's timer, the openers that call a tier's {@code read} under a deadline, and the
- * read-ahead workers of encrypted streams (however many streams are open).
+ * watchdog's timer, the openers that call a tier's {@code read} under a deadline, the read-ahead
+ * workers of encrypted streams (however many streams are open), the chunk verifiers (one per core),
+ * the requests of hedged reads and the writers of cache fills.
  */
 final class ReadPools implements AutoCloseable {
   /** Most tier opens running at once; beyond that an open runs on the reader's own thread. */
@@ -24,6 +25,9 @@ final class ReadPools implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
   private final ThreadPoolExecutor openers;
   private final ThreadPoolExecutor readAhead;
+  private final ThreadPoolExecutor hedgers;
+  private final ThreadPoolExecutor cacheWriters;
+  private final ChunkHasher hasher = new ChunkHasher();
   private final StallWatchdog watchdog;
 
   ReadPools(Duration stallTimeout) {
@@ -47,6 +51,26 @@ final class ReadPools implements AutoCloseable {
             new LinkedBlockingQueue<>(),
             daemons("btfs-hybrid-read-ahead-%d"));
     readAhead.allowCoreThreadTimeOut(true);
+    // a race needs two threads at once or none: when none is free the read goes unhedged
+    this.hedgers =
+        new ThreadPoolExecutor(
+            0,
+            MAX_OPENERS,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemons("btfs-hybrid-hedge-%d"),
+            new ThreadPoolExecutor.AbortPolicy());
+    // a fill whose writer finds no free thread writes on its reader's thread
+    this.cacheWriters =
+        new ThreadPoolExecutor(
+            0,
+            MAX_OPENERS,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemons("btfs-hybrid-cache-write-%d"),
+            new ThreadPoolExecutor.AbortPolicy());
     this.watchdog = new StallWatchdog(timer, openers, stallTimeout);
   }
 
@@ -63,10 +87,28 @@ final class ReadPools implements AutoCloseable {
     return readAhead;
   }
 
+  /** Where chunks are verified, inline or ahead of their reader. */
+  ChunkHasher hasher() {
+    return hasher;
+  }
+
+  /** Where the requests of a hedged read race (rejects when every thread is busy). */
+  ExecutorService hedgers() {
+    return hedgers;
+  }
+
+  /** Where cache fills write behind their readers (rejects when every thread is busy). */
+  ExecutorService cacheWriters() {
+    return cacheWriters;
+  }
+
   @Override
   public void close() {
     timer.shutdownNow();
     openers.shutdownNow();
     readAhead.shutdownNow();
+    hedgers.shutdownNow();
+    cacheWriters.shutdown(); // running writes finish; a fill then ends as its reader ends it
+    hasher.close();
   }
 }

@@ -115,7 +115,11 @@ public final class ReleaseOperations implements Closeable {
     Preconditions.checkArgument(!drills.isEmpty(), "no drill given");
     drills.forEach(d -> d.downTier().ifPresent(this::tier)); // an unknown id fails before reading
     DatasetManifest manifest = manifest(manifestUri).manifest();
-    DrillRunner runner = new DrillRunner(tiers, clock, readPools.watchdog());
+    DrillRunner runner =
+        new DrillRunner(
+            tiers,
+            clock,
+            new ReadContext(readPools.watchdog(), readPools.hasher(), 0, Optional.empty()));
     List<DrillReport> reports = new ArrayList<>();
     for (Drill d : drills) {
       reports.add(runner.run(manifest, d, reads));

@@ -68,11 +68,17 @@ final class StallWatchdog {
    * abandoning the stream when they do not all arrive within the stall timeout.
    */
   int readFully(String sourceId, InputStream in, byte[] buf, int length) throws IOException {
+    return readFully(sourceId, in, buf, 0, length);
+  }
+
+  /** Reads up to {@code length} bytes into {@code buf} from {@code offset}, under the deadline. */
+  int readFully(String sourceId, InputStream in, byte[] buf, int offset, int length)
+      throws IOException {
     Watch watch = new Watch(in);
     watch.arm();
     int n;
     try {
-      n = in.readNBytes(buf, 0, length);
+      n = in.readNBytes(buf, offset, length);
     } catch (IOException | RuntimeException e) {
       if (watch.disarm()) {
         throw new SourceStalledException(sourceId, "reading a chunk", stall, e);

@@ -17,17 +17,14 @@ final class StreamingVerifier {
   private final ShardEntry shard;
   private final List<ChunkSource> sources;
   private final VerifiedReadListener listener;
-  private final StallWatchdog watchdog;
+  private final ReadContext ctx;
 
   StreamingVerifier(
-      ShardEntry shard,
-      List<ChunkSource> sources,
-      VerifiedReadListener listener,
-      StallWatchdog watchdog) {
+      ShardEntry shard, List<ChunkSource> sources, VerifiedReadListener listener, ReadContext ctx) {
     this.shard = shard;
     this.sources = List.copyOf(sources);
     this.listener = listener;
-    this.watchdog = watchdog;
+    this.ctx = ctx;
   }
 
   /** The whole stored object, verified chunk by chunk. */
@@ -37,15 +34,22 @@ final class StreamingVerifier {
 
   /** Stored bytes [from, to), touching (and verifying) only the chunks that overlap them. */
   InputStream openStream(long from, long to) {
-    return new VerifiedInputStream(shard, newCursor(Long.MAX_VALUE), from, to);
+    return new VerifiedInputStream(shard, newCursor(Long.MAX_VALUE, true), from, to);
+  }
+
+  /** The whole stored object, each verified chunk also handed to {@code sink} in order. */
+  InputStream openStream(ChunkSink sink) {
+    return new VerifiedInputStream(
+        shard, newCursor(Long.MAX_VALUE, true), 0, shard.storedSize(), sink);
   }
 
   /** Random access; each read verifies only the chunk it touches. */
   SeekableByteChannel openChannel() {
-    return new VerifiedChannel(shard, newCursor((long) CHANNEL_SPAN_CHUNKS * shard.chunkSize()));
+    return new VerifiedChannel(
+        shard, newCursor((long) CHANNEL_SPAN_CHUNKS * shard.chunkSize(), false));
   }
 
-  private ChunkCursor newCursor(long span) {
-    return new ChunkCursor(shard, sources, listener, span, watchdog);
+  private ChunkCursor newCursor(long span, boolean sequential) {
+    return new ChunkCursor(shard, sources, listener, span, ctx, sequential);
   }
 }

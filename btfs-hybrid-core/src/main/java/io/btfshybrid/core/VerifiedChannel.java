@@ -15,7 +15,7 @@ import java.nio.channels.SeekableByteChannel;
 final class VerifiedChannel implements SeekableByteChannel {
   private final ShardEntry shard;
   private final ChunkCursor cursor;
-  private final byte[] chunk;
+  private byte[] chunk;
   private int bufferedChunk = -1;
   private int bufferedLength;
   private long position;
@@ -24,7 +24,7 @@ final class VerifiedChannel implements SeekableByteChannel {
   VerifiedChannel(ShardEntry shard, ChunkCursor cursor) {
     this.shard = shard;
     this.cursor = cursor;
-    this.chunk = new byte[(int) Math.min(shard.chunkSize(), shard.storedSize())];
+    this.chunk = new byte[0];
   }
 
   @Override
@@ -36,7 +36,8 @@ final class VerifiedChannel implements SeekableByteChannel {
     int index = (int) (position / shard.chunkSize());
     if (index != bufferedChunk) {
       bufferedChunk = -1;
-      bufferedLength = cursor.read(index, chunk);
+      chunk = cursor.read(index);
+      bufferedLength = shard.chunkLength(index);
       bufferedChunk = index;
     }
     int within = (int) (position - (long) index * shard.chunkSize());

@@ -5,12 +5,18 @@ import io.btfshybrid.api.ShardEntry;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Stored bytes [from, to) of a shard, released a chunk at a time after its hash matched. */
+/**
+ * Stored bytes [from, to) of a shard, released a chunk at a time after its hash matched. With a
+ * {@link ChunkSink} (a whole-shard read only), every verified chunk also goes to the sink in order,
+ * which is completed when the last chunk was verified and abandoned when the read fails or is
+ * closed before.
+ */
 final class VerifiedInputStream extends InputStream {
   private final ShardEntry shard;
   private final ChunkCursor cursor;
   private final long to;
-  private final byte[] chunk;
+  private byte[] chunk;
+  private ChunkSink sink;
   private long position;
   private int nextChunk;
   private int chunkPos;
@@ -18,6 +24,10 @@ final class VerifiedInputStream extends InputStream {
   private boolean closed;
 
   VerifiedInputStream(ShardEntry shard, ChunkCursor cursor, long from, long to) {
+    this(shard, cursor, from, to, null);
+  }
+
+  VerifiedInputStream(ShardEntry shard, ChunkCursor cursor, long from, long to, ChunkSink sink) {
     Preconditions.checkArgument(
         from >= 0 && from <= to && to <= shard.storedSize(),
         "range [%s, %s) is outside shard '%s' of %s bytes",
@@ -30,12 +40,14 @@ final class VerifiedInputStream extends InputStream {
     this.to = to;
     this.position = from;
     this.nextChunk = (int) (from / shard.chunkSize());
-    this.chunk =
-        new byte
-            [to == from
-                ? 0
-                : Math.min(
-                    shard.chunkSize(), (int) Math.min(Integer.MAX_VALUE, shard.storedSize()))];
+    Preconditions.checkArgument(
+        sink == null || (from == 0 && to == shard.storedSize()),
+        "only a whole-shard read of '%s' can fill a sink, not [%s, %s)",
+        shard.path(),
+        from,
+        to);
+    this.sink = sink;
+    this.chunk = new byte[0];
     cursor.limitTo(to == from ? from : ((to - 1) / shard.chunkSize() + 1) * shard.chunkSize());
   }
 
@@ -47,7 +59,21 @@ final class VerifiedInputStream extends InputStream {
       return false;
     }
     long chunkStart = (long) nextChunk * shard.chunkSize();
-    chunkLen = cursor.read(nextChunk, chunk);
+    try {
+      chunk = cursor.read(nextChunk);
+    } catch (IOException | RuntimeException e) {
+      abandonSink();
+      throw e;
+    }
+    chunkLen = shard.chunkLength(nextChunk);
+    if (sink != null) {
+      sink.accept(chunk, chunkLen);
+      if (chunkStart + chunkLen == shard.storedSize()) {
+        ChunkSink done = sink;
+        sink = null;
+        done.complete();
+      }
+    }
     chunkPos = (int) (position - chunkStart);
     chunkLen = (int) Math.min(chunkLen, to - chunkStart);
     nextChunk++;
@@ -86,7 +112,7 @@ final class VerifiedInputStream extends InputStream {
         long remainingInRange = to - position;
         long whole = Math.min(n - skipped, remainingInRange);
         long targetChunk = (position + whole) / shard.chunkSize();
-        if (targetChunk > nextChunk) {
+        if (targetChunk > nextChunk && sink == null) { // a sink needs every chunk
           long jumpTo = targetChunk * shard.chunkSize();
           skipped += jumpTo - position;
           position = jumpTo;
@@ -113,6 +139,15 @@ final class VerifiedInputStream extends InputStream {
   @Override
   public void close() {
     closed = true;
+    abandonSink();
     cursor.close();
+  }
+
+  private void abandonSink() {
+    if (sink != null) {
+      ChunkSink left = sink;
+      sink = null;
+      left.abandon();
+    }
   }
 }

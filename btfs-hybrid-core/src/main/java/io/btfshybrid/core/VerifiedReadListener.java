@@ -19,7 +19,7 @@ interface VerifiedReadListener {
 
   /**
    * The first byte of a range asked of {@code sourceId} arrived {@code nanos} after the ask (told
-   * by {@link FirstByteTiming}, whether or not the chunk then verifies).
+   * by the chunk cursor and hedged races, whether or not the chunk then verifies).
    */
   default void firstByte(String sourceId, long nanos) {}
 }

@@ -16,18 +16,20 @@
  *       rollback).
  *   <li><b>Read path</b>: {@code ManifestResolver} (content key first, hints as extra candidates,
  *       ordered by {@code HealthTracker}), {@code PlannedSource}, {@code ChunkSource}, {@code
- *       StreamingVerifier} and {@code ChunkCursor} (per-chunk fallback), {@code
- *       VerifiedInputStream}, {@code VerifiedChannel}, {@code ReadAheadInputStream}, {@code
+ *       StreamingVerifier} and {@code ChunkCursor} (per-chunk fallback, read-ahead), {@code
+ *       ReadContext}, {@code ChunkHasher} (the client's verifier threads, one per core), {@code
+ *       HedgedRace}, {@code Hedging} and {@code HedgeBudget} (hedged first chunks across tiers),
+ *       {@code VerifiedInputStream}, {@code VerifiedChannel}, {@code ReadAheadInputStream}, {@code
  *       ReadPools} and {@code StallWatchdog} (every open and every chunk has a deadline), {@code
- *       SourceStalledException}, {@code TierStats}/{@code ClientStats}; {@code FirstByteTiming},
- *       {@code TeeReads}; health kept in {@code TierHealth} ({@code LatencyHistogram}) and across
- *       runs in {@code HealthStateFile}, read back as {@code ProviderScorecard}/{@code
- *       TierScorecard}.
+ *       SourceStalledException}, {@code TierStats}/{@code ClientStats}; {@code TeeReads}; health
+ *       kept in {@code TierHealth} ({@code LatencyHistogram}) and across runs in {@code
+ *       HealthStateFile}, read back as {@code ProviderScorecard}/{@code TierScorecard}.
  *   <li><b>Drills and meters</b>: {@code Drill}, {@code DrillTiers} (switched tiers), {@code
  *       DrillRunner}, {@code DrillReport}; {@code Meters} and {@code MicrometerMeters} (the only
  *       class that refers to the optional Micrometer).
  *   <li><b>Cache</b>: {@code DiskCache} (content-addressed, bounded, re-verified, degrades to
- *       uncached reads), {@code CacheEntryLock}, {@code AtomicFiles}.
+ *       uncached reads), {@code CacheFill} and {@code ChunkSink} (a cold read fills the entry with
+ *       the chunks it verifies), {@code CacheEntryLock}, {@code AtomicFiles}.
  *   <li><b>Publish</b>: {@code DatasetPublisher} over one class per operation: {@code SourceTree}
  *       and {@code SourceFile} (what may be published), {@code ShardDigest} (the one hashing pass),
  *       {@code ReleaseLookup} (an existing release, verified), {@code ShardUploader}

@@ -1,0 +1,94 @@
+package io.btfshybrid.core;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.security.MessageDigest;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Checks chunks against their manifest hashes, inline or on a client-wide pool of one thread per
+ * core with a bounded queue: a hash the pool has no room for waits for its reader, who then runs it
+ * on its own thread (so a full pool slows readers down instead of queueing without bound, and a
+ * waiting reader never waits on a task nobody runs). Counts the bytes it hashed.
+ */
+final class ChunkHasher implements AutoCloseable {
+  /** Verification threads: one per core (at least two). */
+  static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Digests::sha256);
+
+  private final ThreadPoolExecutor pool;
+  private final LongAdder bytesHashed = new LongAdder();
+
+  ChunkHasher() {
+    this.pool =
+        new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(THREADS * 8),
+            new ThreadFactoryBuilder()
+                .setDaemon(true)
+                .setNameFormat("btfs-hybrid-verify-%d")
+                .build(),
+            new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
+  }
+
+  /** Whether {@code buf[0, length)} hashes to {@code expectedHex}, computed on this thread. */
+  boolean matches(byte[] buf, int length, String expectedHex) {
+    MessageDigest digest = DIGEST.get();
+    digest.update(buf, 0, length);
+    bytesHashed.add(length);
+    return Digests.matches(digest.digest(), expectedHex);
+  }
+
+  /** Starts checking {@code buf[0, length)} on the pool; {@link Pending#matches} waits for it. */
+  Pending submit(byte[] buf, int length, String expectedHex) {
+    Pending task = new Pending(() -> matches(buf, length, expectedHex));
+    try {
+      pool.execute(task);
+    } catch (RejectedExecutionException full) {
+      // no room (or closing): the reader runs it when it asks for the answer
+    }
+    return task;
+  }
+
+  /** Bytes hashed so far (every chunk checked, inline or on the pool). */
+  long bytesHashed() {
+    return bytesHashed.sum();
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+
+  /** A chunk hash under way. */
+  static final class Pending extends FutureTask<Boolean> {
+    Pending(java.util.concurrent.Callable<Boolean> check) {
+      super(check);
+    }
+
+    /** The answer: runs the check here if no pool thread has started it yet. */
+    boolean matches() throws IOException {
+      run(); // a no-op when a pool thread runs or ran it
+      try {
+        return get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while a chunk was being verified");
+      } catch (ExecutionException e) {
+        throw new IOException("verifying a chunk failed: " + e.getCause(), e.getCause());
+      }
+    }
+  }
+}
