@@ -339,7 +339,10 @@ public final class Loader implements AutoCloseable {
       return this;
     }
 
-    /** The disk cache the prefetch window pins its shards in (default: none, memory only). */
+    /**
+     * The disk cache the prefetch window pins its shards in (default: none, memory only); {@link
+     * ShardCache#of(DatasetClient)} is the client's own disk cache, read from once pinned.
+     */
     public Builder cache(ShardCache shardCache) {
       this.cache = shardCache;
       return this;
@@ -372,7 +375,12 @@ public final class Loader implements AutoCloseable {
         for (StreamSpec s : streams) {
           Dataset d = client.open(URI.create(s.manifestUri()));
           opened.add(d);
-          datasets.add(SampleDataset.open(d, indexReader.apply(d)));
+          if (cache instanceof ClientShardCache pinned) {
+            pinned.register(client, d);
+            datasets.add(SampleDataset.open(d, indexReader.apply(d), ShardBytes.pinned(d, pinned)));
+          } else {
+            datasets.add(SampleDataset.open(d, indexReader.apply(d)));
+          }
         }
         long base = epochSize;
         if (base < 0) {

@@ -60,6 +60,13 @@ public final class SampleDataset implements AutoCloseable {
     return new SampleDataset(dataset, ShardBytes.of(dataset), reader, DEFAULT_INDEX_CACHE_BYTES);
   }
 
+  /**
+   * The samples of {@code dataset}, index blobs read by {@code reader}, bytes from {@code bytes}.
+   */
+  static SampleDataset open(Dataset dataset, IndexBlobReader reader, ShardBytes bytes) {
+    return new SampleDataset(dataset, bytes, reader, DEFAULT_INDEX_CACHE_BYTES);
+  }
+
   /** The dataset read from. */
   public Dataset dataset() {
     return dataset;

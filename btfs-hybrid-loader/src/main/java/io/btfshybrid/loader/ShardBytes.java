@@ -15,6 +15,27 @@ interface ShardBytes {
   /** {@code length} verified bytes of shard {@code path} from {@code offset}. */
   InputStream open(String path, long offset, long length) throws IOException;
 
+  /** The verified ranges of {@code dataset}, from {@code cache}'s pinned copies when pinned. */
+  static ShardBytes pinned(Dataset dataset, ClientShardCache cache) {
+    ShardBytes tiers = of(dataset);
+    return new ShardBytes() {
+      @Override
+      public List<ShardEntry> shards() {
+        return tiers.shards();
+      }
+
+      @Override
+      public String manifestHash() {
+        return tiers.manifestHash();
+      }
+
+      @Override
+      public InputStream open(String path, long offset, long length) throws IOException {
+        return cache.open(dataset, dataset.shard(path), offset, length);
+      }
+    };
+  }
+
   static ShardBytes of(Dataset dataset) {
     return new ShardBytes() {
       @Override

@@ -1,0 +1,135 @@
+package io.btfshybrid.loader;
+
+import io.btfshybrid.api.ShardEntry;
+import io.btfshybrid.core.Dataset;
+import io.btfshybrid.core.DatasetClient;
+import io.btfshybrid.core.PinnedShard;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link ShardCache} over a client's disk cache. Pinning is bookkeeping on the consumer's thread;
+ * the first read of a pinned shard (on a read thread) fetches the whole shard into the cache,
+ * verified once, and later reads of it are cut from the local copy, each chunk verified once per
+ * pin. With the last unpin the copy may be evicted again.
+ */
+final class ClientShardCache implements ShardCache {
+  private final DatasetClient client;
+  private final long budget;
+  private final Map<Key, Dataset> releases = new ConcurrentHashMap<>();
+  private final Map<Key, Slot> slots = new HashMap<>(); // guarded by this
+
+  /** A shard by its stored bytes and path (the path is the decryption context). */
+  private record Key(String storedSha256, String path) {
+    static Key of(ShardEntry s) {
+      return new Key(s.storedSha256(), s.path());
+    }
+  }
+
+  ClientShardCache(DatasetClient client, long budget) {
+    this.client = client;
+    this.budget = budget;
+  }
+
+  /** Lets this cache pin and read the shards of {@code dataset}, opened by {@code reader}. */
+  void register(DatasetClient reader, Dataset dataset) {
+    if (reader != client) {
+      throw new IllegalArgumentException(
+          "the shard cache is over another client's disk cache than the loader's client");
+    }
+    dataset.shards().forEach(s -> releases.putIfAbsent(Key.of(s), dataset));
+  }
+
+  @Override
+  public long budgetBytes() {
+    return budget;
+  }
+
+  @Override
+  public synchronized void pin(ShardEntry shard) {
+    Key key = Key.of(shard);
+    Dataset dataset = releases.get(key);
+    if (dataset == null) {
+      throw new IllegalArgumentException(
+          "shard '" + shard.path() + "' is not of a release a loader opened with this cache");
+    }
+    slots.computeIfAbsent(key, k -> new Slot(dataset, shard)).refs++;
+  }
+
+  @Override
+  public void unpin(ShardEntry shard) {
+    Slot done;
+    synchronized (this) {
+      Key key = Key.of(shard);
+      Slot slot = slots.get(key);
+      if (slot == null) {
+        throw new IllegalStateException("shard '" + shard.path() + "' is not pinned");
+      }
+      if (--slot.refs > 0) {
+        return;
+      }
+      slots.remove(key);
+      done = slot;
+    }
+    done.release();
+  }
+
+  /** Stored bytes of a shard's range: from its pinned copy when it is pinned, else the tiers. */
+  InputStream open(Dataset dataset, ShardEntry shard, long offset, long length) throws IOException {
+    Slot slot;
+    synchronized (this) {
+      slot = slots.get(Key.of(shard));
+    }
+    Optional<PinnedShard> pinned = slot == null ? Optional.empty() : slot.handle();
+    if (pinned.isPresent()) {
+      return pinned.get().openShard(offset, length);
+    }
+    return dataset.openShard(shard.path(), offset, length);
+  }
+
+  /** How many shards are pinned now. */
+  synchronized int pinned() {
+    return slots.size();
+  }
+
+  /** One pinned shard: its pin count and, once a read asked, its handle in the disk cache. */
+  private static final class Slot {
+    private final Dataset dataset;
+    private final ShardEntry shard;
+    private int refs; // guarded by ClientShardCache.this
+    private Optional<PinnedShard> handle; // guarded by this
+    private boolean released; // guarded by this
+
+    Slot(Dataset dataset, ShardEntry shard) {
+      this.dataset = dataset;
+      this.shard = shard;
+    }
+
+    /** The pinned copy, fetched by the first reader (others wait for it: it is running). */
+    synchronized Optional<PinnedShard> handle() throws IOException {
+      if (released) {
+        return Optional.empty();
+      }
+      if (handle == null) {
+        handle = dataset.pin(shard.path());
+      }
+      return handle;
+    }
+
+    synchronized void release() {
+      released = true;
+      if (handle != null && handle.isPresent()) {
+        try {
+          handle.get().close();
+        } catch (IOException e) {
+          // the pin is released either way; a failing close of a read-only file changes nothing
+        }
+      }
+      handle = Optional.empty();
+    }
+  }
+}
