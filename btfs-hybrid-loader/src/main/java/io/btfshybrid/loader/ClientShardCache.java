@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClientShardCache implements ShardCache {
   private final DatasetClient client;
   private final long budget;
-  private final Map<Key, Dataset> releases = new ConcurrentHashMap<>();
+  private final java.util.Set<Key> known = ConcurrentHashMap.newKeySet();
   private final Map<Key, Slot> slots = new HashMap<>(); // guarded by this
 
   /** A shard by its stored bytes and path (the path is the decryption context). */
@@ -41,7 +41,7 @@ final class ClientShardCache implements ShardCache {
       throw new IllegalArgumentException(
           "the shard cache is over another client's disk cache than the loader's client");
     }
-    dataset.shards().forEach(s -> releases.putIfAbsent(Key.of(s), dataset));
+    dataset.shards().forEach(s -> known.add(Key.of(s)));
   }
 
   @Override
@@ -52,12 +52,11 @@ final class ClientShardCache implements ShardCache {
   @Override
   public synchronized void pin(ShardEntry shard) {
     Key key = Key.of(shard);
-    Dataset dataset = releases.get(key);
-    if (dataset == null) {
+    if (!known.contains(key)) {
       throw new IllegalArgumentException(
           "shard '" + shard.path() + "' is not of a release a loader opened with this cache");
     }
-    slots.computeIfAbsent(key, k -> new Slot(dataset, shard)).refs++;
+    slots.computeIfAbsent(key, k -> new Slot(shard)).refs++;
   }
 
   @Override
@@ -84,7 +83,7 @@ final class ClientShardCache implements ShardCache {
     synchronized (this) {
       slot = slots.get(Key.of(shard));
     }
-    Optional<PinnedShard> pinned = slot == null ? Optional.empty() : slot.handle();
+    Optional<PinnedShard> pinned = slot == null ? Optional.empty() : slot.handle(dataset);
     if (pinned.isPresent()) {
       return pinned.get().openShard(offset, length);
     }
@@ -98,24 +97,25 @@ final class ClientShardCache implements ShardCache {
 
   /** One pinned shard: its pin count and, once a read asked, its handle in the disk cache. */
   private static final class Slot {
-    private final Dataset dataset;
     private final ShardEntry shard;
     private int refs; // guarded by ClientShardCache.this
     private Optional<PinnedShard> handle; // guarded by this
     private boolean released; // guarded by this
 
-    Slot(Dataset dataset, ShardEntry shard) {
-      this.dataset = dataset;
+    Slot(ShardEntry shard) {
       this.shard = shard;
     }
 
-    /** The pinned copy, fetched by the first reader (others wait for it: it is running). */
-    synchronized Optional<PinnedShard> handle() throws IOException {
+    /**
+     * The pinned copy, fetched through {@code reader} by the first reader (others wait for it: it
+     * is running, not queued).
+     */
+    synchronized Optional<PinnedShard> handle(Dataset reader) throws IOException {
       if (released) {
         return Optional.empty();
       }
       if (handle == null) {
-        handle = dataset.pin(shard.path());
+        handle = reader.pin(shard.path());
       }
       return handle;
     }

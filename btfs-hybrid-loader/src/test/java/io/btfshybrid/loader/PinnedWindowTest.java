@@ -137,6 +137,14 @@ class PinnedWindowTest {
           assertTrue(loader.stats().bytesByTier().containsKey("cache"), loader.stats().toString());
         }
         assertEquals(0, ((ClientShardCache) cache).pinned(), "every pin released with the loader");
+        long served = keys.stream().mapToLong(tier::bytesServed).sum();
+        try (Loader again = loader(cached, uri).cache(cache).build()) {
+          assertEquals(pinned, drain(again, want), "a second loader over the same cache");
+        }
+        assertEquals(
+            served,
+            keys.stream().mapToLong(tier::bytesServed).sum(),
+            "the second loader read no shard bytes from the tier, only the cached copies");
       }
       assertEquals(plain, pinned, "the cache changes no sample and no position");
       assertEquals((want.size() + 7) / 8 * 8, pinned.size(), "an epoch padded to the global batch");
