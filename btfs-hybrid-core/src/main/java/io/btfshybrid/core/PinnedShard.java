@@ -3,47 +3,51 @@ package io.btfshybrid.core;
 import com.google.common.base.Preconditions;
 import io.btfshybrid.api.IntegrityException;
 import io.btfshybrid.api.ShardEntry;
-import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.BitSet;
 
 /**
  * A shard held in the client's disk cache until closed: never evicted meanwhile, and read from
  * local disk with each chunk verified against the manifest once, on its first read through this
- * handle. The handle keeps the verified file open, so a copy the cache replaces (always by rename)
- * cannot change what it serves. A chunk found damaged drops the copy, is counted as an integrity
- * failure of the cache, and this handle's reads go to the tiers from then on. Thread-safe.
+ * handle. The handle maps the file it verified, so a copy the cache replaces (always by rename)
+ * cannot change what it serves; plaintext ranges come back as read-only views of the mapping,
+ * without a copy. A chunk found damaged drops the copy, is counted as an integrity failure of the
+ * cache, and this handle's reads go to the tiers from then on. Thread-safe.
  */
 public final class PinnedShard implements Closeable {
   private final Dataset dataset;
   private final ShardEntry shard;
   private final DiskCache cache;
-  private final java.nio.file.Path path;
-  private volatile FileChannel file;
   private final VerifiedReadListener listener;
+  private final ByteBuffer mapped; // null for a shard over 2 GiB: those read through the dataset
   private final BitSet verified = new BitSet(); // guarded by this
   private boolean damaged; // guarded by this
   private boolean closed; // guarded by this
 
   PinnedShard(
-      Dataset dataset,
-      ShardEntry shard,
-      DiskCache cache,
-      java.nio.file.Path path,
-      VerifiedReadListener listener)
+      Dataset dataset, ShardEntry shard, DiskCache cache, Path file, VerifiedReadListener listener)
       throws IOException {
     this.dataset = dataset;
     this.shard = shard;
     this.cache = cache;
-    this.path = path;
-    this.file = FileChannel.open(path);
     this.listener = listener;
+    if (shard.storedSize() <= Integer.MAX_VALUE) {
+      try (FileChannel ch = FileChannel.open(file)) {
+        MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, shard.storedSize());
+        this.mapped = m;
+      }
+    } else {
+      this.mapped = null;
+    }
   }
 
   /** The pinned shard. */
@@ -53,10 +57,10 @@ public final class PinnedShard implements Closeable {
 
   /**
    * {@code length} plaintext bytes from {@code offset}, as {@link Dataset#openShard(String, long,
-   * long)} reads them, from the pinned copy; an encrypted shard decrypts only the segments the
-   * range touches.
+   * long)} reads them but from the pinned copy, as a read-only buffer (a view of the mapped copy
+   * for a plaintext shard); an encrypted shard decrypts only the segments the range touches.
    */
-  public InputStream openShard(long offset, long length) throws IOException {
+  public ByteBuffer read(long offset, int length) throws IOException {
     Preconditions.checkArgument(
         offset >= 0 && length >= 0 && length <= shard.size() - offset,
         "range [%s, +%s) is outside shard '%s' of %s bytes",
@@ -64,98 +68,74 @@ public final class PinnedShard implements Closeable {
         length,
         shard.path(),
         shard.size());
-    if (isDamaged() || length > Integer.MAX_VALUE - 8) {
-      return dataset.openShard(shard.path(), offset, length);
+    if (mapped == null || isDamaged()) {
+      return viaTiers(offset, length);
     }
-    byte[] out = new byte[(int) length];
     try {
-      if (dataset.isEncrypted()) {
-        try (SeekableByteChannel plain = dataset.decryptingChannel(shard, new StoredChannel())) {
-          plain.position(offset);
-          ByteBuffer into = ByteBuffer.wrap(out);
-          while (into.hasRemaining() && plain.read(into) >= 0) {
-            // decrypts only the segments [offset, offset + length) lies in
-          }
-          if (into.hasRemaining()) {
-            throw new IntegrityException(
-                shard.path(), offset + into.position(), null, "the shard ended inside the range");
-          }
-        }
-      } else {
-        readStored(offset, out, 0, out.length);
+      if (!dataset.isEncrypted()) {
+        return stored(offset, length);
       }
+      ByteBuffer out = ByteBuffer.allocate(length);
+      try (SeekableByteChannel plain = dataset.decryptingChannel(shard, new StoredChannel())) {
+        plain.position(offset);
+        while (out.hasRemaining() && plain.read(out) >= 0) {
+          // decrypts only the segments [offset, offset + length) lies in
+        }
+      }
+      if (out.hasRemaining()) {
+        throw new IntegrityException(
+            shard.path(), offset + out.position(), null, "the shard ended inside the range");
+      }
+      return out.flip().asReadOnlyBuffer();
     } catch (IntegrityException e) {
       if (!isDamaged()) {
         throw e;
       }
-      return dataset.openShard(shard.path(), offset, length); // the copy was bad: the tiers
+      return viaTiers(offset, length); // the copy was bad: the tiers, verified as any read
     }
-    return new ByteArrayInputStream(out);
   }
 
-  /** Reads stored bytes [at, at + n) into {@code dst}, verifying chunks not verified yet. */
-  private void readStored(long at, byte[] dst, int off, int n) throws IOException {
-    if (n == 0) {
-      return;
+  /** {@link #read} as a stream. */
+  public InputStream openShard(long offset, int length) throws IOException {
+    ByteBuffer b = read(offset, length);
+    byte[] copy = new byte[b.remaining()];
+    b.get(copy);
+    return new java.io.ByteArrayInputStream(copy);
+  }
+
+  private ByteBuffer viaTiers(long offset, int length) throws IOException {
+    try (InputStream in = dataset.openShard(shard.path(), offset, length)) {
+      return ByteBuffer.wrap(in.readNBytes(length)).asReadOnlyBuffer();
     }
-    int chunk = shard.chunkSize();
-    int first = (int) (at / chunk);
-    int last = (int) ((at + n - 1) / chunk);
-    if (allVerified(first, last)) {
-      readFully(ByteBuffer.wrap(dst, off, n), at);
-      return;
+  }
+
+  /** Stored bytes [at, at + n) of the mapping, after verifying chunks not verified yet. */
+  private ByteBuffer stored(long at, int n) throws IntegrityException {
+    if (n > 0) {
+      int chunk = shard.chunkSize();
+      int first = (int) (at / chunk);
+      int last = (int) ((at + n - 1) / chunk);
+      if (!allVerified(first, last)) {
+        verify(first, last);
+      }
     }
-    long spanStart = (long) first * chunk;
-    long spanEnd = (long) last * chunk + shard.chunkLength(last);
-    byte[] span = new byte[Math.toIntExact(spanEnd - spanStart)];
-    readFully(ByteBuffer.wrap(span), spanStart);
+    return mapped.slice((int) at, n).asReadOnlyBuffer();
+  }
+
+  private void verify(int first, int last) throws IntegrityException {
     MessageDigest digest = Digests.sha256();
     for (int c = first; c <= last; c++) {
       if (isVerified(c)) {
         continue;
       }
       long began = System.nanoTime();
-      int from = (int) ((long) c * chunk - spanStart);
-      digest.update(span, from, shard.chunkLength(c));
+      int length = shard.chunkLength(c);
+      digest.update(mapped.slice(c * shard.chunkSize(), length));
       if (!Digests.matches(digest.digest(), shard.chunkHashes().get(c))) {
         throw damaged(c);
       }
       markVerified(c);
-      listener.served(HealthTracker.CACHE_ID, shard.chunkLength(c), System.nanoTime() - began);
-    }
-    System.arraycopy(span, (int) (at - spanStart), dst, off, n);
-  }
-
-  private void readFully(ByteBuffer dst, long at) throws IOException {
-    int start = dst.position();
-    while (true) {
-      FileChannel ch = file;
-      try {
-        long pos = at + dst.position() - start;
-        while (dst.hasRemaining()) {
-          int got = ch.read(dst, pos);
-          if (got < 0) {
-            throw damaged((int) (pos / shard.chunkSize()));
-          }
-          pos += got;
-        }
-        return;
-      } catch (java.nio.channels.ClosedByInterruptException e) {
-        throw new java.io.InterruptedIOException("interrupted reading pinned " + shard.path());
-      } catch (java.nio.channels.ClosedChannelException e) {
-        reopen(ch); // another reader was interrupted, which closes a FileChannel for all
-      }
-    }
-  }
-
-  /** Opens the file again after {@code broken} was closed under us; re-verifies from scratch. */
-  private synchronized void reopen(FileChannel broken) throws IOException {
-    if (closed) {
-      throw new java.nio.channels.ClosedChannelException();
-    }
-    if (file == broken) {
-      verified.clear(); // the name may now be another copy: verify what it serves again
-      file = FileChannel.open(path);
+      listener.served(HealthTracker.CACHE_ID, length, System.nanoTime() - began);
     }
   }
 
@@ -194,20 +174,16 @@ public final class PinnedShard implements Closeable {
     return e;
   }
 
-  /** Releases the pin; reads through this handle fail afterwards. */
+  /** Releases the pin (once, however often called); the mapping goes with the last reference. */
   @Override
-  public void close() throws IOException {
+  public void close() {
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
     }
-    try {
-      file.close();
-    } finally {
-      cache.unpin(shard.storedSha256(), shard.storedSize());
-    }
+    cache.unpin(shard.storedSha256(), shard.storedSize());
   }
 
   /** The pinned stored bytes as a read-only channel, for decryption (segment = chunk). */
@@ -221,16 +197,14 @@ public final class PinnedShard implements Closeable {
         return -1;
       }
       int n = (int) Math.min(dst.remaining(), shard.storedSize() - position);
-      byte[] buf = new byte[n];
-      readStored(position, buf, 0, n);
-      dst.put(buf);
+      dst.put(stored(position, n));
       position += n;
       return n;
     }
 
     @Override
     public int write(ByteBuffer src) {
-      throw new java.nio.channels.NonWritableChannelException();
+      throw new NonWritableChannelException();
     }
 
     @Override
@@ -251,7 +225,7 @@ public final class PinnedShard implements Closeable {
 
     @Override
     public SeekableByteChannel truncate(long size) {
-      throw new java.nio.channels.NonWritableChannelException();
+      throw new NonWritableChannelException();
     }
 
     @Override

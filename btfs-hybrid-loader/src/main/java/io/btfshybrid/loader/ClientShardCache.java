@@ -5,7 +5,7 @@ import io.btfshybrid.core.Dataset;
 import io.btfshybrid.core.DatasetClient;
 import io.btfshybrid.core.PinnedShard;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -77,17 +77,17 @@ final class ClientShardCache implements ShardCache {
     done.release();
   }
 
-  /** Stored bytes of a shard's range: from its pinned copy when it is pinned, else the tiers. */
-  InputStream open(Dataset dataset, ShardEntry shard, long offset, long length) throws IOException {
+  /** Bytes of a shard's range: a view of its pinned copy when it is pinned, else the tiers'. */
+  ByteBuffer read(Dataset dataset, ShardEntry shard, long offset, int length) throws IOException {
     Slot slot;
     synchronized (this) {
       slot = slots.get(Key.of(shard));
     }
     Optional<PinnedShard> pinned = slot == null ? Optional.empty() : slot.handle(dataset);
     if (pinned.isPresent()) {
-      return pinned.get().openShard(offset, length);
+      return pinned.get().read(offset, length);
     }
-    return dataset.openShard(shard.path(), offset, length);
+    return ShardBytes.readRange(dataset, shard, offset, length);
   }
 
   /** How many shards are pinned now. */
@@ -122,12 +122,8 @@ final class ClientShardCache implements ShardCache {
 
     synchronized void release() {
       released = true;
-      if (handle != null && handle.isPresent()) {
-        try {
-          handle.get().close();
-        } catch (IOException e) {
-          // the pin is released either way; a failing close of a read-only file changes nothing
-        }
+      if (handle != null) {
+        handle.ifPresent(PinnedShard::close);
       }
       handle = Optional.empty();
     }

@@ -1,9 +1,11 @@
 package io.btfshybrid.loader;
 
+import io.btfshybrid.api.IntegrityException;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.core.Dataset;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /** Where a sample dataset's shard list and verified byte ranges come from (a Dataset). */
@@ -12,26 +14,39 @@ interface ShardBytes {
 
   String manifestHash();
 
-  /** {@code length} verified bytes of shard {@code path} from {@code offset}. */
-  InputStream open(String path, long offset, long length) throws IOException;
+  /** {@code length} verified bytes of {@code shard} from {@code offset}, all of them. */
+  ByteBuffer read(ShardEntry shard, long offset, int length) throws IOException;
+
+  /** A verified ranged read of {@code dataset}'s tiers (or its cache), exactly {@code length}. */
+  static ByteBuffer readRange(Dataset dataset, ShardEntry shard, long offset, int length)
+      throws IOException {
+    byte[] span;
+    try (InputStream in = dataset.openShard(shard.path(), offset, length)) {
+      span = in.readNBytes(length);
+    }
+    if (span.length != length) {
+      throw new IntegrityException(
+          shard.path(), offset + span.length, null, "the shard ended inside a sample");
+    }
+    return ByteBuffer.wrap(span);
+  }
 
   /** The verified ranges of {@code dataset}, from {@code cache}'s pinned copies when pinned. */
   static ShardBytes pinned(Dataset dataset, ClientShardCache cache) {
-    ShardBytes tiers = of(dataset);
     return new ShardBytes() {
       @Override
       public List<ShardEntry> shards() {
-        return tiers.shards();
+        return dataset.shards();
       }
 
       @Override
       public String manifestHash() {
-        return tiers.manifestHash();
+        return dataset.manifestHash();
       }
 
       @Override
-      public InputStream open(String path, long offset, long length) throws IOException {
-        return cache.open(dataset, dataset.shard(path), offset, length);
+      public ByteBuffer read(ShardEntry shard, long offset, int length) throws IOException {
+        return cache.read(dataset, shard, offset, length);
       }
     };
   }
@@ -49,8 +64,8 @@ interface ShardBytes {
       }
 
       @Override
-      public InputStream open(String path, long offset, long length) throws IOException {
-        return dataset.openShard(path, offset, length);
+      public ByteBuffer read(ShardEntry shard, long offset, int length) throws IOException {
+        return readRange(dataset, shard, offset, length);
       }
     };
   }
