@@ -200,6 +200,21 @@ public final class Loader implements AutoCloseable {
     return metrics;
   }
 
+  /** Samples per batch on this rank. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** This process's rank and the world size. */
+  public Topology topology() {
+    return topology;
+  }
+
+  /** The releases read, as sample datasets in stream order (for random access by adapters). */
+  public List<SampleDataset> samples() {
+    return streams.datasets();
+  }
+
   /** Samples and bytes delivered, bytes per tier, cache hits, integrity failures, stalls. */
   public LoaderStats stats() {
     return metrics.snapshot();
