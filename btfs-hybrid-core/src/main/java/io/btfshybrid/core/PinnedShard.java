@@ -30,6 +30,7 @@ public final class PinnedShard implements Closeable {
   private final VerifiedReadListener listener;
   private final ByteBuffer mapped; // null for a shard over 2 GiB: those read through the dataset
   private final BitSet verified = new BitSet(); // guarded by this
+  private volatile boolean allChunksVerified;
   private boolean damaged; // guarded by this
   private boolean closed; // guarded by this
 
@@ -115,7 +116,7 @@ public final class PinnedShard implements Closeable {
       int chunk = shard.chunkSize();
       int first = (int) (at / chunk);
       int last = (int) ((at + n - 1) / chunk);
-      if (!allVerified(first, last)) {
+      if (!allChunksVerified && !allVerified(first, last)) {
         verify(first, last);
       }
     }
@@ -149,6 +150,9 @@ public final class PinnedShard implements Closeable {
 
   private synchronized void markVerified(int chunk) {
     verified.set(chunk);
+    if (verified.cardinality() == shard.chunkCount()) {
+      allChunksVerified = true; // from now on reads take no lock
+    }
   }
 
   private synchronized boolean isDamaged() {

@@ -6,7 +6,6 @@ import io.btfshybrid.core.DatasetClient;
 import io.btfshybrid.core.PinnedShard;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +20,7 @@ final class ClientShardCache implements ShardCache {
   private final DatasetClient client;
   private final long budget;
   private final java.util.Set<Key> known = ConcurrentHashMap.newKeySet();
-  private final Map<Key, Slot> slots = new HashMap<>(); // guarded by this
+  private final Map<Key, Slot> slots = new ConcurrentHashMap<>(); // changed under this
 
   /** A shard by its stored bytes and path (the path is the decryption context). */
   private record Key(String storedSha256, String path) {
@@ -79,10 +78,7 @@ final class ClientShardCache implements ShardCache {
 
   /** Bytes of a shard's range: a view of its pinned copy when it is pinned, else the tiers'. */
   ByteBuffer read(Dataset dataset, ShardEntry shard, long offset, int length) throws IOException {
-    Slot slot;
-    synchronized (this) {
-      slot = slots.get(Key.of(shard));
-    }
+    Slot slot = slots.get(Key.of(shard));
     Optional<PinnedShard> pinned = slot == null ? Optional.empty() : slot.handle(dataset);
     if (pinned.isPresent()) {
       return pinned.get().read(offset, length);
@@ -99,7 +95,7 @@ final class ClientShardCache implements ShardCache {
   private static final class Slot {
     private final ShardEntry shard;
     private int refs; // guarded by ClientShardCache.this
-    private Optional<PinnedShard> handle; // guarded by this
+    private volatile Optional<PinnedShard> handle; // set under this
     private boolean released; // guarded by this
 
     Slot(ShardEntry shard) {
@@ -110,7 +106,12 @@ final class ClientShardCache implements ShardCache {
      * The pinned copy, fetched through {@code reader} by the first reader (others wait for it: it
      * is running, not queued).
      */
-    synchronized Optional<PinnedShard> handle(Dataset reader) throws IOException {
+    Optional<PinnedShard> handle(Dataset reader) throws IOException {
+      Optional<PinnedShard> ready = handle;
+      return ready != null ? ready : fetch(reader);
+    }
+
+    private synchronized Optional<PinnedShard> fetch(Dataset reader) throws IOException {
       if (released) {
         return Optional.empty();
       }
