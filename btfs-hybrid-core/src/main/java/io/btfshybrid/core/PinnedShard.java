@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -191,55 +190,16 @@ public final class PinnedShard implements Closeable {
   }
 
   /** The pinned stored bytes as a read-only channel, for decryption (segment = chunk). */
-  private final class StoredChannel implements SeekableByteChannel {
-    private long position;
-    private boolean open = true;
+  private final class StoredChannel extends ReadOnlyChannel {
+    StoredChannel() {
+      super(shard.storedSize());
+    }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-      if (position >= shard.storedSize()) {
-        return -1;
-      }
-      int n = (int) Math.min(dst.remaining(), shard.storedSize() - position);
-      dst.put(stored(position, n));
-      position += n;
+    int readAt(ByteBuffer dst, long at) throws IOException {
+      int n = (int) Math.min(dst.remaining(), shard.storedSize() - at);
+      dst.put(stored(at, n));
       return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() {
-      return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) {
-      position = newPosition;
-      return this;
-    }
-
-    @Override
-    public long size() {
-      return shard.storedSize();
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
     }
   }
 }

@@ -33,40 +33,31 @@ interface ShardBytes {
 
   /** The verified ranges of {@code dataset}, from {@code cache}'s pinned copies when pinned. */
   static ShardBytes pinned(Dataset dataset, ClientShardCache cache) {
-    return new ShardBytes() {
-      @Override
-      public List<ShardEntry> shards() {
-        return dataset.shards();
-      }
-
-      @Override
-      public String manifestHash() {
-        return dataset.manifestHash();
-      }
-
-      @Override
-      public ByteBuffer read(ShardEntry shard, long offset, int length) throws IOException {
-        return cache.read(dataset, shard, offset, length);
-      }
-    };
+    return new OfDataset(dataset, cache);
   }
 
+  /** The verified ranges of {@code dataset}, each a ranged read. */
   static ShardBytes of(Dataset dataset) {
-    return new ShardBytes() {
-      @Override
-      public List<ShardEntry> shards() {
-        return dataset.shards();
-      }
+    return new OfDataset(dataset, null);
+  }
 
-      @Override
-      public String manifestHash() {
-        return dataset.manifestHash();
-      }
+  /** A dataset's shards, read through {@code cache} when there is one. */
+  record OfDataset(Dataset dataset, ClientShardCache cache) implements ShardBytes {
+    @Override
+    public List<ShardEntry> shards() {
+      return dataset.shards();
+    }
 
-      @Override
-      public ByteBuffer read(ShardEntry shard, long offset, int length) throws IOException {
-        return readRange(dataset, shard, offset, length);
-      }
-    };
+    @Override
+    public String manifestHash() {
+      return dataset.manifestHash();
+    }
+
+    @Override
+    public ByteBuffer read(ShardEntry shard, long offset, int length) throws IOException {
+      return cache == null
+          ? readRange(dataset, shard, offset, length)
+          : cache.read(dataset, shard, offset, length);
+    }
   }
 }
