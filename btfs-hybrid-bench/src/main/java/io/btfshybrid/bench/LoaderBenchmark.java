@@ -12,6 +12,7 @@ import io.btfshybrid.loader.LoaderIterator;
 import io.btfshybrid.loader.LoaderStats;
 import io.btfshybrid.loader.Sample;
 import io.btfshybrid.loader.SampleBatch;
+import io.btfshybrid.loader.ShardCache;
 import io.btfshybrid.loader.ScalePlanProbe;
 import io.btfshybrid.loader.ShuffleAlgorithm;
 import io.btfshybrid.loader.Topology;
@@ -37,7 +38,9 @@ import java.util.PrimitiveIterator;
  * on a warm local FileTier loaded with BLOCK_SPREAD and 2 read threads, as samples/s and MB/s and
  * as ratios to plain sequential verified streaming of the same shards and to a hand-rolled
  * unverified loader reading the same samples in the loader's order from extracted files (methods
- * interleaved per run; best and median). (2) --s3: the same release on a cold S3 tier (S3Proxy on
+ * interleaved per run; best and median); the loader runs twice: pinning its window in the client's
+ * disk cache ({@code ShardCache.of}, warm after the warm-up run: each chunk verified once per pin)
+ * and with a verified range read per sample (no cache). (2) --s3: the same release on a cold S3 tier (S3Proxy on
  * disk) behind a loopback proxy adding a first-byte delay and a per-connection rate limit: time to
  * first batch and the fraction of the time the consumer waited for a batch. (3) --scale: the pure
  * plan of a synthetic 100,000-shard, 10^9-sample table: build time and heap after GC.
@@ -46,11 +49,13 @@ import java.util.PrimitiveIterator;
  * --samples N [100000], --sample-bytes N [10240], --per-shard N [1000], --chunk-kib N [64], --batch
  * N [256], --read-threads N [2], --runs N [3], --s3-batches N [40], --s3-step-ms N [0],
  * --s3-delay-ms N [30], --s3-mbps N [40], --s3-runs N [1], --scale-shards N [100000],
- * --scale-per-shard N [10000], --scale-iterate N [100000], --scale-world N [8], --scale-rank N [3].
+ * --scale-per-shard N [10000], --scale-iterate N [100000], --scale-world N [8], --scale-rank N [3], --cache-mib N [4096] (the pinned loader's disk
+ * cache), --skip-ranged (leave out the per-sample range-read loader).
  */
 public final class LoaderBenchmark {
   private static final long SEED = 17;
   private static final String LOADER = "loader: BLOCK_SPREAD, verified range reads";
+  private static final String PINNED = "loader: BLOCK_SPREAD, ShardCache.of(client) pins";
   private static final String STREAM = "sequential verified stream (Dataset.openShard)";
   private static final String HAND = "hand-rolled: Files.readAllBytes, loader order";
 
@@ -124,7 +129,7 @@ public final class LoaderBenchmark {
             .build();
     long[] order;
     long orderedBytes = 0;
-    try (Loader l = localLoader(o, client, uri)) {
+    try (Loader l = localLoader(o, client, uri, null)) {
       EpochPlan plan = l.plan(0);
       order = new long[Math.toIntExact(plan.samplesForRank())];
       PrimitiveIterator.OfLong it = plan.rankOrder(0);
@@ -135,17 +140,37 @@ public final class LoaderBenchmark {
     }
     long samplesPerRun = order.length;
     long payload = orderedBytes;
+    DatasetClient cached =
+        DatasetClient.builder()
+            .tier(tier)
+            .trust(TrustRoot.of(release.signer.publicKeyset()))
+            .cacheDirectory(dir.resolve("cache"))
+            .cacheMaxBytes((long) num(o, "cache-mib", 4096) << 20)
+            .build();
+    ShardCache window = ShardCache.of(cached);
     Map<String, Method> methods = new LinkedHashMap<>();
     methods.put(
-        LOADER,
+        PINNED,
         new Method(
             samplesPerRun,
             payload,
             () -> {
-              try (Loader l = localLoader(o, client, uri)) {
+              try (Loader l = localLoader(o, cached, uri, window)) {
                 return drainLoader(l, order);
               }
             }));
+    if (!o.containsKey("skip-ranged")) {
+      methods.put(
+          LOADER,
+          new Method(
+              samplesPerRun,
+              payload,
+              () -> {
+                try (Loader l = localLoader(o, client, uri, null)) {
+                  return drainLoader(l, order);
+                }
+              }));
+    }
     byte[] buf = new byte[256 * 1024];
     methods.put(
         STREAM,
@@ -187,6 +212,7 @@ public final class LoaderBenchmark {
       }
     }
     client.close();
+    cached.close();
     System.out.printf(
         "%n(1) warm local FileTier: %,d samples (%,d in the padded epoch), %.1f MB of shards, chunk %d KiB,"
             + " batch %d, %d read threads, %d runs interleaved (publish %.1f s, extract %.1f s)%n",
@@ -228,7 +254,8 @@ public final class LoaderBenchmark {
             + " included), the others sample bytes");
   }
 
-  private static Loader localLoader(Map<String, String> o, DatasetClient client, String uri)
+  private static Loader localLoader(
+      Map<String, String> o, DatasetClient client, String uri, ShardCache cache)
       throws IOException {
     return Loader.builder(client).stream(uri)
         .topology(Topology.single())
@@ -236,6 +263,7 @@ public final class LoaderBenchmark {
         .shuffle(ShuffleAlgorithm.BLOCK_SPREAD)
         .seed(SEED)
         .readThreads(num(o, "read-threads", 2))
+        .cache(cache)
         .build();
   }
 
@@ -468,7 +496,7 @@ public final class LoaderBenchmark {
         throw new IllegalArgumentException("unexpected argument " + a);
       }
       String k = a.substring(2);
-      boolean flag = List.of("local", "s3", "scale", "keep").contains(k);
+      boolean flag = List.of("local", "s3", "scale", "keep", "skip-ranged").contains(k);
       if (flag) {
         o.put(k, "true");
       } else if (i + 1 < argv.length) {

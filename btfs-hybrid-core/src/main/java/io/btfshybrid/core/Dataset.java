@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class Dataset implements Closeable {
   private final DatasetClient.LoadedManifest loaded;
   private volatile boolean closed;
   private StreamingAead aead;
+  private volatile java.util.Map<String, ShardEntry> shardsByPath;
 
   Dataset(DatasetClient client, DatasetClient.LoadedManifest loaded) {
     this.client = client;
@@ -54,17 +56,25 @@ public final class Dataset implements Closeable {
 
   /** The shard at {@code path}, or an error naming the path and the release. */
   public ShardEntry shard(String path) {
-    return manifest()
-        .shard(path)
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "no shard '"
-                        + path
-                        + "' in "
-                        + manifest().datasetId()
-                        + "@"
-                        + manifest().version()));
+    ShardEntry found = byPath().get(path);
+    if (found == null) {
+      throw new IllegalArgumentException(
+          "no shard '" + path + "' in " + manifest().datasetId() + "@" + manifest().version());
+    }
+    return found;
+  }
+
+  /** The shards by path, built on first use (a read looks its shard up every time). */
+  private java.util.Map<String, ShardEntry> byPath() {
+    java.util.Map<String, ShardEntry> m = shardsByPath;
+    if (m == null) {
+      m = new java.util.HashMap<>();
+      for (ShardEntry s : shards()) {
+        m.putIfAbsent(s.path(), s);
+      }
+      shardsByPath = m;
+    }
+    return m;
   }
 
   /** The sources a read of {@code path} would try, best first (the cache not included). */
@@ -138,8 +148,14 @@ public final class Dataset implements Closeable {
 
   /** Plaintext random access over verified ciphertext: each segment is one verified chunk. */
   private SeekableByteChannel decryptingChannel(ShardEntry shard) throws IOException {
+    aead(shard); // the policy and segment checks come before any ciphertext is read
+    return decryptingChannel(shard, verifier(shard).openChannel());
+  }
+
+  /** Plaintext random access over {@code ciphertext}, verified stored bytes of {@code shard}. */
+  SeekableByteChannel decryptingChannel(ShardEntry shard, SeekableByteChannel ciphertext)
+      throws IOException {
     StreamingAead decrypt = aead(shard);
-    SeekableByteChannel ciphertext = verifier(shard).openChannel();
     try {
       SeekableByteChannel plain =
           decrypt.newSeekableDecryptingChannel(ciphertext, ShardEncryption.shardAad(shard.path()));
@@ -219,6 +235,41 @@ public final class Dataset implements Closeable {
     client.resolver().plan(shard).forEach(p -> sources.add(ChunkSource.of(p)));
     VerifiedReadListener listener = client.listenerFor(manifest(), shard.path());
     return new StreamingVerifier(shard, sources, listener, client.readContext());
+  }
+
+  /**
+   * Pins shard {@code path} in the client's disk cache (fetching it whole, verified, if it is not
+   * there) until the returned handle is closed; empty when the client has no disk cache, the cache
+   * does not take a shard this large (over half its bound) or cannot store it now. Pinned shards
+   * are never evicted; they count against the cache's bound.
+   */
+  public Optional<PinnedShard> pin(String path) throws IOException {
+    ShardEntry shard = shard(path);
+    ensureOpen();
+    Optional<DiskCache> accepting = client.cache().filter(c -> c.accepts(shard.storedSize()));
+    if (accepting.isEmpty()) {
+      return Optional.empty();
+    }
+    DiskCache cache = accepting.get();
+    String key = shard.storedSha256();
+    cache.pin(key, shard.storedSize());
+    try {
+      Optional<Path> file = cache.lookup(key, shard.storedSize());
+      if (file.isEmpty()) {
+        file =
+            cache.fill(
+                key, shard.storedSize(), () -> verifier(shard, Optional.empty()).openStream());
+      }
+      if (file.isPresent()) {
+        return Optional.of(
+            new PinnedShard(this, shard, cache, file.get(), client.listenerFor(manifest(), path)));
+      }
+    } catch (IOException | RuntimeException e) {
+      cache.unpin(key, shard.storedSize());
+      throw e;
+    }
+    cache.unpin(key, shard.storedSize());
+    return Optional.empty();
   }
 
   private void ensureOpen() throws IOException {

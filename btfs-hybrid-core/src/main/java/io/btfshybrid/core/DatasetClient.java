@@ -162,6 +162,13 @@ public final class DatasetClient implements Closeable {
         : reads;
   }
 
+  /** The disk cache's bound in bytes, or empty when this client has no disk cache. */
+  public java.util.OptionalLong cacheMaxBytes() {
+    return cache == null
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(cache.maxBytes());
+  }
+
   /** Bytes served, failures and cache use so far. */
   public ClientStats stats() {
     return new ClientStats(

@@ -56,6 +56,12 @@ final class DiskCache {
   private final AtomicLong fills = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
 
+  /** Pin counts per object; a pinned object weighs nothing in the index, so it is never evicted. */
+  private final ConcurrentMap<String, Integer> pins = new ConcurrentHashMap<>();
+
+  /** Units of pinned objects, taken off the index's maximum so disk use stays in the bound. */
+  private long pinnedUnits; // guarded by pins
+
   DiskCache(Path dir, long maxBytes) throws IOException {
     if (maxBytes < UNIT) {
       throw new IllegalArgumentException("cache size must be at least 1 KiB, was " + maxBytes);
@@ -65,7 +71,7 @@ final class DiskCache {
     this.index =
         Caffeine.newBuilder()
             .maximumWeight(maxBytes / UNIT)
-            .weigher((String key, Long size) -> (int) Math.min(Integer.MAX_VALUE, units(size)))
+            .weigher((String key, Long size) -> pins.containsKey(key) ? 0 : weight(size))
             .executor(Runnable::run)
             .removalListener(
                 (String key, Long size, RemovalCause cause) -> {
@@ -75,6 +81,10 @@ final class DiskCache {
                 })
             .build();
     rebuild();
+  }
+
+  private static int weight(long size) {
+    return (int) Math.min(Integer.MAX_VALUE, units(size));
   }
 
   private static long units(long size) {
@@ -267,6 +277,61 @@ final class DiskCache {
     } catch (ExecutionException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Keeps object {@code sha256} of {@code size} bytes from eviction (whether cached yet or filled
+   * later) until {@link #unpin} was called as often; the room it takes is kept off what unpinned
+   * objects may use, so the directory stays within the bound. A copy found damaged is still
+   * dropped.
+   */
+  void pin(String sha256, long size) {
+    synchronized (pins) {
+      if (pins.merge(sha256, 1, Integer::sum) == 1) {
+        pinnedUnits += units(size);
+        reweigh(sha256);
+        resize();
+      }
+    }
+  }
+
+  /** Releases one pin of {@code sha256}; with the last, it may be evicted again. */
+  void unpin(String sha256, long size) {
+    synchronized (pins) {
+      Integer held = pins.get(sha256);
+      if (held == null) {
+        throw new IllegalStateException("cache entry " + sha256 + " is not pinned");
+      }
+      if (held > 1) {
+        pins.put(sha256, held - 1);
+      } else {
+        pins.remove(sha256);
+        pinnedUnits -= units(size);
+        resize();
+        reweigh(sha256);
+      }
+    }
+  }
+
+  /** The bound in bytes. */
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  /** How many pins {@code sha256} holds. */
+  int pins(String sha256) {
+    return pins.getOrDefault(sha256, 0);
+  }
+
+  /** Re-inserts an entry so the index weighs it again (pinned: nothing; else its size). */
+  private void reweigh(String sha256) {
+    index.asMap().computeIfPresent(sha256, (k, size) -> size);
+  }
+
+  private void resize() {
+    long free = Math.max(0, maxBytes / UNIT - pinnedUnits);
+    index.policy().eviction().ifPresent(e -> e.setMaximum(free));
+    index.cleanUp();
   }
 
   /** Drops a copy found damaged, so it is fetched again and never served. */

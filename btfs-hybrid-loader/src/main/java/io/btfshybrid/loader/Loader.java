@@ -200,6 +200,21 @@ public final class Loader implements AutoCloseable {
     return metrics;
   }
 
+  /** Samples per batch on this rank. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** This process's rank and the world size. */
+  public Topology topology() {
+    return topology;
+  }
+
+  /** The releases read, as sample datasets in stream order (for random access by adapters). */
+  public List<SampleDataset> samples() {
+    return streams.datasets();
+  }
+
   /** Samples and bytes delivered, bytes per tier, cache hits, integrity failures, stalls. */
   public LoaderStats stats() {
     return metrics.snapshot();
@@ -339,7 +354,10 @@ public final class Loader implements AutoCloseable {
       return this;
     }
 
-    /** The disk cache the prefetch window pins its shards in (default: none, memory only). */
+    /**
+     * The disk cache the prefetch window pins its shards in (default: none, memory only); {@link
+     * ShardCache#of(DatasetClient)} is the client's own disk cache, read from once pinned.
+     */
     public Builder cache(ShardCache shardCache) {
       this.cache = shardCache;
       return this;
@@ -372,7 +390,12 @@ public final class Loader implements AutoCloseable {
         for (StreamSpec s : streams) {
           Dataset d = client.open(URI.create(s.manifestUri()));
           opened.add(d);
-          datasets.add(SampleDataset.open(d, indexReader.apply(d)));
+          if (cache instanceof ClientShardCache pinned) {
+            pinned.register(client, d);
+            datasets.add(SampleDataset.open(d, indexReader.apply(d), ShardBytes.pinned(d, pinned)));
+          } else {
+            datasets.add(SampleDataset.open(d, indexReader.apply(d)));
+          }
         }
         long base = epochSize;
         if (base < 0) {

@@ -10,7 +10,6 @@ import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.core.Dataset;
 import io.btfshybrid.core.samples.ShardSampleIndex;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -58,6 +57,13 @@ public final class SampleDataset implements AutoCloseable {
   /** The samples of {@code dataset}, index blobs read by {@code reader} (and verified here). */
   public static SampleDataset open(Dataset dataset, IndexBlobReader reader) throws IOException {
     return new SampleDataset(dataset, ShardBytes.of(dataset), reader, DEFAULT_INDEX_CACHE_BYTES);
+  }
+
+  /**
+   * The samples of {@code dataset}, index blobs read by {@code reader}, bytes from {@code bytes}.
+   */
+  static SampleDataset open(Dataset dataset, IndexBlobReader reader, ShardBytes bytes) {
+    return new SampleDataset(dataset, bytes, reader, DEFAULT_INDEX_CACHE_BYTES);
   }
 
   /** The dataset read from. */
@@ -119,14 +125,7 @@ public final class SampleDataset implements AutoCloseable {
       throw new HybridStorageException(
           "sample " + s.key(i) + " of shard '" + s.shard().path() + "' is over 2 GiB");
     }
-    byte[] span;
-    try (InputStream in = bytes.open(s.shard().path(), from, to - from)) {
-      span = in.readNBytes((int) (to - from));
-    }
-    if (span.length != to - from) {
-      throw new IntegrityException(
-          s.shard().path(), from + span.length, null, "the shard ended inside a sample");
-    }
+    ByteBuffer span = bytes.read(s.shard(), from, (int) (to - from));
     List<LoadedSample.Member> members = new ArrayList<>(n);
     for (int m = 0; m < n; m++) {
       members.add(
@@ -134,7 +133,7 @@ public final class SampleDataset implements AutoCloseable {
               s.field(i, m), (int) (s.offset(i, m) - from), (int) s.length(i, m)));
     }
     SampleRef shown = new SampleRef(ref.shard(), ref.indexInShard(), reportedIndex);
-    return new LoadedSample(shown, s.shard().path(), s.key(i), ByteBuffer.wrap(span), members);
+    return new LoadedSample(shown, s.shard().path(), s.key(i), span, members);
   }
 
   private ShardSamples samples(int shard) throws IOException {

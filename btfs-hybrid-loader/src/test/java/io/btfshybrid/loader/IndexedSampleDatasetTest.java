@@ -11,10 +11,8 @@ import io.btfshybrid.api.SampleFormat;
 import io.btfshybrid.api.SampleIndexRef;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.core.samples.SampleIndex;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,8 +66,8 @@ class IndexedSampleDatasetTest {
           }
 
           @Override
-          public InputStream open(String path, long offset, long length) {
-            return new ByteArrayInputStream(files.get(path), (int) offset, (int) length);
+          public java.nio.ByteBuffer read(ShardEntry shard, long offset, int length) {
+            return java.nio.ByteBuffer.wrap(files.get(shard.path()), (int) offset, length).slice();
           }
         };
     return new SampleDataset(null, bytes, reader, 1 << 20);
