@@ -5,6 +5,8 @@
 #   btfs-hybrid-bench/run.sh [--jmh] [--loader] [--no-build | --full-build] [benchmark options…]
 #     --loader       run LoaderBenchmark (issue 12: --local --s3 --scale, --samples N, --runs N, …;
 #                    see its class comment) instead of EndToEndBenchmark
+#     --scrub        run ScrubBenchmark (issue 11: [MiB] [rounds] [chunk KiB] [workdir]) instead:
+#                    scrub on a warm local tier as a ratio of plain SHA-256 over the same bytes
 #     --no-build     use target/btfs-hybrid-bench.jar as it is
 #     --full-build   build api, core, s3, btfs and testkit from this tree too (mvn -am), for a
 #                    checkout where nothing is installed in ~/.m2 yet
@@ -23,6 +25,7 @@ for a in "$@"; do
   case "$a" in
     --jmh) jmh=true ;;
     --loader) main=io.btfshybrid.bench.LoaderBenchmark ;;
+    --scrub) main=io.btfshybrid.bench.ScrubBenchmark ;;
     --no-build) build=none ;;
     --full-build) build=reactor ;;
     *) args+=("$a") ;;

@@ -1,18 +1,15 @@
 package io.btfshybrid.core;
 
 import io.btfshybrid.api.IntegrityException;
-import io.btfshybrid.api.LocationHint;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.PinnedStorage;
 import io.btfshybrid.api.StorageTier;
-import io.btfshybrid.api.TierKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -43,20 +40,7 @@ final class CopyCheck {
    * known bytes would get. Empty when nothing can name the copy.
    */
   static List<Locator> locators(StorageTier tier, ReleaseObject o) throws IOException {
-    Set<Locator> out = new LinkedHashSet<>();
-    tier.locate(o.key()).ifPresent(out::add);
-    for (LocationHint h : o.hints()) {
-      if (h.tierId().equals(tier.id()) && h.kind() == tier.kind()) {
-        out.add(h.locator());
-      }
-    }
-    if (out.isEmpty() && tier.kind() == TierKind.BTFS) {
-      o.hints().stream()
-          .filter(h -> h.kind() == TierKind.BTFS && Objects.equals(h.uri().getScheme(), "btfs"))
-          .findFirst()
-          .map(h -> new Locator(tier.id(), h.uri()))
-          .ifPresent(out::add);
-    }
+    Set<Locator> out = new LinkedHashSet<>(ManifestResolver.locatorsFor(tier, o.key(), o.hints()));
     if (out.isEmpty() && tier instanceof PinnedStorage pinning && o.content().isPresent()) {
       out.add(pinning.locatorOf(o.content().get().read()));
     }
