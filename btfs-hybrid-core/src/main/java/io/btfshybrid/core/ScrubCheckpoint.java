@@ -69,7 +69,11 @@ final class ScrubCheckpoint implements Closeable {
       }
     } catch (IOException | RuntimeException e) {
       if (lines.size() > 1 && !lines.get(lines.size() - 1).endsWith("}")) {
-        return true; // a torn last line from a crash: everything before it stands
+        // a torn last line from a crash: everything before it stands, the tail is cut off
+        List<String> whole = lines.subList(0, lines.size() - 1);
+        AtomicFiles.write(
+            file, (String.join("\n", whole) + "\n").getBytes(StandardCharsets.UTF_8), false);
+        return true;
       }
       LOG.warn("scrub checkpoint {} does not parse ({}); starting over", file, e.toString());
       done.clear();
