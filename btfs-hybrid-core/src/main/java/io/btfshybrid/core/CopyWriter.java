@@ -38,7 +38,9 @@ final class CopyWriter {
       throws IOException {
     List<IOException> failures = new ArrayList<>();
     if (o.content().isPresent()) {
-      return written(o, target, replace, target.id(), () -> o.content().get().openStream());
+      // a signed document is written from its verified bytes, equal to the sources' copies
+      String from = sources.isEmpty() ? "verified bytes" : sources.get(0).id();
+      return written(o, target, replace, from, () -> o.content().get().openStream());
     }
     for (StorageTier source : sources) {
       for (Locator from : CopyCheck.locators(source, o)) {

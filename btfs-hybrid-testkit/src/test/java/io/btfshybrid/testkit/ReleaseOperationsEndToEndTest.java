@@ -215,6 +215,11 @@ class ReleaseOperationsEndToEndTest {
             RepairReport.Action.COPIED),
         actions);
     assertEquals(List.of(), repair.shortfalls());
+    for (RepairReport.Copy m : repair.copiesMade()) {
+      ScrubFinding source = find(damaged, m.object(), m.fromTierId());
+      // copied from a verified copy (a re-pinned one is its own, intact, source)
+      assertEquals(CopyStatus.OK, source.status(), m + " from " + source);
+    }
     assertTrue(node.isPinned(BtfsTier.cidOf(onBtfs.locator())));
 
     ScrubReport after = ops.scrub(uri);
