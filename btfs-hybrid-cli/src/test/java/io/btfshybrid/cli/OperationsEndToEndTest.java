@@ -209,4 +209,21 @@ class OperationsEndToEndTest {
     assertEquals(ExitCodes.USAGE, badCopies.code(), badCopies.err());
     assertTrue(badCopies.err().contains("got 0"), badCopies.err());
   }
+
+  @Test
+  void planCountsOnlyCopiesTheTiersStillHold() throws IOException {
+    Fixture files = Fixture.withFileTiers(tmp.resolve("files"));
+    String uri = files.publish("1");
+    MoreFiles.deleteRecursively(files.dir.resolve("tiers/mirror/blobs"));
+    CliRun plan = CliRun.run("--config", files.config.toString(), "--json", "plan", uri);
+    assertEquals(ExitCodes.OK, plan.code(), plan.err());
+    JsonNode firstTier = JSON.readTree(plan.out()).get("bytesByFirstTier");
+    assertEquals(
+        java.util.List.of("cloud"),
+        com.google.common.collect.ImmutableList.copyOf(firstTier.fieldNames()));
+    MoreFiles.deleteRecursively(files.dir.resolve("tiers/cloud/blobs"));
+    CliRun none = CliRun.run("--config", files.config.toString(), "--json", "plan", uri);
+    assertEquals(ExitCodes.UNAVAILABLE, none.code(), none.out());
+    assertEquals(4, JSON.readTree(none.out()).get("shardsWithoutSource").asInt(), none.out());
+  }
 }
