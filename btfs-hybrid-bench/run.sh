@@ -2,11 +2,15 @@
 # Builds the benchmark jar offline (the module is in the reactor only with -Pbench) and runs the end-to-end benchmark (a printed table);
 # with --jmh, also the JMH benchmarks with short settings (-f 1 -wi 2 -i 3).
 #
-#   btfs-hybrid-bench/run.sh [--jmh] [--loader] [--no-build | --full-build] [benchmark options…]
+#   btfs-hybrid-bench/run.sh [--jmh] [--loader | --s3-link | --link-ceiling | --scrub] [--no-build | --full-build] [options…]
 #     --loader       run LoaderBenchmark (issue 12: --local --s3 --scale, --samples N, --runs N, …;
 #                    see its class comment) instead of EndToEndBenchmark
 #     --scrub        run ScrubBenchmark (issue 11: [MiB] [rounds] [chunk KiB] [workdir]) instead:
 #                    scrub on a warm local tier as a ratio of plain SHA-256 over the same bytes
+#     --s3-link      run S3LinkBenchmark (issue 13, benchmarks 1 and 2: S3Tier, the AWS SDK and a
+#                    verified DatasetClient read behind LinkConditions; --rounds --ttfb-ms --mbps
+#                    --aggregate-mbps --threads --big-mib --small --small-mib)
+#     --link-ceiling run LinkCeilingBenchmark (LinkConditions against a plain socket copy)
 #     --no-build     use target/btfs-hybrid-bench.jar as it is
 #     --full-build   build api, core, s3, btfs and testkit from this tree too (mvn -am), for a
 #                    checkout where nothing is installed in ~/.m2 yet
@@ -20,12 +24,15 @@ jar="$here/target/btfs-hybrid-bench.jar"
 build=installed
 jmh=false
 main=io.btfshybrid.bench.EndToEndBenchmark
+heap=()
 args=()
 for a in "$@"; do
   case "$a" in
     --jmh) jmh=true ;;
     --loader) main=io.btfshybrid.bench.LoaderBenchmark ;;
     --scrub) main=io.btfshybrid.bench.ScrubBenchmark ;;
+    --s3-link) main=io.btfshybrid.bench.S3LinkBenchmark; heap=(-Xmx3g) ;;
+    --link-ceiling) main=io.btfshybrid.bench.LinkCeilingBenchmark ;;
     --no-build) build=none ;;
     --full-build) build=reactor ;;
     *) args+=("$a") ;;
@@ -50,7 +57,7 @@ cp "$jar" "$run_jar"
 jar="$run_jar"
 
 logging=(-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
-java "${logging[@]}" -cp "$jar" "$main" "${args[@]+"${args[@]}"}"
+java ${heap[@]+"${heap[@]}"} "${logging[@]}" -cp "$jar" "$main" "${args[@]+"${args[@]}"}"
 
 if $jmh; then
   java "${logging[@]}" -jar "$jar" -f 1 -wi 2 -i 3 -w 1s -r 2s \

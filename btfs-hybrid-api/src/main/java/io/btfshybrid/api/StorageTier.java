@@ -3,6 +3,7 @@ package io.btfshybrid.api;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -62,6 +63,20 @@ public interface StorageTier extends Closeable {
    */
   default Optional<Locator> locate(String key) {
     return Optional.empty();
+  }
+
+  /**
+   * What the tier holds under keys starting with {@code prefix} ({@code ""}: everything), as one
+   * {@link ObjectInfo} per object (its locator, size and, where known, modification time), in key
+   * order. A content-addressed tier (BTFS) keeps no keys: it lists every object it holds pinned,
+   * whatever the prefix, and callers identify objects by what they read. Listings are bounded (a
+   * tier refuses an endless or oversized listing with a {@link HybridStorageException}) and are
+   * hints like locators: what they name is verified when read.
+   *
+   * @throws UnsupportedListingException when the tier cannot list (the default)
+   */
+  default List<ObjectInfo> list(String prefix) throws IOException {
+    throw new UnsupportedListingException(id());
   }
 
   @Override

@@ -16,12 +16,14 @@ import io.btfshybrid.loader.ScalePlanProbe;
 import io.btfshybrid.loader.ShuffleAlgorithm;
 import io.btfshybrid.loader.Topology;
 import io.btfshybrid.s3.S3Tier;
+import io.btfshybrid.testkit.LinkConditions;
 import io.btfshybrid.testkit.S3TestServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -301,7 +303,12 @@ public final class LoaderBenchmark {
           "stalled",
           "(stats)");
       for (int r = 0; r < num(o, "s3-runs", 1); r++) {
-        try (LinkProxy proxy = new LinkProxy(server.endpoint(), delayMs, mbps, 64);
+        try (LinkConditions proxy =
+                LinkConditions.builder()
+                    .upstream(server.endpoint())
+                    .timeToFirstByte(Duration.ofMillis(delayMs))
+                    .bandwidthPerConnection((long) (mbps * 1e6))
+                    .build();
             S3Tier slow =
                 server.tierBuilder("s3").endpoint(proxy.endpoint(server.endpoint())).build();
             DatasetClient client =

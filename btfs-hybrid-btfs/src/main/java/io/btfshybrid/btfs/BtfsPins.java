@@ -2,7 +2,10 @@ package io.btfshybrid.btfs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /** Pins: {@code pin/add}, {@code pin/rm} and {@code pin/ls?type=recursive}. */
@@ -27,6 +30,30 @@ final class BtfsPins {
       }
       throw e;
     }
+  }
+
+  /**
+   * Every recursively pinned CID ({@code pin/ls?type=recursive}), in CID order; the answer is
+   * bounded ({@link BoundedJson#MAX_REPLY}) and a key that is no CID fails naming it.
+   */
+  List<Cid> pinned() throws IOException {
+    JsonNode answer = node.call("pin/ls").param("type", "recursive").json(BoundedJson.MAX_REPLY);
+    JsonNode keys = answer.path("Keys");
+    if (!keys.isObject()) {
+      throw new BtfsNodeException("pin/ls", 200, "the answer has no Keys object", -1);
+    }
+    List<Cid> pins = new ArrayList<>();
+    for (Iterator<String> it = keys.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      try {
+        pins.add(Cid.parse(key));
+      } catch (IllegalArgumentException e) {
+        throw new BtfsNodeException(
+            "pin/ls", 200, "the answer lists '" + key + "', which is no CID", -1);
+      }
+    }
+    pins.sort(Comparator.comparing(Cid::toString));
+    return pins;
   }
 
   boolean isPinned(Cid cid) throws IOException {

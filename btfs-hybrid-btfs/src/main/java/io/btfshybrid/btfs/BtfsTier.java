@@ -13,7 +13,9 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -187,6 +189,24 @@ public final class BtfsTier implements StorageTier, PinnedStorage {
       return;
     }
     unpin(cid);
+  }
+
+  /**
+   * Every object the node holds pinned ({@code pin/ls?type=recursive}, then each one's size), in
+   * CID order. BTFS names objects by content and keeps no keys, so {@code prefix} selects nothing:
+   * any pinned object may be the one stored under it, and callers identify objects by reading them.
+   * A pin whose content the node cannot find in time is left out.
+   *
+   * @throws BtfsNodeException when the answer is oversized or not a pin listing
+   */
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    Objects.requireNonNull(prefix, "prefix");
+    List<ObjectInfo> listed = new ArrayList<>();
+    for (Cid cid : pins.pinned()) {
+      reads.stat(cid).ifPresent(listed::add);
+    }
+    return listed;
   }
 
   /** Pins {@code cid} recursively, fetching it first if the node lacks blocks. */

@@ -1,109 +1,36 @@
 package io.btfshybrid.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.btfshybrid.api.StorageTierFactory;
-import java.util.Iterator;
+import io.btfshybrid.core.config.ConfigurationException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * The keys a configuration file may use, so that a typo ({@code cache: {dri: …}}) is an error
- * naming the key and the nearest valid one instead of a setting silently ignored.
+ * The keys a configuration file may use, as {@link io.btfshybrid.core.config.ConfigKeys} checks
+ * them for every reader of the file; refusals surface here as {@link ConfigException} (exit 2).
  */
 final class ConfigKeys {
-  static final List<String> TOP = List.of("region", "tiers", "cache", "trust", "audit");
-  static final List<String> CACHE = List.of("dir", "maxBytes");
-  static final List<String> TIER = List.of("id", "type", "kind", "region");
-
-  /**
-   * The settings each tier type on the class path reads, as its {@link StorageTierFactory} says; a
-   * type whose factory does not say is not checked.
-   */
-  static Map<String, List<String>> tierSettings() {
-    Map<String, List<String>> out = new TreeMap<>();
-    for (StorageTierFactory f : StorageTierFactory.available()) {
-      if (!f.settings().isEmpty()) {
-        out.put(f.type().toLowerCase(Locale.ROOT), List.copyOf(new TreeSet<>(f.settings())));
-      }
-    }
-    return out;
-  }
+  static final List<String> TOP = io.btfshybrid.core.config.ConfigKeys.TOP;
+  static final List<String> CACHE = io.btfshybrid.core.config.ConfigKeys.CACHE;
+  static final List<String> TIER = io.btfshybrid.core.config.ConfigKeys.TIER;
 
   private ConfigKeys() {}
 
-  /** Refuses a key of {@code node} not in {@code allowed}; {@code where} prefixes the key name. */
-  static void check(JsonNode node, String where, List<String> allowed) {
-    if (node == null || !node.isObject()) {
-      return;
-    }
-    Iterator<String> names = node.fieldNames();
-    while (names.hasNext()) {
-      String key = names.next();
-      if (!allowed.contains(key)) {
-        String nearest = nearest(key, allowed);
-        throw new ConfigException(
-            "unknown key '"
-                + Untrusted.escape(where + key)
-                + "'"
-                + (nearest == null ? "" : " (did you mean '" + nearest + "'?)")
-                + "; valid keys here: "
-                + String.join(", ", allowed));
-      }
-    }
+  static Map<String, List<String>> tierSettings() {
+    return io.btfshybrid.core.config.ConfigKeys.tierSettings();
   }
 
   /** Checks a tier entry's keys for the built-in types. */
   static void checkTier(JsonNode tier, String where, String type) {
-    List<String> settings = tierSettings().get(type.toLowerCase(Locale.ROOT));
-    if (settings != null) {
-      check(
-          tier,
-          where,
-          com.google.common.collect.ImmutableList.<String>builder()
-              .addAll(TIER)
-              .addAll(settings)
-              .build());
+    try {
+      io.btfshybrid.core.config.ConfigKeys.checkTier(tier, where, type);
+    } catch (ConfigurationException e) {
+      throw new ConfigException(e.getMessage(), e);
     }
   }
 
   /** The allowed key within edit distance 2 (or a case-only difference), if any. */
   static String nearest(String key, List<String> allowed) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : allowed) {
-      int d = distance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
-  }
-
-  /** Levenshtein distance, with a transposition counted as one edit. */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1
-            && j > 1
-            && a.charAt(i - 1) == b.charAt(j - 2)
-            && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
+    return io.btfshybrid.core.config.ConfigKeys.nearest(key, allowed);
   }
 }

@@ -60,6 +60,9 @@ public final class ExitCodes {
     if (t instanceof ReleaseConflictException || t instanceof ObjectExistsException) {
       return CONFLICT;
     }
+    if (t instanceof io.btfshybrid.core.CatalogIncompleteException) {
+      return UNAVAILABLE;
+    }
     if (t instanceof ShardUnavailableException) {
       boolean denied = Arrays.stream(t.getSuppressed()).anyMatch(ExitCodes::isDenied);
       return denied ? DENIED : UNAVAILABLE;

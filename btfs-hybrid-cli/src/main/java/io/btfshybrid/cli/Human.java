@@ -1,17 +1,14 @@
 package io.btfshybrid.cli;
 
+import io.btfshybrid.core.config.ConfigurationException;
+import io.btfshybrid.core.config.Sizes;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Sizes and rates as people read and write them (binary units), for every command, including a
  * {@link Subcommand} from another module.
  */
 public final class Human {
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d+)\\s*([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
-
   private Human() {}
 
   /** Formats a byte count, e.g. {@code 1.5 MiB}. */
@@ -40,21 +37,10 @@ public final class Human {
    * fails with an unchecked exception naming it, which a command turns into exit code 2 (usage).
    */
   public static long parseSize(String text) {
-    Matcher m = SIZE.matcher(text.trim());
-    if (!m.matches()) {
-      throw new ConfigException(
-          "size '" + text + "' is not a number with an optional unit (KiB, MiB, GiB, TiB)");
+    try {
+      return Sizes.parse(text);
+    } catch (ConfigurationException e) {
+      throw new ConfigException(e.getMessage(), e);
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-    int shift =
-        switch (unit.charAt(0)) {
-          case 'K' -> 10;
-          case 'M' -> 20;
-          case 'G' -> 30;
-          case 'T' -> 40;
-          default -> 0;
-        };
-    return n << shift;
   }
 }

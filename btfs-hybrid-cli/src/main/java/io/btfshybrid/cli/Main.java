@@ -43,6 +43,8 @@ import picocli.CommandLine.ScopeType;
       RepairCommand.class,
       RestoreCommand.class,
       ExportCommand.class,
+      LsCommand.class,
+      GcCommand.class,
       AuditCommand.class
     })
 public final class Main {

@@ -4,25 +4,25 @@ import io.btfshybrid.core.AuditLog;
 import io.btfshybrid.core.ReleaseOperations;
 import java.io.IOException;
 import java.util.Optional;
-import picocli.CommandLine.Option;
 
 /**
- * A sub-command that runs one of {@link ReleaseOperations}' operations over the configured tiers
- * (no keys needed), with a progress bar on a terminal; {@link #closeAll()} releases everything.
+ * A sub-command that runs {@link ReleaseOperations} over the configuration's tiers, keyless, with a
+ * progress bar on a terminal; {@link #closeAll()} releases the operations, audit log and tiers.
  */
 abstract class OperationsCommand extends ConfiguredCommand {
-  @Option(
-      names = "--parallel",
-      paramLabel = "N",
-      defaultValue = "4",
-      description = "copies checked or made at once (1..256)")
-  int parallel;
-
   private ReleaseOperations ops;
   private AuditLog audit;
   private ProgressBar bar;
 
-  /** The operations over every configured tier, with the configuration's trust and audit log. */
+  /** How many copies are checked or made at once; commands with {@code --parallel} override. */
+  int parallelism() {
+    return 4;
+  }
+
+  /**
+   * Operations over the configured tiers with the trust root (and audit log, if configured); the
+   * same instance for every call of one command.
+   */
   ReleaseOperations operations() throws IOException {
     if (ops == null) {
       CliConfig c = config();
@@ -31,7 +31,7 @@ abstract class OperationsCommand extends ConfiguredCommand {
           ReleaseOperations.builder()
               .tiers(tiers())
               .trust(KeyFiles.trustRoot(c, Optional.ofNullable(trust)))
-              .parallelism(parallel)
+              .parallelism(parallelism())
               .progress(bar);
       if (c.audit().isPresent()) {
         audit = AuditLog.open(c.audit().get());

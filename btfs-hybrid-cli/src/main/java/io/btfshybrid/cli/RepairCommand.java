@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,6 +40,13 @@ final class RepairCommand extends OperationsCommand {
 
   @Option(names = "--dry-run", description = "check and plan only; write and pin nothing")
   boolean dryRun;
+
+  @Mixin ParallelOption parallel = new ParallelOption();
+
+  @Override
+  int parallelism() {
+    return parallel.parallel;
+  }
 
   @Override
   public Integer call() throws Exception {

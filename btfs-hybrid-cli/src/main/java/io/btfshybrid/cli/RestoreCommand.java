@@ -6,6 +6,7 @@ import io.btfshybrid.core.RestoreReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,6 +42,13 @@ final class RestoreCommand extends OperationsCommand {
       paramLabel = "TIER",
       description = "id of the configured (replacement) tier to write")
   String to;
+
+  @Mixin ParallelOption parallel = new ParallelOption();
+
+  @Override
+  int parallelism() {
+    return parallel.parallel;
+  }
 
   @Override
   public Integer call() throws Exception {

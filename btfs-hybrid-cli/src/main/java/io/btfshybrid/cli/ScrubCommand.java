@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,6 +39,13 @@ final class ScrubCommand extends OperationsCommand {
       paramLabel = "FILE",
       description = "record settled copies here and skip those an earlier run recorded")
   Path checkpoint;
+
+  @Mixin ParallelOption parallel = new ParallelOption();
+
+  @Override
+  int parallelism() {
+    return parallel.parallel;
+  }
 
   @Override
   public Integer call() throws Exception {

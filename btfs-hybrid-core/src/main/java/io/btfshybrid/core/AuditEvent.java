@@ -22,6 +22,8 @@ public enum AuditEvent {
   FALLBACK,
   /** A copy was re-replicated or repaired from a verified source. */
   REPAIR,
+  /** A release outside its retention policy was retired: its manifests and unshared blobs. */
+  RETIRE,
   /** The log removed a torn tail left by a crash mid-append: its offset, length and SHA-256. */
   LOG_REPAIRED;
 

@@ -1,5 +1,6 @@
 package io.btfshybrid.core;
 
+import com.google.common.base.Joiner;
 import com.google.common.base.Preconditions;
 import com.google.common.io.ByteStreams;
 import io.btfshybrid.api.Locator;
@@ -11,17 +12,23 @@ import io.btfshybrid.api.TierChecks;
 import io.btfshybrid.api.TierKind;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** A tier in a local or mounted directory: an on-prem mirror, an NFS replica, a test stand-in. */
 public final class FileTier implements StorageTier {
@@ -136,6 +143,51 @@ public final class FileTier implements StorageTier {
   }
 
   /** The file URI a write under {@code key} lands at. */
+  /**
+   * Every regular file under the root whose key (its path relative to the root, {@code /}
+   * separated) starts with {@code prefix}, in key order; hidden files (the temp files of writes in
+   * progress) and symbolic links are skipped.
+   */
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    Preconditions.checkArgument(prefix != null, "FileTier '%s': list prefix must not be null", id);
+    int slash = prefix.lastIndexOf('/');
+    Path start = root.resolve(slash < 0 ? "" : prefix.substring(0, slash)).normalize();
+    Preconditions.checkArgument(
+        start.startsWith(root) && !prefix.startsWith("/"),
+        "FileTier '%s': list prefix '%s' leaves the root",
+        id,
+        prefix);
+    if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    List<ObjectInfo> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(start)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String key = Joiner.on('/').join(root.relativize(file));
+        BasicFileAttributes attrs;
+        try {
+          attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException deletedMeanwhile) {
+          continue;
+        }
+        if (attrs.isRegularFile()
+            && key.startsWith(prefix)
+            && !file.getFileName().toString().startsWith(".")) {
+          found.add(
+              new ObjectInfo(
+                  new Locator(id, file.toUri()),
+                  attrs.size(),
+                  Optional.of(attrs.lastModifiedTime().toInstant())));
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    found.sort(Comparator.comparing(o -> o.locator().uri().getPath()));
+    return found;
+  }
+
   @Override
   public Optional<Locator> locate(String key) {
     return Optional.of(new Locator(id, fileFor(key).toUri()));

@@ -107,6 +107,34 @@ public final class ReleaseOperations implements Closeable {
 
   // ---- catalog, collectGarbage (ops-catalog) ----
 
+  /**
+   * The datasets and versions the tiers hold, read from their listings: every manifest verified
+   * against the trust root, every latest pointer followed; what did not verify or could not be read
+   * is named in the catalog, not hidden.
+   */
+  public Catalog catalog() {
+    return Catalog.of(CatalogScan.run(tiers, trust));
+  }
+
+  /**
+   * Retires every version no {@code policies} keep (the latest pointer's target and held versions
+   * are always kept): its manifest revisions, then the shards and index blobs no kept version
+   * references, deleted on key-addressed tiers and unpinned on BTFS. With {@code dryRun} nothing
+   * changes and the report says what would. Refuses to touch anything when a tier cannot be listed
+   * or a manifest read ({@link CatalogIncompleteException}).
+   */
+  public GcReport collectGarbage(List<RetentionPolicy> policies, boolean dryRun)
+      throws IOException {
+    Preconditions.checkArgument(policies != null, "policies must not be null");
+    policies.forEach(p -> Preconditions.checkArgument(p != null, "a policy is null"));
+    return new GarbageCollection(this).run(List.copyOf(policies), dryRun);
+  }
+
+  /** {@link #collectGarbage(List, boolean)} with one policy. */
+  public GcReport collectGarbage(RetentionPolicy policy, boolean dryRun) throws IOException {
+    return collectGarbage(List.of(policy), dryRun);
+  }
+
   // ---- drill (ops-drill) ----
 
   // ---- shared by the operations ----

@@ -31,6 +31,12 @@
  *   <li><b>Security</b>: {@code ShardEncryption} (Tink streaming AEAD), {@code Crypto}, {@code
  *       AccessPolicy}, {@code Principal}, {@code KeyRelease} (policy before key release), {@code
  *       AeadKeyManagement} and the local and KMS key services.
+ *   <li><b>Operate: catalog and retention</b>: {@code CatalogScan} (every tier's {@code
+ *       list("manifests/")}, pins sniffed on BTFS, each manifest verified) behind {@link
+ *       io.btfshybrid.core.Catalog} and {@link io.btfshybrid.core.ReleaseInfo}; {@code
+ *       GarbageCollection} behind {@link io.btfshybrid.core.RetentionPolicy} and {@link
+ *       io.btfshybrid.core.GcReport}; both reached through {@link
+ *       io.btfshybrid.core.ReleaseOperations}.
  *   <li><b>Audit</b>: {@code AuditLog} (hash-chained JSON lines, torn tails repaired), {@code
  *       AuditEntry}, {@code AuditEvent}, {@code AuditSink}, {@code AuditLines}, {@code
  *       AuditVerification}, {@code AuditedReads}, {@code ClientAudit}.

@@ -98,6 +98,12 @@ public final class SampleDataset implements AutoCloseable {
     return samples(ref.shard()).sampleLength((int) ref.indexInShard());
   }
 
+  /** The key of sample {@code globalIndex}, from its shard's index (no sample bytes are read). */
+  public String key(long globalIndex) throws IOException {
+    SampleRef ref = ref(globalIndex);
+    return samples(ref.shard()).key((int) ref.indexInShard());
+  }
+
   /** Sample {@code globalIndex}, read with one verified range read. */
   public Sample get(long globalIndex) throws IOException {
     return get(ref(globalIndex), globalIndex);

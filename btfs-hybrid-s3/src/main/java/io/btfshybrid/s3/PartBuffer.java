@@ -14,14 +14,51 @@ final class PartBuffer {
   /** How many bytes the fetcher reads before waking the reader: fewer, larger hand-overs. */
   private static final int HAND_OVER_BYTES = 256 * 1024;
 
+  private final long offset;
   private final byte[] bytes;
   private int filled;
   private boolean failed;
   private IOException failure;
   private boolean cancelled;
+  private Runnable onCancel;
+  private long askedAt;
+  private long firstByteAt;
+  private long doneAt;
 
-  PartBuffer(int length) {
+  /** A part holding the object's bytes from {@code offset}. */
+  PartBuffer(long offset, int length) {
+    this.offset = offset;
     this.bytes = new byte[length];
+  }
+
+  /** Where in the object this part starts. */
+  long offset() {
+    return offset;
+  }
+
+  /** Notes that the fetch of this part begins now. */
+  synchronized void asked() {
+    askedAt = System.nanoTime();
+  }
+
+  /**
+   * Runs {@code abort} (dropping the open response) when the reader cancels, at once if it already
+   * did; {@code null} detaches it once the response is done.
+   */
+  void onCancel(Runnable abort) {
+    boolean now;
+    synchronized (this) {
+      onCancel = abort;
+      now = cancelled && abort != null;
+    }
+    if (now) {
+      abort.run();
+    }
+  }
+
+  /** When the fetch began, its first byte came and its last ({@link System#nanoTime}); 0: not. */
+  synchronized long[] timings() {
+    return new long[] {askedAt, firstByteAt, doneAt};
   }
 
   int length() {
@@ -64,7 +101,13 @@ final class PartBuffer {
   }
 
   private synchronized void advance(int count) {
+    if (filled == 0) {
+      firstByteAt = System.nanoTime();
+    }
     filled += count;
+    if (filled == bytes.length) {
+      doneAt = System.nanoTime();
+    }
     notifyAll();
   }
 
@@ -74,10 +117,17 @@ final class PartBuffer {
     notifyAll();
   }
 
-  /** The reader lost interest: the fetcher stops at its next write. */
-  synchronized void cancel() {
-    cancelled = true;
-    notifyAll();
+  /** The reader lost interest: the open response is dropped and the fetcher stops. */
+  void cancel() {
+    Runnable abort;
+    synchronized (this) {
+      cancelled = true;
+      abort = onCancel;
+      notifyAll();
+    }
+    if (abort != null) {
+      abort.run();
+    }
   }
 
   synchronized boolean isCancelled() {
@@ -91,7 +141,7 @@ final class PartBuffer {
   int read(int position, byte[] target, int offset, int length) throws IOException {
     int available;
     synchronized (this) {
-      while (filled <= position && position < bytes.length && !failed) {
+      while (filled <= position && position < bytes.length && !failed && !cancelled) {
         try {
           wait();
         } catch (InterruptedException e) {
@@ -101,6 +151,9 @@ final class PartBuffer {
       }
       if (position >= bytes.length) {
         return -1;
+      }
+      if (filled <= position && !failed) {
+        throw new InterruptedIOException("the S3 stream was closed");
       }
       if (filled <= position) {
         throw failure instanceof HybridStorageException

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -23,9 +24,11 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
@@ -74,6 +77,7 @@ final class S3Http implements Closeable {
   private final Clock clock;
   private final CloseableHttpClient client;
   private final ScheduledThreadPoolExecutor deadlines;
+  private final AtomicLong freshConnections = new AtomicLong();
 
   S3Http(
       String tierId,
@@ -108,6 +112,11 @@ final class S3Http implements Closeable {
 
   String tierId() {
     return tierId;
+  }
+
+  /** How many attempts asked for a fresh connection (retries), for tests. */
+  long freshConnections() {
+    return freshConnections.get();
   }
 
   /** Runs {@code request} with retries; {@code reader} consumes the 2xx answer. */
@@ -176,7 +185,12 @@ final class S3Http implements Closeable {
       String target = addressing.describe(request.key());
       try {
         return attemptOnce(
-            request, payloadHash, target, deadline, readDeadline, attempt, deadlineCoversBody);
+            request,
+            payloadHash,
+            target,
+            new Deadlines(deadline, readDeadline, deadlineCoversBody),
+            attempt,
+            attemptNumber > 1);
       } catch (IOException failure) {
         long now = System.nanoTime();
         if (now - deadline >= 0) {
@@ -222,30 +236,43 @@ final class S3Http implements Closeable {
     }
   }
 
+  /** When a call gives up ({@link System#nanoTime}), and whether that covers the body too. */
+  private record Deadlines(long call, long read, boolean callCoversBody) {}
+
+  /**
+   * One attempt; a retry ({@code freshConnection}) never reuses a pooled connection, which may be
+   * the slow or half-broken path that failed: a user token no pooled connection carries makes the
+   * pool open a new one, and {@code Connection: close} keeps it out of the pool afterwards.
+   */
   private <T> T attemptOnce(
       S3Request request,
       String payloadHash,
       String target,
-      long deadline,
-      long readDeadline,
+      Deadlines limit,
       Attempt<T> attempt,
-      boolean deadlineCoversBody)
+      boolean freshConnection)
       throws IOException {
     HttpUriRequestBase http = newHttpRequest(request, payloadHash);
+    HttpClientContext context = HttpClientContext.create();
+    if (freshConnection) {
+      context.setUserToken(new Object());
+      http.setHeader(HttpHeaders.CONNECTION, "close");
+      freshConnections.incrementAndGet();
+    }
     ScheduledFuture<?> timer =
-        deadlines.schedule(http::cancel, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        deadlines.schedule(http::cancel, limit.call() - System.nanoTime(), TimeUnit.NANOSECONDS);
     ClassicHttpResponse response = null;
     boolean handedOver = false;
     try {
-      response = client.executeOpen(addressing.host(), http, null);
+      response = client.executeOpen(addressing.host(), http, context);
       int status = response.getCode();
       if (status >= 300) {
         throw error(request.method(), target, status, readErrorBody(response), response);
       }
-      if (!deadlineCoversBody) {
+      if (!limit.callCoversBody()) {
         timer.cancel(false);
       }
-      T result = attempt.run(http, response, target, readDeadline);
+      T result = attempt.run(http, response, target, limit.read());
       handedOver = true;
       return result;
     } finally {

@@ -14,6 +14,12 @@ import org.w3c.dom.Element;
 final class S3Lister {
   static final long MAX_PAGE_BYTES = 16 * S3TierSettings.MIB;
 
+  /** The most objects one listing may return; a bucket holding more is refused, not exhausted. */
+  static final int MAX_OBJECTS = 1_000_000;
+
+  /** The most pages one listing may take (empty truncated pages included). */
+  static final int MAX_PAGES = 100_000;
+
   private final S3Http http;
   private final S3Keys keys;
   private final int pageSize;
@@ -28,7 +34,11 @@ final class S3Lister {
   List<ObjectInfo> list(String fullPrefix) throws IOException {
     List<ObjectInfo> objects = new ArrayList<>();
     Optional<String> token = Optional.empty();
+    int pages = 0;
     do {
+      if (++pages > MAX_PAGES) {
+        throw refused(fullPrefix, "takes more than " + MAX_PAGES + " pages");
+      }
       S3Request request =
           S3Request.of("GET", null)
               .withQuery("list-type", "2")
@@ -40,30 +50,55 @@ final class S3Lister {
       Element page =
           http.call(request, response -> S3Xml.parse(response.readBounded(MAX_PAGE_BYTES)));
       for (Element contents : S3Xml.children(page, "Contents")) {
-        objects.add(toObjectInfo(contents));
+        if (objects.size() >= MAX_OBJECTS) {
+          throw refused(fullPrefix, "holds more than " + MAX_OBJECTS + " objects");
+        }
+        objects.add(toObjectInfo(contents, fullPrefix));
       }
       boolean truncated =
           S3Xml.childText(page, "IsTruncated").map(Boolean::parseBoolean).orElse(false);
-      token = truncated ? S3Xml.childText(page, "NextContinuationToken") : Optional.empty();
-      if (truncated && token.isEmpty()) {
-        throw new HybridStorageException(
-            "S3 listing of "
-                + http.addressing().describe(fullPrefix)
-                + " is truncated but carries no NextContinuationToken");
+      Optional<String> next =
+          truncated ? S3Xml.childText(page, "NextContinuationToken") : Optional.empty();
+      if (truncated && (next.isEmpty() || next.get().isEmpty())) {
+        throw refused(fullPrefix, "is truncated but carries no NextContinuationToken");
       }
+      if (next.isPresent() && next.equals(token)) {
+        throw refused(fullPrefix, "repeats the continuation token '" + next.get() + "'");
+      }
+      token = next;
     } while (token.isPresent());
     return objects;
   }
 
-  private ObjectInfo toObjectInfo(Element contents) throws IOException {
+  private HybridStorageException refused(String fullPrefix, String why) {
+    return new HybridStorageException(
+        "S3 listing of " + http.addressing().describe(fullPrefix) + " " + why);
+  }
+
+  private ObjectInfo toObjectInfo(Element contents, String fullPrefix) throws IOException {
     String key =
         S3Xml.childText(contents, "Key")
-            .orElseThrow(() -> new HybridStorageException("S3 listing entry without a Key"));
-    long size =
-        S3Xml.childText(contents, "Size").map(String::strip).map(Long::parseLong).orElse(0L);
+            .orElseThrow(() -> refused(fullPrefix, "has an entry without a Key"));
+    if (!key.startsWith(fullPrefix)) {
+      throw refused(fullPrefix, "names key '" + key + "', outside the prefix");
+    }
+    String sizeText = S3Xml.childText(contents, "Size").map(String::strip).orElse("0");
+    long size;
+    try {
+      size = Long.parseLong(sizeText);
+    } catch (NumberFormatException e) {
+      size = -1;
+    }
+    if (size < 0) {
+      throw refused(fullPrefix, "gives key '" + key + "' the size '" + sizeText + "'");
+    }
     Optional<Instant> modified =
         S3Xml.childText(contents, "LastModified").flatMap(S3Lister::parseIsoInstant);
-    return new ObjectInfo(keys.locatorFor(key), size, modified);
+    try {
+      return new ObjectInfo(keys.locatorFor(key), size, modified);
+    } catch (IllegalArgumentException e) {
+      throw refused(fullPrefix, "names key '" + key + "', which forms no locator");
+    }
   }
 
   private static Optional<Instant> parseIsoInstant(String value) {

@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,29 +21,30 @@ import java.util.concurrent.Executor;
 /**
  * Reads objects (the shape of Iceberg's {@code S3InputStream}): one ranged GET for small reads; for
  * large ones the first segment streams while the rest is fetched as parallel ranged parts pinned to
- * the first answer's ETag. Also answers {@code HEAD} ({@link #stat}).
+ * the first answer's ETag, sized and counted by the tier's {@link ReadTuning} within its {@link
+ * PartBudget}. Also answers {@code HEAD} ({@link #stat}).
  */
 final class S3ObjectReader {
   private final S3Http http;
   private final S3Keys keys;
   private final Executor transfers;
   private final long parallelReadThreshold;
-  private final int partSize;
-  private final int parallelism;
+  private final ReadTuning tuning;
+  private final PartBudget budget;
 
   S3ObjectReader(
       S3Http http,
       S3Keys keys,
       Executor transfers,
       long parallelReadThreshold,
-      int partSize,
-      int parallelism) {
+      ReadTuning tuning,
+      PartBudget budget) {
     this.http = http;
     this.keys = keys;
     this.transfers = transfers;
     this.parallelReadThreshold = parallelReadThreshold;
-    this.partSize = partSize;
-    this.parallelism = parallelism;
+    this.tuning = tuning;
+    this.budget = budget;
   }
 
   InputStream read(Locator where, long offset, long length) throws IOException {
@@ -113,8 +115,8 @@ final class S3ObjectReader {
         first,
         segmentEnd,
         end,
-        partSize,
-        parallelism,
+        tuning.probe(),
+        budget,
         (partOffset, part) -> fetchPart(key, etag, partOffset, part),
         transfers,
         target);
@@ -159,6 +161,10 @@ final class S3ObjectReader {
     long partEnd = partOffset + part.length();
     http.call(
         () -> {
+          if (part.isCancelled()) { // the reader closed the stream: no new request
+            throw new UncheckedIOException(
+                new InterruptedIOException("the reader closed the stream"));
+          }
           long from = partOffset + part.filled();
           S3Request get = S3Request.of("GET", key).withHeader("Range", range(from, partEnd - from));
           return etag.isPresent() ? get.withHeader("If-Match", etag.get()) : get;
@@ -179,6 +185,7 @@ final class S3ObjectReader {
           } else {
             ByteStreams.skipFully(content, from);
           }
+          part.onCancel(response::abort); // a close by the reader drops the connection at once
           try {
             part.fillFrom(content);
           } catch (InterruptedIOException closedByReader) {
@@ -187,6 +194,8 @@ final class S3ObjectReader {
           } catch (EOFException early) {
             throw new EOFException(
                 "S3 read of " + target + " ended before the end of the part at " + partEnd);
+          } finally {
+            part.onCancel(null);
           }
           if (response.status() != 206) {
             response.abort();

@@ -4,15 +4,18 @@ import com.google.common.io.ByteStreams;
 import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectExistsException;
+import io.btfshybrid.api.ObjectNotFoundException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Stores objects: one {@code PUT} below the multipart threshold, a multipart upload above it, and
- * conditional creation ({@link #writeNew}) with {@code If-None-Match: *}.
+ * conditional creation ({@link #writeNew}) with {@code If-None-Match: *}; also removes objects and
+ * creates the bucket.
  *
  * <p>Conditional creation, step by step: a {@code HEAD} first (an existing key fails at once, also
  * on servers that ignore the condition); then the {@code PUT} (or the multipart completion) with
@@ -132,5 +135,42 @@ final class S3ObjectWriter {
       e = e.substring(2);
     }
     return e.replace("\"", "");
+  }
+
+  /** Removes the object at {@code where}; a foreign locator or a missing object is no error. */
+  void delete(Locator where) throws IOException {
+    String key;
+    try {
+      key = keys.keyOf(where);
+    } catch (ObjectNotFoundException foreign) {
+      return; // not an object of this tier: nothing of ours to remove
+    }
+    try {
+      http.call(S3Request.of("DELETE", key), response -> null);
+    } catch (S3ServiceException e) {
+      if (e.statusCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** Creates the bucket in {@code region}; a bucket that already exists and is ours is fine. */
+  void createBucket(String region) throws IOException {
+    S3Request put = S3Request.of("PUT", null);
+    if (!region.equals("us-east-1")) {
+      byte[] body =
+          ("<CreateBucketConfiguration><LocationConstraint>"
+                  + region
+                  + "</LocationConstraint></CreateBucketConfiguration>")
+              .getBytes(StandardCharsets.UTF_8);
+      put = put.withBody(body, 0, body.length, true);
+    }
+    try {
+      http.call(put, response -> null);
+    } catch (S3ServiceException e) {
+      if (e.statusCode() != 409 || !e.errorCode().orElse("").equals("BucketAlreadyOwnedByYou")) {
+        throw e;
+      }
+    }
   }
 }

@@ -5,14 +5,12 @@ import static com.google.common.base.Preconditions.checkState;
 
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectInfo;
-import io.btfshybrid.api.ObjectNotFoundException;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.TierChecks;
 import io.btfshybrid.api.TierKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,14 +54,20 @@ public final class S3Tier implements StorageTier {
                 settings.callTimeout,
                 settings.stallTimeout,
                 settings.readTimeout,
-                Math.max(32, 4 * parallelism)),
+                settings.maxConnections()),
             settings.sleeper,
             settings.clock);
     this.transfers = settings.newTransferPool();
     int partSize = (int) settings.partSize;
     this.reader =
         new S3ObjectReader(
-            http, keys, transfers, settings.parallelReadThreshold, partSize, parallelism);
+            http,
+            keys,
+            transfers,
+            settings.parallelReadThreshold,
+            new ReadTuning(
+                parallelism, settings.maxReadParallelism, partSize, settings.maxReadPartSize()),
+            new PartBudget(settings.readBufferBytes));
     this.writer =
         new S3ObjectWriter(
             http,
@@ -136,19 +140,7 @@ public final class S3Tier implements StorageTier {
 
   @Override
   public void delete(Locator where) throws IOException {
-    String key;
-    try {
-      key = keys.keyOf(where);
-    } catch (ObjectNotFoundException foreign) {
-      return; // not an object of this tier: nothing of ours to remove
-    }
-    try {
-      http.call(S3Request.of("DELETE", key), response -> null);
-    } catch (S3ServiceException e) {
-      if (e.statusCode() != 404) {
-        throw e;
-      }
-    }
+    writer.delete(where);
   }
 
   /**
@@ -156,31 +148,23 @@ public final class S3Tier implements StorageTier {
    * Useful for tests and first-time setup; production buckets are usually made elsewhere.
    */
   public void createBucket() throws IOException {
-    S3Request put = S3Request.of("PUT", null);
-    if (!settings.region.equals("us-east-1")) {
-      byte[] body =
-          ("<CreateBucketConfiguration><LocationConstraint>"
-                  + settings.region
-                  + "</LocationConstraint></CreateBucketConfiguration>")
-              .getBytes(StandardCharsets.UTF_8);
-      put = put.withBody(body, 0, body.length, true);
-    }
-    try {
-      http.call(put, response -> null);
-    } catch (S3ServiceException e) {
-      if (e.statusCode() != 409 || !e.errorCode().orElse("").equals("BucketAlreadyOwnedByYou")) {
-        throw e;
-      }
-    }
+    writer.createBucket(settings.region);
   }
 
   /**
    * Every object whose key starts with this tier's prefix followed by {@code keyPrefix}, in key
-   * order, following continuation tokens across pages.
+   * order, following continuation tokens across pages (each page bounded in bytes, the whole
+   * listing in pages and objects).
    */
+  @Override
   public List<ObjectInfo> list(String keyPrefix) throws IOException {
     Objects.requireNonNull(keyPrefix, "keyPrefix");
     return lister.list(keys.withPrefix(keyPrefix));
+  }
+
+  /** Attempts that asked for a fresh connection (every retry does), for tests. */
+  long freshConnectionAttempts() {
+    return http.freshConnections();
   }
 
   @Override
@@ -351,18 +335,45 @@ public final class S3Tier implements StorageTier {
       return this;
     }
 
-    /** The size of upload parts and of parallel read parts (default and minimum 8 MiB). */
+    /**
+     * The size of upload parts and of the first parallel read parts (default and minimum 8 MiB); a
+     * read doubles its parts up to 16 MiB while the wait for the first byte is over 10% of a part.
+     */
     public Builder partSize(long bytes) {
       settings.partSize = S3TierSettings.upToOneGib(bytes, "part size", "8 MiB and 1 GiB");
       return this;
     }
 
     /**
-     * Parts transferred at once per read or upload, and threads of the transfer pool (default 4).
+     * Parts transferred at once per upload, and the parts in flight a large read starts with
+     * (default 4); reads then grow up to {@link #maxReadParallelism} while throughput grows.
      */
     public Builder parallelism(int parts) {
       checkArgument(parts >= 1 && parts <= 64, "parallelism must be 1..64, was %s", parts);
       settings.parallelism = parts;
+      return this;
+    }
+
+    /**
+     * The most ranged parts one large read keeps in flight (default 32): a read doubles its parts
+     * in flight while that raises its throughput by 15%, and the tier's next read starts there.
+     */
+    public Builder maxReadParallelism(int parts) {
+      checkArgument(parts >= 1 && parts <= 256, "maxReadParallelism must be 1..256, was %s", parts);
+      settings.maxReadParallelism = parts;
+      return this;
+    }
+
+    /**
+     * The bytes of ranged parts the tier holds at once across its reads, in flight or waiting for
+     * their reader (default 256 MiB); a read that holds none may still take one part.
+     */
+    public Builder readBufferBytes(long bytes) {
+      checkArgument(
+          bytes >= 1 && bytes <= 64L * 1024 * S3TierSettings.MIB,
+          "readBufferBytes must be between 1 byte and 64 GiB, was %s",
+          bytes);
+      settings.readBufferBytes = bytes;
       return this;
     }
 

@@ -46,6 +46,8 @@ final class S3TierSettings {
   long partSize = 8 * MIB;
   long minimumPartSize = S3Tier.MIN_PART_SIZE;
   int parallelism = 4;
+  int maxReadParallelism = 32;
+  long readBufferBytes = 256 * MIB;
   int listPageSize = 1000;
   Function<String, String> environment = System::getenv;
   Path userHome = Path.of(System.getProperty("user.home"));
@@ -58,17 +60,38 @@ final class S3TierSettings {
   }
 
   /**
-   * The pool parallel parts run on: {@code parallelism} daemon threads; when it is saturated the
-   * caller does the transfer itself, and a closed pool refuses.
+   * The largest part a read grows to: 16 MiB (S3's guidance of 8-16 MB ranges) or the part size.
+   */
+  long maxReadPartSize() {
+    return partSize >= S3Tier.MIN_PART_SIZE ? Math.max(partSize, 16 * MIB) : partSize;
+  }
+
+  /** Threads of the transfer pool: enough for a read at its widest or an upload. */
+  int transferThreads() {
+    return Math.max(parallelism + 1, maxReadParallelism);
+  }
+
+  /**
+   * Pooled connections: the widest read, an upload and many concurrent whole-object reads (the
+   * shards of a release read at once) each find one without waiting.
+   */
+  int maxConnections() {
+    return Math.max(64, 4 * transferThreads());
+  }
+
+  /**
+   * The pool parallel parts run on: {@link #transferThreads} daemon threads; when it is saturated
+   * the caller does the transfer itself, and a closed pool refuses.
    */
   ThreadPoolExecutor newTransferPool() {
+    int threads = transferThreads();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            parallelism,
-            parallelism,
+            threads,
+            threads,
             30,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(8 * parallelism),
+            new ArrayBlockingQueue<>(8 * threads),
             new ThreadFactoryBuilder()
                 .setDaemon(true)
                 .setNameFormat("s3tier-" + id + "-%d")
@@ -111,6 +134,8 @@ final class S3TierSettings {
     copy.partSize = partSize;
     copy.minimumPartSize = minimumPartSize;
     copy.parallelism = parallelism;
+    copy.maxReadParallelism = maxReadParallelism;
+    copy.readBufferBytes = readBufferBytes;
     copy.listPageSize = listPageSize;
     copy.environment = environment;
     copy.userHome = userHome;

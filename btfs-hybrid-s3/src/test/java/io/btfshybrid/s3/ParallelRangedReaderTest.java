@@ -44,13 +44,14 @@ class ParallelRangedReaderTest {
     }
   }
 
+  /** A read of 700-byte parts, at most {@code inFlight} of them held at once (the budget). */
   private ParallelRangedReader reader(ParallelRangedReader.PartFetcher fetcher, int inFlight) {
     return new ParallelRangedReader(
         new ByteArrayInputStream(object, 0, 1000),
         1000,
         object.length,
-        700,
-        inFlight,
+        new ReadTuning(inFlight, inFlight, 700, 700).probe(),
+        new PartBudget(700L * inFlight),
         fetcher,
         pool,
         "s3://b/k");

@@ -390,6 +390,16 @@ public final class FaultInjectingTier implements StorageTier {
     delegate.delete(where);
   }
 
+  /**
+   * The wrapped tier's listing under the faults: a tier-wide failure ({@link #failReads()}) or
+   * unavailability ({@link #unavailable(int)}) fails the listing itself, vanished objects are left
+   * out, truncated ones listed shorter.
+   */
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    return FaultyListing.list(delegate, id(), prefix, rules, counters);
+  }
+
   @Override
   public Optional<Locator> locate(String key) {
     return delegate.locate(key);

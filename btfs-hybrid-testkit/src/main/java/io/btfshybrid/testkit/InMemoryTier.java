@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -129,6 +132,20 @@ public final class InMemoryTier implements StorageTier {
   @Override
   public Optional<Locator> locate(String key) {
     return Optional.of(locator(key));
+  }
+
+  /** Every object whose key starts with {@code prefix}, in key order. */
+  @Override
+  public List<ObjectInfo> list(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    List<ObjectInfo> found = new ArrayList<>();
+    for (String key : keys()) {
+      byte[] bytes = objects.get(key);
+      if (key.startsWith(prefix) && bytes != null) {
+        found.add(new ObjectInfo(locator(key), bytes.length));
+      }
+    }
+    return found;
   }
 
   /** Stores {@code bytes} (copied) under {@code key}, replacing any object there. */

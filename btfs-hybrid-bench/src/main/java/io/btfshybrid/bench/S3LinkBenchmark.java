@@ -1,0 +1,399 @@
+package io.btfshybrid.bench;
+
+import io.btfshybrid.api.ShardEntry;
+import io.btfshybrid.core.BlobKeys;
+import io.btfshybrid.core.Dataset;
+import io.btfshybrid.core.DatasetClient;
+import io.btfshybrid.core.DatasetPublisher;
+import io.btfshybrid.core.ManifestSigner;
+import io.btfshybrid.core.PublishResult;
+import io.btfshybrid.core.TrustRoot;
+import io.btfshybrid.s3.S3Tier;
+import io.btfshybrid.testkit.LinkConditions;
+import io.btfshybrid.testkit.S3TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.transfer.s3.S3TransferManager;
+
+/**
+ * Issue 13, benchmarks 1 and 2: S3Proxy ({@link S3TestServer}, filesystem store) behind {@link
+ * LinkConditions} (default 30 ms to first byte, 40 MB/s per connection, 400 MB/s in all), one
+ * object of 256 MiB and 64 of 4 MiB — the stored shards of one published release, so both
+ * benchmarks read the same bytes. Methods, interleaved round by round (the order rotates):
+ *
+ * <ul>
+ *   <li>{@code S3Tier}: a tier with its defaults; the small objects read by {@code --threads}
+ *       threads (how a client reads the shards of a release at once);
+ *   <li>{@code SDK 1 stream}: the AWS SDK v2 sync client, one GET at a time;
+ *   <li>{@code SDK CRT}: the CRT-based async client's GET (its own parallel ranged parts), drained
+ *       in order as an InputStream; the small objects all at once ({@code toBytes});
+ *   <li>{@code SDK TM file}: {@code S3TransferManager} on the CRT client, {@code downloadFile} to a
+ *       temporary file (the big object only);
+ *   <li>{@code DatasetClient}: the release read verified (chunk hashes) by a client whose only tier
+ *       is that S3Tier, the small shards on {@code --threads} threads.
+ * </ul>
+ *
+ * Prints MB/s (10^6 B/s) per method and round, medians, and the ratios the issue sets targets for.
+ *
+ * <p>Run: {@code java -Xmx3g -cp btfs-hybrid-bench.jar io.btfshybrid.bench.S3LinkBenchmark
+ * [--rounds 3] [--ttfb-ms 30] [--mbps 40] [--aggregate-mbps 400] [--threads 16] [--big-mib 256]
+ * [--small 64] [--small-mib 4]}.
+ */
+public final class S3LinkBenchmark {
+  private static final String BUCKET = "bench";
+  private static final int MIB = 1 << 20;
+
+  private interface Method {
+    void run() throws Exception;
+  }
+
+  private final Map<String, String> o;
+  private final byte[] sink = new byte[1 << 20];
+
+  private S3LinkBenchmark(Map<String, String> options) {
+    this.o = options;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    new S3LinkBenchmark(options).run();
+  }
+
+  private int num(String key, int def) {
+    return Integer.parseInt(o.getOrDefault(key, String.valueOf(def)));
+  }
+
+  private void run() throws Exception {
+    int bigMib = num("big-mib", 256);
+    int smallCount = num("small", 64);
+    int smallMib = num("small-mib", 4);
+    int threads = num("threads", 16);
+    long perConnection = num("mbps", 40) * 1_000_000L;
+    long aggregate = num("aggregate-mbps", 400) * 1_000_000L;
+    Path dir = Files.createTempDirectory("s3link");
+    try (S3TestServer server = S3TestServer.startOnDisk(BUCKET, dir.resolve("store"));
+        LinkConditions link =
+            LinkConditions.builder()
+                .upstream(server.endpoint())
+                .timeToFirstByte(Duration.ofMillis(num("ttfb-ms", 30)))
+                .bandwidthPerConnection(perConnection)
+                .aggregateBandwidth(aggregate)
+                .build()) {
+      System.out.printf(
+          "S3Proxy behind LinkConditions: %d ms to first byte, %d MB/s per connection, %d MB/s in"
+              + " all; %d CPUs; publishing 1 x %d MiB + %d x %d MiB ...%n",
+          num("ttfb-ms", 30),
+          perConnection / 1_000_000,
+          aggregate / 1_000_000,
+          Runtime.getRuntime().availableProcessors(),
+          bigMib,
+          smallCount,
+          smallMib);
+      ManifestSigner signer = ManifestSigner.generate();
+      PublishResult release;
+      try (S3Tier direct = server.tierBuilder("cloud").build()) {
+        Path source = dir.resolve("source");
+        writeRandom(source.resolve("big.bin"), (long) bigMib * MIB, 1);
+        for (int i = 0; i < smallCount; i++) {
+          writeRandom(
+              source.resolve(String.format("small/%03d.bin", i)), (long) smallMib * MIB, i + 2);
+        }
+        release =
+            DatasetPublisher.builder()
+                .tier(direct)
+                .signer(signer)
+                .build()
+                .publish(source, "bench", "1.0.0");
+        BenchSupport.deleteRecursively(source);
+      }
+      URI endpoint = link.endpoint(server.endpoint());
+      try (S3Tier tier = server.tierBuilder("cloud").endpoint(endpoint).build();
+          S3Client sdk = sdkClient(server, endpoint);
+          S3AsyncClient crt = crtClient(server, endpoint);
+          S3TransferManager tm = S3TransferManager.builder().s3Client(crt).build();
+          DatasetClient client =
+              DatasetClient.builder()
+                  .tier(tier)
+                  .trust(TrustRoot.of(signer.publicKeyset()))
+                  .build();
+          Dataset ds = client.open(release.manifestUri())) {
+        List<ShardEntry> small = new ArrayList<>();
+        ShardEntry big = null;
+        for (ShardEntry s : ds.shards()) {
+          if (s.path().equals("big.bin")) {
+            big = s;
+          } else {
+            small.add(s);
+          }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+          new Reads(tier, sdk, crt, tm, ds, big, small, pool, dir)
+              .measure(num("rounds", 3), perConnection, aggregate, link);
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    } finally {
+      BenchSupport.deleteRecursively(dir);
+    }
+  }
+
+  /** The methods on one set of clients, and the interleaved measurement. */
+  private final class Reads {
+    private final S3Tier tier;
+    private final S3Client sdk;
+    private final S3AsyncClient crt;
+    private final S3TransferManager tm;
+    private final Dataset ds;
+    private final ShardEntry big;
+    private final List<ShardEntry> small;
+    private final ExecutorService pool;
+    private final Path dir;
+
+    Reads(
+        S3Tier tier,
+        S3Client sdk,
+        S3AsyncClient crt,
+        S3TransferManager tm,
+        Dataset ds,
+        ShardEntry big,
+        List<ShardEntry> small,
+        ExecutorService pool,
+        Path dir) {
+      this.tier = tier;
+      this.sdk = sdk;
+      this.crt = crt;
+      this.tm = tm;
+      this.ds = ds;
+      this.big = big;
+      this.small = small;
+      this.pool = pool;
+      this.dir = dir;
+    }
+
+    void measure(int rounds, long perConnection, long aggregate, LinkConditions link)
+        throws Exception {
+      long smallBytes = small.stream().mapToLong(ShardEntry::storedSize).sum();
+      Map<String, Method> bigMethods = new LinkedHashMap<>();
+      bigMethods.put("S3Tier", () -> expect(drain(tierRead(big)), big.storedSize()));
+      bigMethods.put("SDK 1 stream", () -> expect(drain(sdkRead(big)), big.storedSize()));
+      bigMethods.put("SDK CRT", () -> expect(drain(crtRead(big)), big.storedSize()));
+      bigMethods.put("SDK TM file", this::tmFile);
+      bigMethods.put("DatasetClient", () -> expect(drain(ds.openShard(big.path())), big.size()));
+      Map<String, Method> smallMethods = new LinkedHashMap<>();
+      smallMethods.put("S3Tier", () -> onThreads(s -> drain(tierRead(s))));
+      smallMethods.put("SDK 1 stream", this::sdkSmall);
+      smallMethods.put("SDK CRT", this::crtSmall);
+      smallMethods.put("DatasetClient", () -> onThreads(s -> drain(ds.openShard(s.path()))));
+      Map<String, double[]> bigRates =
+          interleave(
+              "1 x " + big.storedSize() / MIB + " MiB", bigMethods, big.storedSize(), rounds, link);
+      Map<String, double[]> smallRates =
+          interleave(
+              small.size() + " x " + small.get(0).storedSize() / MIB + " MiB",
+              smallMethods,
+              smallBytes,
+              rounds,
+              link);
+      System.out.println();
+      report("1 object", bigRates, aggregate, true);
+      report(small.size() + " objects", smallRates, aggregate, false);
+      System.out.printf(
+          "(per-connection limit %d MB/s; the proxy's own ceiling: LinkCeilingBenchmark)%n",
+          perConnection / 1_000_000);
+    }
+
+    private Map<String, double[]> interleave(
+        String what, Map<String, Method> methods, long bytes, int rounds, LinkConditions link)
+        throws Exception {
+      List<String> names = new ArrayList<>(methods.keySet());
+      Map<String, double[]> rates = new LinkedHashMap<>();
+      names.forEach(n -> rates.put(n, new double[rounds]));
+      for (String n : names) { // warm-up, not counted
+        methods.get(n).run();
+      }
+      System.out.printf("%n%s, MB/s per round:%n", what);
+      for (int r = 0; r < rounds; r++) {
+        for (int k = 0; k < names.size(); k++) {
+          String n = names.get((k + r) % names.size());
+          long before = link.connectionsAccepted();
+          long t0 = System.nanoTime();
+          methods.get(n).run();
+          double rate = bytes / 1e6 / ((System.nanoTime() - t0) / 1e9);
+          rates.get(n)[r] = rate;
+          System.out.printf(
+              "  round %d %-14s %8.1f MB/s  (%d new connections)%n",
+              r + 1, n, rate, link.connectionsAccepted() - before);
+        }
+      }
+      return rates;
+    }
+
+    private void report(String what, Map<String, double[]> rates, long aggregate, boolean big) {
+      double tier = median(rates.get("S3Tier"));
+      double single = median(rates.get("SDK 1 stream"));
+      double crtRate = median(rates.get("SDK CRT"));
+      double bestSdk = big ? Math.max(crtRate, median(rates.get("SDK TM file"))) : crtRate;
+      System.out.printf("%s, medians:", what);
+      rates.forEach((n, r) -> System.out.printf("  %s %.1f", n, median(r)));
+      System.out.printf(
+          "%n  S3Tier / best SDK %.2f (target >= 1.0); / SDK 1 stream %.2f (>= 4);"
+              + " / aggregate limit %.2f (>= 0.8); DatasetClient / S3Tier %.2f (>= 0.9)%n",
+          ratio(rates, "S3Tier", bestSdk),
+          ratio(rates, "S3Tier", single),
+          tier / (aggregate / 1e6),
+          ratio(rates, "DatasetClient", "S3Tier"));
+    }
+
+    /** The median over rounds of the per-round ratio {@code a / b}. */
+    private double ratio(Map<String, double[]> rates, String a, String b) {
+      double[] x = rates.get(a);
+      double[] y = rates.get(b);
+      double[] r = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        r[i] = x[i] / y[i];
+      }
+      return median(r);
+    }
+
+    private double ratio(Map<String, double[]> rates, String a, double b) {
+      return median(rates.get(a)) / b;
+    }
+
+    private InputStream tierRead(ShardEntry s) throws IOException {
+      return tier.read(tier.locate(BlobKeys.of(s)).orElseThrow(), 0, -1);
+    }
+
+    private InputStream sdkRead(ShardEntry s) {
+      return sdk.getObject(b -> b.bucket(BUCKET).key(BlobKeys.of(s)));
+    }
+
+    private InputStream crtRead(ShardEntry s) {
+      return crt.getObject(
+              b -> b.bucket(BUCKET).key(BlobKeys.of(s)),
+              AsyncResponseTransformer.toBlockingInputStream())
+          .join();
+    }
+
+    private void tmFile() throws IOException {
+      Path file = dir.resolve("tm-download.bin");
+      Files.deleteIfExists(file);
+      tm.downloadFile(
+              d ->
+                  d.getObjectRequest(b -> b.bucket(BUCKET).key(BlobKeys.of(big))).destination(file))
+          .completionFuture()
+          .join();
+      expect(Files.size(file), big.storedSize());
+      Files.delete(file);
+    }
+
+    private void sdkSmall() throws IOException {
+      for (ShardEntry s : small) {
+        expect(drain(sdkRead(s)), s.storedSize());
+      }
+    }
+
+    private void crtSmall() {
+      List<CompletableFuture<?>> all = new ArrayList<>();
+      for (ShardEntry s : small) {
+        all.add(
+            crt.getObject(
+                    b -> b.bucket(BUCKET).key(BlobKeys.of(s)), AsyncResponseTransformer.toBytes())
+                .thenAccept(bytes -> expect(bytes.asByteArrayUnsafe().length, s.storedSize())));
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private interface ShardRead {
+      long read(ShardEntry s) throws IOException;
+    }
+
+    private void onThreads(ShardRead read) throws Exception {
+      List<Future<?>> futures = new ArrayList<>();
+      for (ShardEntry s : small) {
+        futures.add(pool.submit(() -> expect(read.read(s), s.size())));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    }
+  }
+
+  private long drain(InputStream in) throws IOException {
+    byte[] buf = Thread.currentThread().getName().startsWith("main") ? sink : new byte[1 << 20];
+    return BenchSupport.drain(in, buf);
+  }
+
+  private static Object expect(long got, long wanted) {
+    if (got != wanted) {
+      throw new IllegalStateException("read " + got + " bytes, expected " + wanted);
+    }
+    return null;
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static void writeRandom(Path file, long size, long seed) throws IOException {
+    Files.createDirectories(file.getParent());
+    Random random = new Random(seed);
+    byte[] buf = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long left = size; left > 0; left -= buf.length) {
+        random.nextBytes(buf);
+        out.write(buf, 0, (int) Math.min(buf.length, left));
+      }
+    }
+  }
+
+  private static S3Client sdkClient(S3TestServer server, URI endpoint) {
+    return S3Client.builder()
+        .endpointOverride(endpoint)
+        .region(Region.of(server.region()))
+        .forcePathStyle(true)
+        .credentialsProvider(credentials(server))
+        .build();
+  }
+
+  private static S3AsyncClient crtClient(S3TestServer server, URI endpoint) {
+    return S3AsyncClient.crtBuilder()
+        .endpointOverride(endpoint)
+        .region(Region.of(server.region()))
+        .forcePathStyle(true)
+        .credentialsProvider(credentials(server))
+        .build();
+  }
+
+  private static StaticCredentialsProvider credentials(S3TestServer server) {
+    return StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(server.accessKey(), server.secretKey()));
+  }
+}
