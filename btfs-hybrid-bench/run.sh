@@ -11,6 +11,8 @@
 #                    verified DatasetClient read behind LinkConditions; --rounds --ttfb-ms --mbps
 #                    --aggregate-mbps --threads --big-mib --small --small-mib)
 #     --link-ceiling run LinkCeilingBenchmark (LinkConditions against a plain socket copy)
+#     --btfs-link    run BtfsLinkBenchmark (issue 13, benchmark 3: js-ipfs behind a 30 ms / 40 MB/s
+#                    link; --size-mib 64 --range-mib 16 --runs 3 --ttfb-ms 30 --mbps 40)
 #     --no-build     use target/btfs-hybrid-bench.jar as it is
 #     --full-build   build api, core, s3, btfs and testkit from this tree too (mvn -am), for a
 #                    checkout where nothing is installed in ~/.m2 yet
@@ -33,6 +35,7 @@ for a in "$@"; do
     --scrub) main=io.btfshybrid.bench.ScrubBenchmark ;;
     --s3-link) main=io.btfshybrid.bench.S3LinkBenchmark; heap=(-Xmx3g) ;;
     --link-ceiling) main=io.btfshybrid.bench.LinkCeilingBenchmark ;;
+    --btfs-link) main=io.btfshybrid.bench.BtfsLinkBenchmark ;;
     --no-build) build=none ;;
     --full-build) build=reactor ;;
     *) args+=("$a") ;;

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param writeTimeout how long add's answer may take after the upload
  * @param profile how writes build their DAG
  * @param trustless whether reads verify every block
+ * @param reads the threads and bounds of parallel reads
  */
 record BtfsNode(
     String id,
@@ -27,7 +28,8 @@ record BtfsNode(
     Duration readTimeout,
     Duration writeTimeout,
     CidProfile profile,
-    boolean trustless)
+    boolean trustless,
+    ReadPool reads)
     implements AutoCloseable {
 
   /** The shared state of a tier built by {@code b}. */
@@ -52,7 +54,8 @@ record BtfsNode(
         readTimeout,
         b.writeTimeout,
         b.profile,
-        b.trustless);
+        b.trustless,
+        ReadPool.create(b.id, b.maxConnections, b.readParallelism, b.readAheadBytes));
   }
 
   /** A new call of {@code command}. */
@@ -67,6 +70,7 @@ record BtfsNode(
 
   @Override
   public void close() {
+    reads.close();
     rpc.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.btfshybrid.btfs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.IntegrityException;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectInfo;
@@ -14,11 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads: {@code cat} with a fall back to the gateway, or (trustless) blocks verified one by one,
- * the first pass from one {@code dag/export} CAR stream; and the size a node reports.
+ * Reads: {@code cat} with a fall back to the gateway — a known length in parallel ranges — or
+ * (trustless) blocks verified one by one: a whole file from one {@code dag/export} CAR stream, a
+ * range from the blocks it covers, fetched ahead in parallel; and the size a node reports.
  */
 final class BtfsReads {
   private static final Logger LOG = LoggerFactory.getLogger(BtfsReads.class);
+
+  /** The smallest part of a parallel plain read (below twice this a read is one cat). */
+  static final int MIN_PART = 1 << 20;
+
+  /** The largest part of a parallel plain read. */
+  static final int MAX_PART = 4 << 20;
 
   private final BtfsNode node;
 
@@ -44,11 +52,85 @@ final class BtfsReads {
           }
         }
       }
-      return UnixFs.open(blocks, cid, offset, length, node.id());
+      if (!node.reads().parallel()) {
+        return UnixFs.open(blocks, cid, offset, length, node.id());
+      }
+      PrefetchingBlocks ahead =
+          new PrefetchingBlocks(
+              blocks,
+              (start, partLength) -> catPart(where, cid, start, partLength),
+              // a range rarely starts and ends on leaf boundaries: room for the two partial leaves
+              // keeps the runs within one wave of the parallelism
+              partSize(
+                  length < 0 || length > Long.MAX_VALUE / 2
+                      ? Long.MAX_VALUE
+                      : length + 2L * CidProfile.CHUNK_SIZE),
+              node.reads(),
+              cid,
+              offset,
+              length);
+      try {
+        return new UnixFsReader(ahead, cid, offset, length, node.id(), ahead);
+      } catch (IOException | RuntimeException e) {
+        ahead.close();
+        throw e;
+      }
     }
     if (length == 0) {
       return InputStream.nullInputStream();
     }
+    if (length >= 2 * MIN_PART && node.reads().parallel()) {
+      return new RangedParts(
+          (start, partLength) -> catPart(where, cid, start, partLength),
+          node.reads(),
+          offset,
+          length,
+          partSize(length));
+    }
+    return plain(where, cid, offset, length);
+  }
+
+  /**
+   * The size of each part of a parallel plain read: the length shared out over the parallelism,
+   * whole chunks, between {@link #MIN_PART} and {@link #MAX_PART}.
+   */
+  private int partSize(long length) {
+    long share = length / node.reads().parallelism();
+    long chunks = (share + CidProfile.CHUNK_SIZE - 1) / CidProfile.CHUNK_SIZE;
+    return (int) Math.max(MIN_PART, Math.min(MAX_PART, chunks * CidProfile.CHUNK_SIZE));
+  }
+
+  /**
+   * One part of a parallel plain read: exactly {@code length} bytes from {@code start}, fewer only
+   * where the content ends (checked against its size), none when it starts at or past the end.
+   */
+  private byte[] catPart(Locator where, Cid cid, long start, int length) throws IOException {
+    try (InputStream in = plain(where, cid, start, length)) {
+      byte[] part = in.readNBytes(length);
+      if (in.read() >= 0) {
+        throw new HybridStorageException(
+            "cat of " + where + " sent more than the " + length + " bytes asked for");
+      }
+      return part;
+    } catch (IOException failed) {
+      if (start > 0 && !(failed instanceof IntegrityException)) {
+        long size;
+        try {
+          size = statSize(cid, where);
+        } catch (IOException statFailed) {
+          failed.addSuppressed(statFailed);
+          throw failed;
+        }
+        if (start >= size) {
+          return new byte[0]; // a part past the end of a range that ran past it
+        }
+      }
+      throw failed;
+    }
+  }
+
+  /** {@code cat} of a range, falling back to the gateway when the API fails. */
+  private InputStream plain(Locator where, Cid cid, long offset, long length) throws IOException {
     try {
       return cat(where, cid, offset, length);
     } catch (IOException apiFailure) {

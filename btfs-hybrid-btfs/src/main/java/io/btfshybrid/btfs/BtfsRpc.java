@@ -137,6 +137,7 @@ final class BtfsRpc implements Closeable {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+    FetchCancellation.onCancel(request::cancel);
     ClassicHttpResponse response;
     try {
       response =

@@ -24,9 +24,11 @@ import java.util.Optional;
  * through its HTTP RPC API and optionally its gateway. Objects are named by content: {@code
  * btfs://<cid>}. Writes stream to {@code add} while computing the CID locally and refuse a node
  * that answers with another CID; reads use {@code cat} (or, when {@link Builder#trustless(boolean)
- * trustless}, blocks verified one by one against the CID). Every reply has a deadline on progress
- * ({@link Builder#stallTimeout(Duration)}), is bounded before it is parsed, and is abandoned, never
- * drained, when closed early.
+ * trustless}, blocks verified one by one against the CID). A read of a known length keeps {@link
+ * Builder#readParallelism(int) several requests} in flight — {@code cat} ranges, or the blocks (and
+ * runs of raw leaves) the range covers — and delivers them in order, nothing unverified when
+ * trustless. Every reply has a deadline on progress ({@link Builder#stallTimeout(Duration)}), is
+ * bounded before it is parsed, and is abandoned, never drained, when closed early.
  */
 public final class BtfsTier implements StorageTier, PinnedStorage {
   /** The URI scheme of BTFS locators. */
@@ -289,6 +291,8 @@ public final class BtfsTier implements StorageTier, PinnedStorage {
     CidProfile profile = CidProfile.V1_RAW;
     boolean trustless;
     int maxConnections = 32;
+    int readParallelism = 8;
+    long readAheadBytes = 32L << 20;
     Duration storagePollInitial = Duration.ofMillis(200);
     Duration storagePollMax = Duration.ofSeconds(10);
     Duration storageUploadTimeout = Duration.ofMinutes(30);
@@ -384,6 +388,23 @@ public final class BtfsTier implements StorageTier, PinnedStorage {
       return this;
     }
 
+    /**
+     * How many requests one read keeps in flight: a ranged trustless read fetches the blocks it
+     * covers this many at a time, a plain read of a known length streams {@code cat} in this many
+     * ranges at once, delivered in order. {@code 1} reads sequentially. Default 8, at most {@link
+     * #maxConnections(int)}.
+     */
+    public Builder readParallelism(int readParallelism) {
+      this.readParallelism = readParallelism;
+      return this;
+    }
+
+    /** The most bytes one read holds fetched ahead of its reader. Default 32 MiB. */
+    public Builder readAheadBytes(long readAheadBytes) {
+      this.readAheadBytes = readAheadBytes;
+      return this;
+    }
+
     /** Paid storage polling: first delay, longest delay and the overall limit. */
     public Builder storagePolling(Duration initial, Duration max, Duration overall) {
       this.storagePollInitial = initial;
@@ -424,6 +445,14 @@ public final class BtfsTier implements StorageTier, PinnedStorage {
       if (maxConnections < 1) {
         throw new IllegalArgumentException(
             "BtfsTier '" + id + "': maxConnections must be >= 1, got " + maxConnections);
+      }
+      if (readParallelism < 1) {
+        throw new IllegalArgumentException(
+            "BtfsTier '" + id + "': readParallelism must be >= 1, got " + readParallelism);
+      }
+      if (readAheadBytes < 1) {
+        throw new IllegalArgumentException(
+            "BtfsTier '" + id + "': readAheadBytes must be >= 1, got " + readAheadBytes);
       }
       Objects.requireNonNull(profile, "cidProfile");
       return new BtfsTier(this);

@@ -3,7 +3,6 @@ package io.btfshybrid.btfs;
 import io.btfshybrid.api.HybridStorageException;
 import io.btfshybrid.api.IntegrityException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.Objects;
  * names it before using it, and skipping whole subtrees outside the range by their blocksizes.
  * Holds one path from the root (at most 174 links per level) and one leaf.
  */
-final class UnixFsReader extends InputStream {
+final class UnixFsReader extends PieceStream {
   static final int MAX_BLOCK_SIZE = 4 << 20;
   private static final int MAX_DEPTH = 32;
 
@@ -26,9 +25,6 @@ final class UnixFsReader extends InputStream {
   private final long end;
   private final long fileSize;
   private long position;
-  private byte[] current = new byte[0];
-  private int currentPos;
-  private int currentEnd;
 
   UnixFsReader(BlockSource source, Cid root, long offset, long length, String tierId)
       throws IOException {
@@ -74,73 +70,44 @@ final class UnixFsReader extends InputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xFF;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    Objects.checkFromIndexSize(off, len, b.length);
-    if (len == 0) {
-      return 0;
-    }
-    if (!fill()) {
-      return -1;
-    }
-    int n = Math.min(len, currentEnd - currentPos);
-    System.arraycopy(current, currentPos, b, off, n);
-    currentPos += n;
+  void consumed(int n) {
     position += n;
-    return n;
   }
 
+  /** Steps down the DAG towards the next bytes of the range; false at its end. */
   @Override
-  public int available() {
-    return currentEnd - currentPos;
-  }
-
-  /** Makes bytes available in {@code current}; false at the end of the range. */
-  private boolean fill() throws IOException {
-    while (currentPos == currentEnd) {
-      if (position >= end) {
-        return false;
-      }
-      Frame frame = stack.peek();
-      if (frame == null) {
-        throw integrity(position, "the DAG ended at byte " + position + " of " + end);
-      }
-      while (frame.next < frame.links.size()
-          && frame.childStart + frame.blockSizes.get(frame.next) <= position) {
-        frame.childStart += frame.blockSizes.get(frame.next);
-        frame.next++;
-      }
-      if (frame.next == frame.links.size()) {
-        stack.pop();
-        continue;
-      }
-      long start = frame.childStart;
-      long expected = frame.blockSizes.get(frame.next);
-      Cid child = frame.links.get(frame.next).cid();
-      frame.childStart += expected;
-      frame.next++;
-      Decoded node = fetch(child, start);
-      if (node.size() != expected) {
-        throw integrity(
-            start,
-            "block "
-                + child
-                + " holds "
-                + node.size()
-                + " bytes where its parent says "
-                + expected);
-      }
-      if (stack.size() >= MAX_DEPTH) {
-        throw integrity(start, "the DAG is deeper than " + MAX_DEPTH + " levels");
-      }
-      enter(node, start);
+  boolean step() throws IOException {
+    if (position >= end) {
+      return false;
     }
+    Frame frame = stack.peek();
+    if (frame == null) {
+      throw integrity(position, "the DAG ended at byte " + position + " of " + end);
+    }
+    while (frame.next < frame.links.size()
+        && frame.childStart + frame.blockSizes.get(frame.next) <= position) {
+      frame.childStart += frame.blockSizes.get(frame.next);
+      frame.next++;
+    }
+    if (frame.next == frame.links.size()) {
+      stack.pop();
+      return true;
+    }
+    long start = frame.childStart;
+    long expected = frame.blockSizes.get(frame.next);
+    Cid child = frame.links.get(frame.next).cid();
+    frame.childStart += expected;
+    frame.next++;
+    Decoded node = fetch(child, start);
+    if (node.size() != expected) {
+      throw integrity(
+          start,
+          "block " + child + " holds " + node.size() + " bytes where its parent says " + expected);
+    }
+    if (stack.size() >= MAX_DEPTH) {
+      throw integrity(start, "the DAG is deeper than " + MAX_DEPTH + " levels");
+    }
+    enter(node, start);
     return true;
   }
 
@@ -150,9 +117,7 @@ final class UnixFsReader extends InputStream {
     long from = Math.max(position, nodeStart);
     long to = Math.min(end, nodeStart + data.length);
     if (from < to) {
-      current = data;
-      currentPos = (int) (from - nodeStart);
-      currentEnd = (int) (to - nodeStart);
+      current(data, (int) (from - nodeStart), (int) (to - nodeStart));
     }
     if (!node.links().isEmpty()) {
       stack.push(new Frame(node.links(), node.blockSizes(), nodeStart + data.length));

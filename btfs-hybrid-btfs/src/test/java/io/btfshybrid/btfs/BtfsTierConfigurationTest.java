@@ -204,4 +204,16 @@ class BtfsTierConfigurationTest {
     assertEquals("a_b_c", MultipartAddEntity.safeFileName("a\"b\r\nc".replace("\r\n", "_")));
     assertEquals("object", MultipartAddEntity.safeFileName("dir/"));
   }
+
+  @Test
+  void readParallelismAndReadAheadMustBePositiveAndAreNamedWhenNot() {
+    BtfsTier.Builder b = BtfsTier.builder().id("b").apiUrl(URI.create("http://127.0.0.1:5001"));
+    IllegalArgumentException parallelism =
+        assertThrows(IllegalArgumentException.class, () -> b.readParallelism(0).build());
+    assertTrue(parallelism.getMessage().contains("readParallelism must be >= 1, got 0"));
+    b.readParallelism(1);
+    IllegalArgumentException ahead =
+        assertThrows(IllegalArgumentException.class, () -> b.readAheadBytes(-5).build());
+    assertTrue(ahead.getMessage().contains("readAheadBytes must be >= 1, got -5"));
+  }
 }

@@ -13,14 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The configuration file: region, tiers, cache, trust root and audit log. */
+/** The configuration file: region, tiers, cache, trust root, audit log and tier health state. */
 record CliConfig(
     Optional<String> region,
     List<TierSpec> tiers,
     Optional<Path> cacheDir,
     long cacheMaxBytes,
     Optional<Path> trust,
-    Optional<Path> audit) {
+    Optional<Path> audit,
+    Optional<Path> healthState) {
   static final long DEFAULT_CACHE_BYTES = ClientConfig.DEFAULT_CACHE_BYTES;
 
   /** Reads {@code file} with the parser every reader of the file shares. */
@@ -32,7 +33,13 @@ record CliConfig(
       throw new ConfigException(e.getMessage(), e);
     }
     return new CliConfig(
-        c.region(), c.tiers(), c.cacheDir(), c.cacheMaxBytes(), c.trust(), c.audit());
+        c.region(),
+        c.tiers(),
+        c.cacheDir(),
+        c.cacheMaxBytes(),
+        c.trust(),
+        c.audit(),
+        c.healthState());
   }
 
   /** Builds every configured tier through its ServiceLoader factory. */
@@ -59,6 +66,7 @@ record CliConfig(
       List<StorageTier> opened, TrustRoot trustRoot, java.io.PrintWriter err) {
     DatasetClient.Builder b = DatasetClient.builder().tiers(opened).trust(trustRoot);
     region.ifPresent(b::region);
+    healthState.ifPresent(b::healthStateDirectory);
     if (cacheDir.isPresent()) {
       Optional<String> problem = cacheProblem(cacheDir.get());
       if (problem.isEmpty()) {

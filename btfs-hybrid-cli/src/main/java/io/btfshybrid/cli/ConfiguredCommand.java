@@ -31,6 +31,11 @@ abstract class ConfiguredCommand implements Callable<Integer> {
   private List<StorageTier> tiers;
 
   CliConfig config() {
+    return config(spec);
+  }
+
+  /** The configuration file of {@code --config}, or ./btfs-hybrid.yaml. */
+  static CliConfig config(CommandSpec spec) {
     Path configFile = GlobalOptions.config(spec);
     if (configFile == null) {
       Path local = Path.of("btfs-hybrid.yaml");

@@ -14,8 +14,8 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code btfs-hybrid} command: publish, pull, inspect, plan, scrub, repair, restore, export,
- * keys, kms and audit, plus every {@link Subcommand} on the class path ({@code demo}, from {@code
- * btfs-hybrid-demo}).
+ * drill, stats, keys, kms and audit, plus every {@link Subcommand} on the class path ({@code demo},
+ * from {@code btfs-hybrid-demo}).
  */
 @Command(
     name = "btfs-hybrid",
@@ -45,6 +45,8 @@ import picocli.CommandLine.ScopeType;
       ExportCommand.class,
       LsCommand.class,
       GcCommand.class,
+      DrillCommand.class,
+      StatsCommand.class,
       AuditCommand.class
     })
 public final class Main {

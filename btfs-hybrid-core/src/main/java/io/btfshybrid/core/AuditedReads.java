@@ -35,6 +35,11 @@ final class AuditedReads implements VerifiedReadListener {
   }
 
   @Override
+  public void firstByte(String sourceId, long nanos) {
+    delegate.firstByte(sourceId, nanos);
+  }
+
+  @Override
   public void failed(String sourceId, Throwable cause, boolean integrity) {
     delegate.failed(sourceId, cause, integrity);
     Map<String, String> fields = new TreeMap<>(release);

@@ -186,9 +186,12 @@ public final class Dataset implements Closeable {
   }
 
   private StreamingVerifier verifier(ShardEntry shard, boolean fillCache) throws IOException {
-    List<ChunkSource> tierSources = new ArrayList<>();
-    client.resolver().plan(shard).forEach(p -> tierSources.add(ChunkSource.of(p)));
     VerifiedReadListener listener = client.listenerFor(manifest(), shard.path());
+    List<ChunkSource> tierSources = new ArrayList<>();
+    client
+        .resolver()
+        .plan(shard)
+        .forEach(p -> tierSources.add(FirstByteTiming.of(ChunkSource.of(p), listener)));
     Optional<DiskCache> cache = client.cache().filter(c -> c.accepts(shard.storedSize()));
     if (cache.isEmpty()) {
       return new StreamingVerifier(shard, tierSources, listener, client.readPools().watchdog());

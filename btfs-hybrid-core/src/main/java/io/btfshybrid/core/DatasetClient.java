@@ -6,6 +6,7 @@ import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.KeyManagementService;
 import io.btfshybrid.api.ManifestRejectedException;
 import io.btfshybrid.api.StorageTier;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -46,6 +47,7 @@ public final class DatasetClient implements Closeable {
   private final KeyRelease keys;
   private final ClientAudit audit;
   private final ReadPools readPools;
+  private final VerifiedReadListener reads;
 
   private DatasetClient(Builder b) throws IOException {
     Preconditions.checkArgument(b.trust != null, "DatasetClient needs a TrustRoot (trust(..))");
@@ -53,10 +55,18 @@ public final class DatasetClient implements Closeable {
     for (StorageTier t : b.tiers) {
       Preconditions.checkArgument(ids.add(t.id()), "two tiers share the id '%s'", t.id());
     }
-    this.health = new HealthTracker(b.clock);
+    this.health =
+        b.healthStateDirectory == null
+            ? new HealthTracker(b.clock)
+            : new HealthTracker(b.clock, b.healthStateDirectory);
+    Meters meters = Meters.of(b.meterRegistry);
+    this.reads = meters == Meters.NONE ? health : TeeReads.of(health, meters);
     this.resolver =
         new ManifestResolver(List.copyOf(b.tiers), Optional.ofNullable(b.region), health);
     this.cache = b.cacheDirectory == null ? null : new DiskCache(b.cacheDirectory, b.cacheMaxBytes);
+    if (cache != null) {
+      meters.cache(cache);
+    }
     this.readPools = new ReadPools(b.stallTimeout);
     this.loader =
         new ManifestLoader(
@@ -67,7 +77,7 @@ public final class DatasetClient implements Closeable {
             new TrustState(Optional.ofNullable(b.trustStateDirectory)),
             b.manifestCacheSize,
             readPools.watchdog());
-    this.audit = new ClientAudit(b.principal, b.audit);
+    this.audit = new ClientAudit(b.principal, b.audit, meters);
     this.keys = new KeyRelease(b.principal, b.kms, audit);
   }
 
@@ -122,11 +132,11 @@ public final class DatasetClient implements Closeable {
     return keys.release(manifest);
   }
 
-  /** The listener of verified reads of one shard: health scores, and audit when configured. */
+  /** The listener of verified reads of one shard: health, meters, and audit when configured. */
   VerifiedReadListener listenerFor(DatasetManifest manifest, String shardPath) {
     return audit.enabled()
-        ? new AuditedReads(health, audit.log(), audit.fields(manifest), shardPath)
-        : health;
+        ? new AuditedReads(reads, audit.log(), audit.fields(manifest), shardPath)
+        : reads;
   }
 
   /** Bytes served, failures and cache use so far. */
@@ -136,6 +146,14 @@ public final class DatasetClient implements Closeable {
         cache == null ? 0 : cache.hits(),
         cache == null ? 0 : cache.fills(),
         cache == null ? 0 : cache.errors());
+  }
+
+  /**
+   * Every source's scorecard: bytes, failures, p50/p95/p99 time to first byte, throughput, and
+   * whether it is demoted; with a health state directory, earlier runs included.
+   */
+  public List<TierScorecard> scorecards() {
+    return health.scorecards();
   }
 
   /** The read planner this client uses (for inspection and `plan`). */
@@ -160,9 +178,13 @@ public final class DatasetClient implements Closeable {
     return loader.loadManifest(uri);
   }
 
-  /** Forgets the cached manifests; the tiers, cache directory and audit log stay open. */
+  /**
+   * Forgets the cached manifests and saves tier health to the state directory, if one is set; the
+   * tiers, cache directory and audit log stay open.
+   */
   @Override
   public void close() {
+    health.save();
     loader.invalidateAll();
     readPools.close();
   }
@@ -187,6 +209,8 @@ public final class DatasetClient implements Closeable {
     private Path trustStateDirectory;
     private AuditLog audit;
     private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+    private Path healthStateDirectory;
+    private Object meterRegistry; // a MeterRegistry: typed Object so Micrometer stays optional
 
     private Builder() {}
 
@@ -286,6 +310,28 @@ public final class DatasetClient implements Closeable {
           "stallTimeout must be positive, was %s",
           timeout);
       this.stallTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Remembers tier health in {@code dir} across runs — error rate, latency distribution
+     * (p50/p95/p99 time to first byte) and integrity failures — so a provider that served wrong
+     * bytes yesterday starts demoted today. Saved at most every 30 s while reading, at once after
+     * an integrity failure, and on {@link DatasetClient#close}; an unreadable or corrupt state file
+     * is ignored with a warning. {@code btfs-hybrid stats} prints it ({@link ProviderScorecard}).
+     */
+    public Builder healthStateDirectory(Path dir) {
+      this.healthStateDirectory = Preconditions.checkNotNull(dir, "healthStateDirectory");
+      return this;
+    }
+
+    /**
+     * Publishes meters to {@code registry}: bytes and latency per tier, time to first byte, cache
+     * hits and misses, integrity failures, fallbacks, refusals (names in the README, "Metrics").
+     * Needs {@code io.micrometer:micrometer-core} on the class path; without this call it is not.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Preconditions.checkNotNull(registry, "meterRegistry");
       return this;
     }
 

@@ -9,6 +9,7 @@ import io.btfshybrid.api.ManifestPolicy;
 import io.btfshybrid.api.SampleFormat;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.api.StorageTier;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -84,16 +85,9 @@ public final class DatasetPublisher {
         "chunk size %s is outside 1..%s",
         b.chunkSize,
         ShardEntry.MAX_CHUNK_SIZE);
-    Preconditions.checkArgument(
-        b.kms == null || b.chunkSize >= ShardEncryption.MIN_SEGMENT_BYTES,
-        "an encrypted release needs a chunk size of at least %s, was %s",
-        ShardEncryption.MIN_SEGMENT_BYTES,
-        b.chunkSize);
-    Preconditions.checkArgument(
-        b.kms == null || b.kms.keyIds().contains(b.kekId),
-        "KEK '%s' is not one of the key management's KEKs %s",
-        b.kekId,
-        b.kms == null ? List.of() : b.kms.keyIds());
+    if (b.kms != null) {
+      ShardEncryption.checkSettings(b.kms, b.kekId, b.chunkSize);
+    }
     this.tiers = List.copyOf(b.tiers);
     List<ManifestSigner> signers = List.copyOf(b.signers.values());
     this.chunkSize = b.chunkSize;
@@ -118,7 +112,8 @@ public final class DatasetPublisher {
             : TrustRoot.of(
                 signers.stream().map(ManifestSigner::publicKeyset).toArray(KeysetHandle[]::new));
     this.lookup = new ReleaseLookup(tiers, trust, kms != null, policy);
-    this.uploader = new ShardUploader(tiers, chunkSize, b.tempDirectory);
+    this.uploader =
+        new ShardUploader(tiers, chunkSize, b.tempDirectory, Meters.of(b.meterRegistry));
     this.writer = new ManifestWriter(tiers, signers, trust, clock, b.latestValidity);
     this.audit = new PublishAudit(b.audit, signers);
     this.rotation =
@@ -288,6 +283,7 @@ public final class DatasetPublisher {
     private final Map<String, String> tags = new TreeMap<>();
     private Clock clock = Clock.systemUTC();
     private ProgressListener progress = ProgressListener.NONE;
+    private Object meterRegistry; // a MeterRegistry: typed Object so Micrometer stays optional
 
     private Builder() {}
 
@@ -434,6 +430,12 @@ public final class DatasetPublisher {
     /** Told how far each publication has come (default: nobody). */
     public Builder progress(ProgressListener listener) {
       this.progress = Objects.requireNonNull(listener, "progress");
+      return this;
+    }
+
+    /** Counts bytes stored and reused and store latency per tier in {@code registry}. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
       return this;
     }
 

@@ -1,7 +1,9 @@
 package io.btfshybrid.core;
 
 import com.google.common.base.Preconditions;
+import io.btfshybrid.api.DatasetManifest;
 import io.btfshybrid.api.StorageTier;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -52,6 +54,7 @@ public final class ReleaseOperations implements Closeable {
             new TrustState(Optional.empty()),
             64,
             readPools.watchdog());
+    this.metrics = Meters.of(b.meterRegistry);
   }
 
   /** A builder: tiers, trust root, and optionally an audit log, clock and parallelism. */
@@ -137,6 +140,44 @@ public final class ReleaseOperations implements Closeable {
 
   // ---- drill (ops-drill) ----
 
+  private final Meters metrics;
+
+  /**
+   * Drills a release under one retrieval condition: {@code reads} verified reads of its stored
+   * bytes (no keys needed; ciphertext for an encrypted release) through the client's read path over
+   * these tiers, one taken down or churned as {@code drill} says. Reports per tier the p50/p95/p99
+   * time to first byte, throughput and failure rate, and overall failed reads, fallbacks taken and
+   * wrong bytes (zero, or something is badly broken). Tier health of the drill is its own: nothing
+   * is saved to a state directory, and no meters are moved.
+   */
+  public DrillReport drill(URI manifestUri, Drill drill, int reads) throws IOException {
+    return drill(manifestUri, List.of(drill), reads).get(0);
+  }
+
+  /** Runs each drill in turn over the same reads of the release; one report per drill. */
+  public List<DrillReport> drill(URI manifestUri, List<Drill> drills, int reads)
+      throws IOException {
+    Preconditions.checkArgument(
+        reads >= 1 && reads <= 10_000_000, "reads must be 1..10000000, got %s", reads);
+    Preconditions.checkArgument(!drills.isEmpty(), "no drill given");
+    drills.forEach(d -> d.downTier().ifPresent(this::tier)); // an unknown id fails before reading
+    DatasetManifest manifest = manifest(manifestUri).manifest();
+    DrillRunner runner = new DrillRunner(tiers, clock, readPools.watchdog());
+    List<DrillReport> reports = new ArrayList<>();
+    for (Drill d : drills) {
+      reports.add(runner.run(manifest, d, reads));
+    }
+    return reports;
+  }
+
+  /**
+   * The operations' meters (no-ops without a registry); scrub reports each release's fewest
+   * verified copies with {@code metrics().copies(manifest, n)}.
+   */
+  Meters metrics() {
+    return metrics;
+  }
+
   // ---- shared by the operations ----
 
   /** The tiers operated on, in the order given. */
@@ -199,6 +240,7 @@ public final class ReleaseOperations implements Closeable {
     private int parallelism = 4;
     private Duration stallTimeout = DatasetClient.DEFAULT_STALL_TIMEOUT;
     private DatasetPublisher.ProgressListener progress = DatasetPublisher.ProgressListener.NONE;
+    private Object meterRegistry; // a MeterRegistry: typed Object so Micrometer stays optional
 
     private Builder() {}
 
@@ -252,6 +294,12 @@ public final class ReleaseOperations implements Closeable {
     /** Told of bytes checked or copied by scrub, repair and restore (e.g. a terminal bar). */
     public Builder progress(DatasetPublisher.ProgressListener listener) {
       this.progress = Preconditions.checkNotNull(listener, "progress");
+      return this;
+    }
+
+    /** Publishes the operations' meters (copies per release from the last scrub) there. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Preconditions.checkNotNull(registry, "meterRegistry");
       return this;
     }
 

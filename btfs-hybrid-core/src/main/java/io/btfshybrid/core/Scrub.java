@@ -37,8 +37,14 @@ final class Scrub {
     } else {
       findings = findings(objects, Optional.empty());
     }
-    return new ScrubReport(
-        release(loaded.manifest()), findings, Duration.ofNanos(System.nanoTime() - started));
+    ScrubReport report =
+        new ScrubReport(
+            release(loaded.manifest()), findings, Duration.ofNanos(System.nanoTime() - started));
+    ops.metrics()
+        .copies(
+            loaded.manifest(),
+            report.goodCopies().values().stream().mapToInt(Integer::intValue).min().orElse(0));
+    return report;
   }
 
   static String release(DatasetManifest m) {

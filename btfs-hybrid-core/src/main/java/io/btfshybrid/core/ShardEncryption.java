@@ -1,5 +1,6 @@
 package io.btfshybrid.core;
 
+import com.google.common.base.Preconditions;
 import com.google.crypto.tink.AccessesPartialKey;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.StreamingAead;
@@ -51,6 +52,20 @@ final class ShardEncryption {
   static final int MIN_SEGMENT_BYTES = 1024;
 
   /** A fresh data key for a release, wrapped into {@code manifest}, as a streaming AEAD. */
+  /** Refuses a chunk size too small for ciphertext segments, or a KEK {@code kms} lacks. */
+  static void checkSettings(KeyManagementService kms, String kekId, int chunkSize) {
+    Preconditions.checkArgument(
+        chunkSize >= MIN_SEGMENT_BYTES,
+        "an encrypted release needs a chunk size of at least %s, was %s",
+        MIN_SEGMENT_BYTES,
+        chunkSize);
+    Preconditions.checkArgument(
+        kms.keyIds().contains(kekId),
+        "KEK '%s' is not one of the key management's KEKs %s",
+        kekId,
+        kms.keyIds());
+  }
+
   static StreamingAead forRelease(
       KeyManagementService kms,
       String kekId,

@@ -38,6 +38,7 @@ final class ShardUploader {
   private final List<StorageTier> tiers;
   private final int chunkSize;
   private final Path tempDirectory;
+  private final Meters meters;
 
   /** Running totals of one publication, and where bytes moved to a tier (or reused) are told. */
   static final class Counts {
@@ -57,9 +58,15 @@ final class ShardUploader {
    * system's).
    */
   ShardUploader(List<StorageTier> tiers, int chunkSize, Path tempDirectory) {
+    this(tiers, chunkSize, tempDirectory, Meters.NONE);
+  }
+
+  /** As above, counting bytes stored and reused per tier in {@code meters}. */
+  ShardUploader(List<StorageTier> tiers, int chunkSize, Path tempDirectory, Meters meters) {
     this.tiers = tiers;
     this.chunkSize = chunkSize;
     this.tempDirectory = tempDirectory;
+    this.meters = meters;
   }
 
   /**
@@ -168,7 +175,9 @@ final class ShardUploader {
         where = reusable.get();
         counts.reused++;
         counts.moved.accept(size);
+        meters.reused(tier.id(), size);
       } else {
+        long began = System.nanoTime();
         try {
           where = upload(tier, key, bytes, label, size, sha256, counts.moved);
         } catch (IOException e) {
@@ -183,6 +192,7 @@ final class ShardUploader {
                   + e.getMessage(),
               e);
         }
+        meters.stored(tier.id(), size, System.nanoTime() - began);
         counts.bytes += size;
         counts.uploaded++;
       }

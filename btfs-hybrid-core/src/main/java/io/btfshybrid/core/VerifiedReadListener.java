@@ -16,4 +16,10 @@ interface VerifiedReadListener {
 
   /** {@code sourceId} failed: an error, a short or long body, or (integrity) wrong bytes. */
   void failed(String sourceId, Throwable cause, boolean integrity);
+
+  /**
+   * The first byte of a range asked of {@code sourceId} arrived {@code nanos} after the ask (told
+   * by {@link FirstByteTiming}, whether or not the chunk then verifies).
+   */
+  default void firstByte(String sourceId, long nanos) {}
 }

@@ -19,7 +19,13 @@
  *       StreamingVerifier} and {@code ChunkCursor} (per-chunk fallback), {@code
  *       VerifiedInputStream}, {@code VerifiedChannel}, {@code ReadAheadInputStream}, {@code
  *       ReadPools} and {@code StallWatchdog} (every open and every chunk has a deadline), {@code
- *       SourceStalledException}, {@code TierStats}/{@code ClientStats}.
+ *       SourceStalledException}, {@code TierStats}/{@code ClientStats}; {@code FirstByteTiming},
+ *       {@code TeeReads}; health kept in {@code TierHealth} ({@code LatencyHistogram}) and across
+ *       runs in {@code HealthStateFile}, read back as {@code ProviderScorecard}/{@code
+ *       TierScorecard}.
+ *   <li><b>Drills and meters</b>: {@code Drill}, {@code DrillTiers} (switched tiers), {@code
+ *       DrillRunner}, {@code DrillReport}; {@code Meters} and {@code MicrometerMeters} (the only
+ *       class that refers to the optional Micrometer).
  *   <li><b>Cache</b>: {@code DiskCache} (content-addressed, bounded, re-verified, degrades to
  *       uncached reads), {@code CacheEntryLock}, {@code AtomicFiles}.
  *   <li><b>Publish</b>: {@code DatasetPublisher} over one class per operation: {@code SourceTree}

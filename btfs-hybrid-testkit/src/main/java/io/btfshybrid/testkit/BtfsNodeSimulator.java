@@ -30,6 +30,7 @@ public final class BtfsNodeSimulator implements Closeable {
   private final boolean ownsDir;
   private final BtfsSimBlockStore store;
   private final BtfsSimFaults faults = new BtfsSimFaults();
+  private final BtfsSimGate gate = new BtfsSimGate();
   private final BtfsSimDispatcher dispatcher;
   private final BtfsSimHttpServer server;
 
@@ -37,7 +38,7 @@ public final class BtfsNodeSimulator implements Closeable {
     this.dir = dir;
     this.ownsDir = ownsDir;
     this.store = new BtfsSimBlockStore(dir);
-    this.dispatcher = new BtfsSimDispatcher(store, faults);
+    this.dispatcher = new BtfsSimDispatcher(store, faults, gate);
     this.server = new BtfsSimHttpServer(dispatcher);
   }
 
@@ -78,6 +79,44 @@ public final class BtfsNodeSimulator implements Closeable {
   public BtfsNodeSimulator corruptBlocks(boolean on) {
     faults.corruptBlocks = on;
     return this;
+  }
+
+  /** block/get and the gateway's raw blocks answer {@code cid} (only) with a flipped bit. */
+  public BtfsNodeSimulator corruptBlock(Cid cid) {
+    faults.corruptOnly.add(cid);
+    return this;
+  }
+
+  /** cat flips a bit of the file's byte at {@code fileOffset} whenever it sends it (-1: off). */
+  public BtfsNodeSimulator corruptCatAt(long fileOffset) {
+    faults.corruptCatAt = fileOffset;
+    return this;
+  }
+
+  /**
+   * Holds every request of {@code command} (e.g. {@code "cat"} or {@code "block/get"}) at the door
+   * until {@link #releaseHeld(int)} lets some through or holding stops; a test counts {@link
+   * #heldArrivals()} to see how many requests a client keeps in flight at once.
+   */
+  public BtfsNodeSimulator holdRequests(String command, boolean on) {
+    gate.hold(command, on);
+    return this;
+  }
+
+  /** Lets {@code n} held requests through. */
+  public BtfsNodeSimulator releaseHeld(int n) {
+    gate.release(n);
+    return this;
+  }
+
+  /** How many requests have arrived at the door of a held command since the last reset. */
+  public int heldArrivals() {
+    return gate.arrivals();
+  }
+
+  /** Waits until {@code n} held requests have arrived in all; false when {@code limit} passed. */
+  public boolean awaitHeldArrivals(int n, Duration limit) {
+    return gate.awaitArrivals(n, limit);
   }
 
   /** Every RPC answers HTTP 500 with a JSON error. */
@@ -124,9 +163,11 @@ public final class BtfsNodeSimulator implements Closeable {
     return this;
   }
 
-  /** Switches every fault off (blocks and pins stay). */
+  /** Switches every fault off and holds nothing (blocks and pins stay). */
   public BtfsNodeSimulator resetFaults() {
     faults.reset();
+    gate.reset();
+    dispatcher.resetPeaks();
     return this;
   }
 
@@ -138,6 +179,14 @@ public final class BtfsNodeSimulator implements Closeable {
    */
   public int requestCount(String command) {
     return dispatcher.requestCount(command);
+  }
+
+  /**
+   * The most requests of {@code command} the node was answering at the same time (since the last
+   * {@link #resetFaults()}).
+   */
+  public int peakConcurrentRequests(String command) {
+    return dispatcher.peakConcurrency(command);
   }
 
   /** The User-Agent of the last request, or null. */
@@ -169,6 +218,7 @@ public final class BtfsNodeSimulator implements Closeable {
   @Override
   public void close() throws IOException {
     faults.release();
+    gate.close();
     server.close();
     if (ownsDir && Files.exists(dir)) {
       MoreFiles.deleteRecursively(dir, RecursiveDeleteOption.ALLOW_INSECURE);

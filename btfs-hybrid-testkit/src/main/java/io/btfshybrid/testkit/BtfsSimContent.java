@@ -101,7 +101,7 @@ final class BtfsSimContent {
     try (InputStream content =
         UnixFs.open(store, cid, Math.min(offset, size), toSend, "simulator")) {
       ex.startChunked(200, headers);
-      responses.streamBody(ex, content, toSend);
+      responses.streamBody(ex, content, Math.min(offset, size), toSend);
     } catch (MissingBlock e) {
       if (!ex.responseStarted) {
         throw e;
@@ -138,7 +138,7 @@ final class BtfsSimContent {
       responses.hangUntilTimeout(ex);
       return;
     }
-    byte[] block = responses.maybeCorrupt(store.get(cid));
+    byte[] block = responses.maybeCorrupt(cid, store.get(cid));
     ex.sendBytes(200, Map.of("Content-Type", "application/octet-stream"), block);
   }
 

@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Routes each request (the simulator's {@code Dispatcher}): the gateway under {@code /btfs/}, RPCs
  * under {@code /api/v1} and {@code /api/v0} to their command, refusing what go-btfs refuses (GETs,
- * go-btfs user agents) and failing everything while {@code failAllRequests} is on. Counts requests
- * per command and remembers the last User-Agent.
+ * go-btfs user agents) and failing everything while {@code failAllRequests} is on; holds the
+ * commands the {@link BtfsSimGate} holds. Counts requests per command and the most answered at
+ * once, and remembers the last User-Agent.
  */
 final class BtfsSimDispatcher implements BtfsSimHttpServer.Handler {
   private final BtfsSimFaults faults;
@@ -19,11 +20,15 @@ final class BtfsSimDispatcher implements BtfsSimHttpServer.Handler {
   private final BtfsSimPins pins;
   private final BtfsSimStorage storage;
   private final BtfsSimGateway gateway;
+  private final BtfsSimGate gate;
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> peaks = new ConcurrentHashMap<>();
   private volatile String lastUserAgent;
 
-  BtfsSimDispatcher(BtfsSimBlockStore store, BtfsSimFaults faults) {
+  BtfsSimDispatcher(BtfsSimBlockStore store, BtfsSimFaults faults, BtfsSimGate gate) {
     this.faults = faults;
+    this.gate = gate;
     this.responses = new BtfsSimResponses(faults);
     this.content = new BtfsSimContent(store, faults, responses);
     this.pins = new BtfsSimPins(store, faults, responses);
@@ -38,6 +43,17 @@ final class BtfsSimDispatcher implements BtfsSimHttpServer.Handler {
   int requestCount(String command) {
     AtomicInteger n = requests.get(command);
     return n == null ? 0 : n.get();
+  }
+
+  /** The most requests of {@code command} that were being answered at the same time. */
+  int peakConcurrency(String command) {
+    AtomicInteger n = peaks.get(command);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Forgets the peaks. */
+  void resetPeaks() {
+    peaks.clear();
   }
 
   String lastUserAgent() {
@@ -73,7 +89,13 @@ final class BtfsSimDispatcher implements BtfsSimHttpServer.Handler {
       responses.error(ex, 500, "simulated internal error", 0);
       return;
     }
+    AtomicInteger running = inFlight.computeIfAbsent(command, k -> new AtomicInteger());
+    int now = running.incrementAndGet();
+    peaks.computeIfAbsent(command, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
     try {
+      if (gate.holds(command)) {
+        gate.pass(command);
+      }
       command(ex, command);
     } catch (MissingBlock e) {
       if (!ex.responseStarted) {
@@ -83,6 +105,8 @@ final class BtfsSimDispatcher implements BtfsSimHttpServer.Handler {
       if (!ex.responseStarted) {
         responses.error(ex, 400, e.getMessage(), 1);
       }
+    } finally {
+      running.decrementAndGet();
     }
   }
 

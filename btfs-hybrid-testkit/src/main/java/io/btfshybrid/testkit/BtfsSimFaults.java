@@ -1,6 +1,9 @@
 package io.btfshybrid.testkit;
 
+import io.btfshybrid.btfs.Cid;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +17,8 @@ final class BtfsSimFaults {
 
   volatile boolean contentUnavailable;
   volatile boolean corruptBlocks;
+  final Set<Cid> corruptOnly = ConcurrentHashMap.newKeySet();
+  volatile long corruptCatAt = -1;
   volatile boolean failAllRequests;
   volatile long streamErrorAfter = -1;
   volatile long truncateBodiesAfter = -1;
@@ -26,6 +31,8 @@ final class BtfsSimFaults {
   void reset() {
     contentUnavailable = false;
     corruptBlocks = false;
+    corruptOnly.clear();
+    corruptCatAt = -1;
     failAllRequests = false;
     streamErrorAfter = -1;
     truncateBodiesAfter = -1;

@@ -48,7 +48,7 @@ final class BtfsSimGateway {
           "raw".equals(ex.param("format"))
               || ex.headers.getOrDefault("accept", "").contains("application/vnd.ipld.raw");
       if (raw) {
-        byte[] block = responses.maybeCorrupt(store.get(cid));
+        byte[] block = responses.maybeCorrupt(cid, store.get(cid));
         ex.sendBytes(200, Map.of("Content-Type", "application/vnd.ipld.raw"), block);
         return;
       }

@@ -49,9 +49,13 @@ final class BtfsSimResponses {
     ex.sendText(status, "application/json", JSON.writeValueAsString(body) + "\n");
   }
 
-  /** Writes a chunked body with the slow, corrupt, truncate and stream-error faults applied. */
-  void streamBody(BtfsSimHttpServer.Exchange ex, InputStream content, long total)
+  /**
+   * Writes a chunked body with the slow, corrupt, truncate and stream-error faults applied; the
+   * body is the file's bytes from {@code fileOffset}.
+   */
+  void streamBody(BtfsSimHttpServer.Exchange ex, InputStream content, long fileOffset, long total)
       throws IOException {
+    long corruptAt = faults.corruptCatAt;
     byte[] piece = new byte[PIECE];
     long sent = 0;
     long errorAt = faults.streamErrorAfter;
@@ -73,6 +77,10 @@ final class BtfsSimResponses {
       }
       if (faults.corruptBlocks && sent == 0) {
         piece[0] ^= 0x01;
+      }
+      long here = corruptAt - fileOffset - sent;
+      if (here >= 0 && here < n) {
+        piece[(int) here] ^= 0x01;
       }
       slowPiece();
       ex.writeChunk(piece, 0, n);
@@ -108,9 +116,9 @@ final class BtfsSimResponses {
     }
   }
 
-  /** A block, with a flipped bit when blocks are corrupted. */
-  byte[] maybeCorrupt(byte[] block) {
-    if (faults.corruptBlocks && block.length > 0) {
+  /** A block, with a flipped bit when blocks (or this one) are corrupted. */
+  byte[] maybeCorrupt(Cid cid, byte[] block) {
+    if ((faults.corruptBlocks || faults.corruptOnly.contains(cid)) && block.length > 0) {
       byte[] copy = block.clone();
       copy[copy.length / 2] ^= 0x01;
       return copy;

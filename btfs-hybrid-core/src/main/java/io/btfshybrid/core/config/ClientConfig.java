@@ -19,9 +19,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The client configuration file (YAML or JSON): region, tiers, cache, trust root and audit log.
- * Relative paths are resolved against the file's directory; unknown keys are refused naming the
- * nearest valid one; tiers are built by the {@link StorageTierFactory} of their type.
+ * The client configuration file (YAML or JSON): region, tiers, cache, trust root, audit log and
+ * tier health state directory. Relative paths are resolved against the file's directory; unknown
+ * keys are refused naming the nearest valid one; tiers are built by the {@link StorageTierFactory}
+ * of their type.
  */
 public record ClientConfig(
     Optional<String> region,
@@ -29,7 +30,8 @@ public record ClientConfig(
     Optional<Path> cacheDir,
     long cacheMaxBytes,
     Optional<Path> trust,
-    Optional<Path> audit) {
+    Optional<Path> audit,
+    Optional<Path> healthState) {
   /** The cache bound when the file names none. */
   public static final long DEFAULT_CACHE_BYTES = 8L << 30;
 
@@ -86,7 +88,8 @@ public record ClientConfig(
         text(cache, "dir").map(d -> resolve(base, d)),
         text(cache, "maxBytes").map(Sizes::parse).orElse(DEFAULT_CACHE_BYTES),
         text(root, "trust").map(p -> resolve(base, p)),
-        text(root, "audit").map(p -> resolve(base, p)));
+        text(root, "audit").map(p -> resolve(base, p)),
+        text(root, "healthState").map(p -> resolve(base, p)));
   }
 
   private static TierSpec tier(JsonNode t, Path base, String source, int index) {

@@ -15,7 +15,8 @@ import java.util.TreeSet;
  */
 public final class ConfigKeys {
   /** The top-level keys. */
-  public static final List<String> TOP = List.of("region", "tiers", "cache", "trust", "audit");
+  public static final List<String> TOP =
+      List.of("region", "tiers", "cache", "trust", "audit", "healthState");
 
   /** The keys of the {@code cache} mapping. */
   public static final List<String> CACHE = List.of("dir", "maxBytes");
