@@ -2,9 +2,11 @@
 # Builds the benchmark jar offline (the module is in the reactor only with -Pbench) and runs the end-to-end benchmark (a printed table);
 # with --jmh, also the JMH benchmarks with short settings (-f 1 -wi 2 -i 3).
 #
-#   btfs-hybrid-bench/run.sh [--jmh] [--loader | --s3-link | --link-ceiling] [--no-build | --full-build] [options…]
+#   btfs-hybrid-bench/run.sh [--jmh] [--loader | --s3-link | --link-ceiling | --scrub] [--no-build | --full-build] [options…]
 #     --loader       run LoaderBenchmark (issue 12: --local --s3 --scale, --samples N, --runs N, …;
 #                    see its class comment) instead of EndToEndBenchmark
+#     --scrub        run ScrubBenchmark (issue 11: [MiB] [rounds] [chunk KiB] [workdir]) instead:
+#                    scrub on a warm local tier as a ratio of plain SHA-256 over the same bytes
 #     --s3-link      run S3LinkBenchmark (issue 13, benchmarks 1 and 2: S3Tier, the AWS SDK and a
 #                    verified DatasetClient read behind LinkConditions; --rounds --ttfb-ms --mbps
 #                    --aggregate-mbps --threads --big-mib --small --small-mib)
@@ -30,6 +32,7 @@ for a in "$@"; do
   case "$a" in
     --jmh) jmh=true ;;
     --loader) main=io.btfshybrid.bench.LoaderBenchmark ;;
+    --scrub) main=io.btfshybrid.bench.ScrubBenchmark ;;
     --s3-link) main=io.btfshybrid.bench.S3LinkBenchmark; heap=(-Xmx3g) ;;
     --link-ceiling) main=io.btfshybrid.bench.LinkCeilingBenchmark ;;
     --btfs-link) main=io.btfshybrid.bench.BtfsLinkBenchmark ;;

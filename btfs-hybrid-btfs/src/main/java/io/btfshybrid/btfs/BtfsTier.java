@@ -4,6 +4,7 @@ import io.btfshybrid.api.IntegrityException;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectInfo;
 import io.btfshybrid.api.ObjectNotFoundException;
+import io.btfshybrid.api.PinnedStorage;
 import io.btfshybrid.api.StorageTier;
 import io.btfshybrid.api.TierChecks;
 import io.btfshybrid.api.TierKind;
@@ -29,7 +30,7 @@ import java.util.Optional;
  * trustless. Every reply has a deadline on progress ({@link Builder#stallTimeout(Duration)}), is
  * bounded before it is parsed, and is abandoned, never drained, when closed early.
  */
-public final class BtfsTier implements StorageTier {
+public final class BtfsTier implements StorageTier, PinnedStorage {
   /** The URI scheme of BTFS locators. */
   public static final String SCHEME = "btfs";
 
@@ -223,6 +224,27 @@ public final class BtfsTier implements StorageTier {
   /** Whether {@code cid} is pinned recursively ({@code pin/ls?type=recursive}). */
   public boolean isPinned(Cid cid) throws IOException {
     return pins.isPinned(cid);
+  }
+
+  /** Whether the content {@code where} names is pinned here ({@link #isPinned(Cid)}). */
+  @Override
+  public boolean isPinned(Locator where) throws IOException {
+    return pins.isPinned(ownCid(where));
+  }
+
+  /** Pins the content {@code where} names here ({@link #pin(Cid)}). */
+  @Override
+  public void pin(Locator where) throws IOException {
+    pins.pin(ownCid(where));
+  }
+
+  /** {@code btfs://<cid>} of {@code content} under this tier's CID profile, computed locally. */
+  @Override
+  public Locator locatorOf(byte[] content) throws IOException {
+    try (UnixFsDagBuilder dag = UnixFsDagBuilder.create(node.profile())) {
+      dag.write(content, 0, content.length);
+      return node.locator(dag.finish());
+    }
   }
 
   /**

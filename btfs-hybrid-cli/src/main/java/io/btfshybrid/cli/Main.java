@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code btfs-hybrid} command: publish, pull, inspect, plan, export, drill, stats, keys, kms
- * and audit, plus every {@link Subcommand} on the class path ({@code demo}, from {@code
- * btfs-hybrid-demo}).
+ * The {@code btfs-hybrid} command: publish, pull, inspect, plan, scrub, repair, restore, export,
+ * drill, stats, keys, kms and audit, plus every {@link Subcommand} on the class path ({@code demo},
+ * from {@code btfs-hybrid-demo}).
  */
 @Command(
     name = "btfs-hybrid",
@@ -39,6 +39,9 @@ import picocli.CommandLine.ScopeType;
       PullCommand.class,
       InspectCommand.class,
       PlanCommand.class,
+      ScrubCommand.class,
+      RepairCommand.class,
+      RestoreCommand.class,
       ExportCommand.class,
       LsCommand.class,
       GcCommand.class,

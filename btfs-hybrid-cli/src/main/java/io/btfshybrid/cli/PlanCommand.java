@@ -10,7 +10,11 @@ import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** Shows which tier each shard would be read from first, and how many bytes that is per tier. */
+/**
+ * Shows which tier each shard would be read from first, and how many bytes that is per tier. Every
+ * candidate copy is asked for its size ({@code stat}, no bytes read), so a deleted or truncated
+ * copy is not counted as a source; {@code scrub} checks the bytes themselves.
+ */
 @Command(
     name = "plan",
     description = "Bytes per first-choice tier for MANIFEST, and shards with no source.",
@@ -27,6 +31,15 @@ final class PlanCommand extends ConfiguredCommand {
       description = "DATASET@VERSION, DATASET, btfs-hybrid:// address or manifest file")
   String manifest;
 
+  /** Whether the tier says it holds an object of the stored size there (unreachable: no). */
+  private static boolean present(PlannedSource p, long storedSize) {
+    try {
+      return p.tier().stat(p.locator()).map(i -> i.size() == storedSize).orElse(false);
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     try (DatasetClient client = client();
@@ -34,7 +47,8 @@ final class PlanCommand extends ConfiguredCommand {
       Map<String, Long> bytesByTier = new TreeMap<>();
       int unplanned = 0;
       for (ShardEntry s : ds.shards()) {
-        List<PlannedSource> plan = ds.plan(s.path());
+        List<PlannedSource> plan =
+            ds.plan(s.path()).stream().filter(p -> present(p, s.storedSize())).toList();
         if (plan.isEmpty()) {
           unplanned++;
         } else {

@@ -152,6 +152,7 @@ final class PublishCommand extends ConfiguredCommand {
       doc.put("objectsReused", r.objectsReused());
       doc.put("alreadyPublished", r.alreadyPublished());
       doc.put("btfsCids", cids);
+      doc.put("manifestLocations", r.manifestLocations().stream().map(Object::toString).toList());
       Json.print(out(), doc);
       return;
     }
@@ -168,6 +169,14 @@ final class PublishCommand extends ConfiguredCommand {
     cids.forEach(
         (path, cid) ->
             out().printf("  pinned %s  %s%n", Untrusted.escape(cid), Untrusted.escape(path)));
+    r.manifestLocations().stream()
+        .filter(l -> l.uri().getScheme().equals("btfs"))
+        .forEach(
+            l ->
+                out()
+                    .printf(
+                        "  manifest on %s: %s (restore's MANIFEST when no other tier is left)%n",
+                        Untrusted.escape(l.tierId()), Untrusted.escape(l.uri().toString())));
   }
 
   /** Each shard's CID on a BTFS tier, from the manifest's location hints. */

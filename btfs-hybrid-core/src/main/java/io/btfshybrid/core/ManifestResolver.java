@@ -67,15 +67,23 @@ public final class ManifestResolver {
 
   /** Where {@code tier} may hold the shard: by its key first, then the manifest's hints. */
   private static Set<Locator> locatorsFor(StorageTier tier, ShardEntry shard) {
+    return locatorsFor(tier, blobKey(shard), shard.locations());
+  }
+
+  /**
+   * Where {@code tier} may hold the object stored under {@code key} with location {@code hints}:
+   * the key first, then the hints for this tier, else (BTFS) any BTFS hint's content name.
+   */
+  static Set<Locator> locatorsFor(StorageTier tier, String key, List<LocationHint> hints) {
     Set<Locator> out = new LinkedHashSet<>();
-    tier.locate(blobKey(shard)).ifPresent(out::add);
-    for (LocationHint hint : shard.locations()) {
+    tier.locate(key).ifPresent(out::add);
+    for (LocationHint hint : hints) {
       if (hint.tierId().equals(tier.id()) && hint.kind() == tier.kind()) {
         out.add(hint.locator());
       }
     }
     if (out.isEmpty() && tier.kind() == TierKind.BTFS) {
-      shard.locations().stream()
+      hints.stream()
           .filter(h -> h.kind() == TierKind.BTFS && Objects.equals(h.uri().getScheme(), "btfs"))
           .findFirst()
           .map(h -> new Locator(tier.id(), h.uri()))

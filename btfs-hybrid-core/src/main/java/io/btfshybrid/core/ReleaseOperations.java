@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ public final class ReleaseOperations implements Closeable {
   private final int parallelism;
   private final ReadPools readPools;
   private final ManifestLoader manifests;
+  private final DatasetPublisher.ProgressListener progress;
 
   private ReleaseOperations(Builder b) throws IOException {
     Preconditions.checkArgument(b.trust != null, "ReleaseOperations needs a TrustRoot (trust(..))");
@@ -42,6 +44,7 @@ public final class ReleaseOperations implements Closeable {
     this.clock = b.clock;
     this.parallelism = b.parallelism;
     this.readPools = new ReadPools(b.stallTimeout);
+    this.progress = b.progress;
     this.manifests =
         new ManifestLoader(
             new ManifestResolver(tiers, Optional.empty(), new HealthTracker(clock)),
@@ -60,6 +63,50 @@ public final class ReleaseOperations implements Closeable {
   }
 
   // ---- scrub, repair, restore (ops-repair) ----
+
+  /**
+   * Checks every copy of the release at {@code uri} (a manifest address or latest pointer) on every
+   * tier: each shard, index blob, manifest revision and the latest pointer, read whole and hashed
+   * chunk by chunk without keys. Never writes.
+   */
+  public ScrubReport scrub(URI uri) throws IOException {
+    return new Scrub(this).run(uri, Optional.empty());
+  }
+
+  /**
+   * As {@link #scrub(URI)}, resumable: copies already settled in {@code checkpoint} by an earlier
+   * scrub of the same manifest are not read again, and each newly settled copy is appended to it.
+   */
+  public ScrubReport scrub(URI uri, Path checkpoint) throws IOException {
+    Preconditions.checkNotNull(checkpoint, "checkpoint");
+    return new Scrub(this).run(uri, Optional.of(checkpoint));
+  }
+
+  /**
+   * Brings every object of the release to {@code policy}'s number of verified copies in distinct
+   * failure domains, copying only from verified sources, re-pinning on BTFS and never deleting; a
+   * dry run only reports what it would do.
+   */
+  public RepairReport repair(URI uri, RepairPolicy policy) throws IOException {
+    Preconditions.checkNotNull(policy, "policy");
+    return new Repair(this).run(uri, policy);
+  }
+
+  /**
+   * Rehydrates the release into {@code toTier} from the tier {@code fromTierId}: shards and index
+   * blobs verified on the way in and read back, then the manifest revisions and latest pointer, so
+   * that a client with only {@code toTier} reads the release.
+   */
+  public RestoreReport restore(URI uri, String fromTierId, StorageTier toTier) throws IOException {
+    Preconditions.checkNotNull(fromTierId, "fromTierId");
+    Preconditions.checkNotNull(toTier, "toTier");
+    return new Restore(this).run(uri, fromTierId, toTier);
+  }
+
+  /** Told of bytes checked or copied as an operation goes. */
+  DatasetPublisher.ProgressListener progress() {
+    return progress;
+  }
 
   // ---- catalog, collectGarbage (ops-catalog) ----
 
@@ -196,6 +243,7 @@ public final class ReleaseOperations implements Closeable {
     private Clock clock = Clock.systemUTC();
     private int parallelism = 4;
     private Duration stallTimeout = DatasetClient.DEFAULT_STALL_TIMEOUT;
+    private DatasetPublisher.ProgressListener progress = DatasetPublisher.ProgressListener.NONE;
     private Object meterRegistry; // a MeterRegistry: typed Object so Micrometer stays optional
 
     private Builder() {}
@@ -244,6 +292,12 @@ public final class ReleaseOperations implements Closeable {
           "stallTimeout must be positive, got %s",
           timeout);
       this.stallTimeout = timeout;
+      return this;
+    }
+
+    /** Told of bytes checked or copied by scrub, repair and restore (e.g. a terminal bar). */
+    public Builder progress(DatasetPublisher.ProgressListener listener) {
+      this.progress = Preconditions.checkNotNull(listener, "progress");
       return this;
     }
 

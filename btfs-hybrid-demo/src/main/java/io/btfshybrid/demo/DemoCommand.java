@@ -43,17 +43,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * Publishes a generated release to three local tiers (a replica directory, a real S3 server and a
- * BTFS node simulator), loads it verified, then damages the replica and stops the cloud, and shows
- * every read still returns exact bytes. It lives outside the command line's jar because its servers
- * (S3Proxy, the testkit's simulator) are not something users of the CLI should download; {@code
- * bin/btfs-hybrid demo} runs the demo jar, where {@code Main} finds this class as a {@link
- * Subcommand}.
+ * BTFS node simulator), loads it verified, then damages the replica, shows every read still returns
+ * exact bytes, scrubs (the damage is named), repairs and scrubs clean, stops the cloud and reads
+ * from BTFS. It lives outside the command line's jar because its servers (S3Proxy, the testkit's
+ * simulator) are not something users of the CLI should download; {@code bin/btfs-hybrid demo} runs
+ * the demo jar, where {@code Main} finds this class as a {@link Subcommand}.
  */
 @Command(
     name = "demo",
     description =
         "Publish a sample release to a replica, an in-process S3 server and a BTFS node"
-            + " simulator; load it verified; survive a lying replica and a dead cloud.",
+            + " simulator; load it verified; survive a lying replica; scrub, repair, scrub clean;"
+            + " survive a dead cloud.",
     footerHeading = "%nExamples:%n",
     footer = {
       "  btfs-hybrid demo",
@@ -208,7 +209,11 @@ public final class DemoCommand implements Subcommand {
       report.put("damagedRead", damagedTally.toJson());
       report.put("corruptedShardsCaught", damagedTally.shardsCaughtCorrupt());
 
-      step(6, "the cloud goes down too (S3 server stopped): reading from BTFS, no cache");
+      report.putAll(
+          new ScrubRepairSteps(out, (n, what) -> step(n, "%s", what))
+              .run(6, tiers, trust, release.manifestUri()));
+
+      step(9, "the cloud goes down too (S3 server stopped): reading from BTFS, no cache");
       stop(s3);
       try (DatasetClient client =
           DatasetClient.builder().tiers(tiers).region("eu-west-1").trust(trust).build()) {
@@ -375,7 +380,7 @@ public final class DemoCommand implements Subcommand {
   }
 
   private void step(int n, String format, Object... args) {
-    out.printf("[" + n + "/6] " + format + "%n", args);
+    out.printf("[" + n + "/9] " + format + "%n", args);
     out.flush();
   }
 

@@ -29,6 +29,10 @@ class DemoCommandTest {
     // 6 shards: 3 flipped at the mirror, 3 deleted there; every flipped one is caught, per shard
     assertTrue(d.out().contains("3 shards corrupted, 3 removed at 'mirror'"), d.out());
     assertTrue(d.out().contains("corrupted shards caught: 3 of 3"), d.out());
+    // the scrub names the 3 flipped and the 3 deleted mirror copies; repair fixes exactly those
+    assertTrue(d.out().contains("{OK=18, MISSING=3, CORRUPT=3}"), d.out());
+    assertTrue(d.out().contains("6 copies made {COPIED=3, REPLACED=3}, 0 objects short"), d.out());
+    assertTrue(d.out().contains("clean: 24 copies, {OK=24}"), d.out());
     assertTrue(d.out().contains("OK: every byte"), d.out());
   }
 
@@ -48,6 +52,10 @@ class DemoCommandTest {
     assertTrue(d.out().startsWith("{"), "only JSON on stdout: " + d.out());
     assertTrue(d.out().contains("\"corruptedShardsCaught\" : 2"), d.out());
     assertTrue(d.out().contains("\"ok\" : true"), d.out());
+    assertTrue(d.out().contains("\"scrubCorrupt\" : 2"), d.out());
+    assertTrue(d.out().contains("\"scrubMissing\" : 2"), d.out());
+    assertTrue(d.out().contains("\"repairCopiesMade\" : 4"), d.out());
+    assertTrue(d.out().contains("\"scrubCleanAfterRepair\" : true"), d.out());
     // in the cloud-down pass every one of the 4 shards is served by BTFS, each counted once
     String cloudDown = d.out().substring(d.out().indexOf("\"cloudDownRead\""));
     String btfs = cloudDown.substring(cloudDown.indexOf("\"source\" : \"btfs\"") - 200);
