@@ -137,9 +137,12 @@ class MetricsTest {
     }
     double mirror = counter("btfs.read.bytes", "tier", "mirror");
     double fromCloud = counter("btfs.read.bytes", "tier", "cloud");
-    // every byte a tier handed out was counted once verified; the replica's corrupt chunk was not
-    assertEquals(countedReplica.delivered.get() - CHUNK, mirror);
-    assertEquals(countedCloud.delivered.get(), fromCloud);
+    // only verified bytes are counted, each once: the replica's corrupt chunk is not, nor what it
+    // had sent ahead (read-ahead) before the read moved on to the cloud
+    assertTrue(
+        mirror <= countedReplica.delivered.get() - CHUNK,
+        mirror + " counted of " + countedReplica.delivered.get() + " delivered by the replica");
+    assertTrue(fromCloud <= countedCloud.delivered.get(), "cloud: " + fromCloud);
     assertEquals(read, mirror + fromCloud);
     assertTrue(fromCloud >= CHUNK, "the corrupt chunk came from the cloud: " + fromCloud);
     assertEquals(1, counter("btfs.read.integrity.failures", "tier", "mirror"));
@@ -193,9 +196,10 @@ class MetricsTest {
       Releases.readAll(ds.openShard(path));
       assertEquals(1, hits.count());
       assertEquals(1, misses.count());
-      // fetched once from the tier into the cache; both reads were then served by the cache
+      // the cold read is served by the tier while it fills the cache (one hash per byte); the
+      // warm read is served by the cache
       assertEquals(ds.shard(path).size(), counter("btfs.read.bytes", "tier", "mirror"));
-      assertEquals(2 * ds.shard(path).size(), counter("btfs.read.bytes", "tier", "cache"));
+      assertEquals(ds.shard(path).size(), counter("btfs.read.bytes", "tier", "cache"));
     }
   }
 
