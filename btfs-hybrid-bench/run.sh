@@ -11,6 +11,9 @@
 #                    verified DatasetClient read behind LinkConditions; --rounds --ttfb-ms --mbps
 #                    --aggregate-mbps --threads --big-mib --small --small-mib)
 #     --link-ceiling run LinkCeilingBenchmark (LinkConditions against a plain socket copy)
+#     --read-path    run ReadPathBenchmark (issue 13, benchmark 5: cold cached vs uncached, 2 threads
+#                    vs 1, one consumer vs one core's SHA-256; --shards --shard-mib --big-mib --runs)
+#     --hedge-tail   run HedgeTailBenchmark (issue 13, benchmark 4: p50/p99 with and without hedging)
 #     --btfs-link    run BtfsLinkBenchmark (issue 13, benchmark 3: js-ipfs behind a 30 ms / 40 MB/s
 #                    link; --size-mib 64 --range-mib 16 --runs 3 --ttfb-ms 30 --mbps 40)
 #     --no-build     use target/btfs-hybrid-bench.jar as it is
@@ -36,6 +39,8 @@ for a in "$@"; do
     --s3-link) main=io.btfshybrid.bench.S3LinkBenchmark; heap=(-Xmx3g) ;;
     --link-ceiling) main=io.btfshybrid.bench.LinkCeilingBenchmark ;;
     --btfs-link) main=io.btfshybrid.bench.BtfsLinkBenchmark ;;
+    --read-path) main=io.btfshybrid.bench.ReadPathBenchmark; heap=(-Xmx2g) ;;
+    --hedge-tail) main=io.btfshybrid.bench.HedgeTailBenchmark ;;
     --no-build) build=none ;;
     --full-build) build=reactor ;;
     *) args+=("$a") ;;
