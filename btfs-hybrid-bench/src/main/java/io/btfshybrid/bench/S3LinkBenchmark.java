@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,8 +59,8 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  *       is that S3Tier, the small shards on {@code --threads} threads.
  * </ul>
  *
- * With {@code --capped-mbps N} (default 150; 0: off) a second LinkConditions in front of the same
- * server caps all connections together at N MB/s, below what the 2-core box can push through
+ * <p>With {@code --capped-mbps N} (default 150; 0: off) a second LinkConditions in front of the
+ * same server caps all connections together at N MB/s, below what the 2-core box can push through
  * S3Proxy, the proxy and the client at once, and {@code S3Tier} and {@code DatasetClient} also read
  * through it ({@code S3Tier @N}, {@code DatasetClient @N}), interleaved with the rest: on a real
  * link the link, not this box's CPU, is the bottleneck.
@@ -65,11 +68,13 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  * <p>Prints per method and round MB/s (10^6 B/s), the process's CPU seconds per GB read, the
  * requests the proxy answered and their average size; then one table of every ratio the issue sets
  * targets for (medians over rounds of per-round ratios). {@code --only S3Tier,DatasetClient} runs
- * just those methods (and their capped twins), e.g. under a profiler.
+ * just those methods (and their capped twins), e.g. under a profiler; {@code --cpu-by-thread true}
+ * adds each round's CPU seconds per GB by thread group (S3Proxy, the proxy's pumps, the reader, the
+ * tier's part fetchers, the client's verifiers).
  *
  * <p>Run: {@code java -Xmx3g -cp btfs-hybrid-bench.jar io.btfshybrid.bench.S3LinkBenchmark
  * [--rounds 3] [--ttfb-ms 30] [--mbps 40] [--aggregate-mbps 400] [--capped-mbps 150] [--threads 16]
- * [--big-mib 256] [--small 64] [--small-mib 4] [--only NAME,NAME]}.
+ * [--big-mib 256] [--small 64] [--small-mib 4] [--only NAME,NAME] [--cpu-by-thread false]}.
  */
 public final class S3LinkBenchmark {
   private static final String BUCKET = "bench";
@@ -275,6 +280,7 @@ public final class S3LinkBenchmark {
           String n = names.get((k + r) % names.size());
           long connections = sum(LinkConditions::connectionsAccepted);
           long requests = sum(LinkConditions::responsesStarted);
+          Map<String, Long> byThread = threadCpu();
           long cpu0 = os.getProcessCpuTime();
           long t0 = System.nanoTime();
           methods.get(n).run();
@@ -292,9 +298,35 @@ public final class S3LinkBenchmark {
               requests,
               requests == 0 ? 0.0 : bytes / (double) MIB / requests,
               sum(LinkConditions::connectionsAccepted) - connections);
+          if (Boolean.parseBoolean(o.getOrDefault("cpu-by-thread", "false"))) {
+            StringBuilder line = new StringBuilder("      CPU s/GB by thread:");
+            threadCpu()
+                .forEach(
+                    (group, nanos) -> {
+                      double perGb =
+                          (nanos - byThread.getOrDefault(group, 0L)) / (bytes / 1e9) / 1e9;
+                      if (perGb >= 0.05) {
+                        line.append(String.format(" %s %.2f", group, perGb));
+                      }
+                    });
+            System.out.println(line);
+          }
         }
       }
       return rates;
+    }
+
+    /** CPU nanoseconds of the live threads, summed by name with the digits taken out. */
+    private Map<String, Long> threadCpu() {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      Map<String, Long> byName = new TreeMap<>();
+      for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+        long nanos = t == null ? -1 : threads.getThreadCpuTime(t.getThreadId());
+        if (nanos > 0) {
+          byName.merge(t.getThreadName().replaceAll("\\d+", "N"), nanos, Long::sum);
+        }
+      }
+      return byName;
     }
 
     private long sum(java.util.function.ToLongFunction<LinkConditions> counter) {
