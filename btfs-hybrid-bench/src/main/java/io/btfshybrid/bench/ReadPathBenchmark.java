@@ -42,12 +42,7 @@ public final class ReadPathBenchmark {
     try {
       BenchSupport.LocalRelease release =
           BenchSupport.publish(
-              dir.resolve("small"),
-              shards,
-              ((long) shards * shardMiB) << 20,
-              chunkMiB << 20,
-              1,
-              false);
+              dir.resolve("small"), shards, ((long) shards * shardMiB) << 20, chunkMiB << 20, 1, false);
       if (parts.contains("a")) {
         coldVersusUncached(release, dir, runs);
       }
@@ -111,7 +106,8 @@ public final class ReadPathBenchmark {
   }
 
   /** (b) warm cached reads of two shards: one thread after the other vs two threads at once. */
-  private static void twoThreads(BenchSupport.LocalRelease r, Path dir, int runs) throws Exception {
+  private static void twoThreads(BenchSupport.LocalRelease r, Path dir, int runs)
+      throws Exception {
     for (long readAhead : new long[] {0, DatasetClient.DEFAULT_READ_AHEAD_BYTES}) {
       Path cache = dir.resolve("warm-cache");
       RunSamples one = new RunSamples(runs);
