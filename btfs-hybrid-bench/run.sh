@@ -9,7 +9,8 @@
 #                    scrub on a warm local tier as a ratio of plain SHA-256 over the same bytes
 #     --s3-link      run S3LinkBenchmark (issue 13, benchmarks 1 and 2: S3Tier, the AWS SDK and a
 #                    verified DatasetClient read behind LinkConditions; --rounds --ttfb-ms --mbps
-#                    --aggregate-mbps --threads --big-mib --small --small-mib)
+#                    --aggregate-mbps --capped-mbps (a second, capped link; 0: off) --threads
+#                    --big-mib --small --small-mib --only NAME,NAME; one closing ratio table)
 #     --link-ceiling run LinkCeilingBenchmark (LinkConditions against a plain socket copy)
 #     --read-path    run ReadPathBenchmark (issue 13, benchmark 5: cold cached vs uncached, 2 threads
 #                    vs 1, one consumer vs one core's SHA-256; --shards --shard-mib --big-mib --runs)

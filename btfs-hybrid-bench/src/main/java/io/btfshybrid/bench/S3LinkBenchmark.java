@@ -1,5 +1,6 @@
 package io.btfshybrid.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.core.BlobKeys;
 import io.btfshybrid.core.Dataset;
@@ -14,6 +15,9 @@ import io.btfshybrid.testkit.S3TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,11 +59,22 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  *       is that S3Tier, the small shards on {@code --threads} threads.
  * </ul>
  *
- * Prints MB/s (10^6 B/s) per method and round, medians, and the ratios the issue sets targets for.
+ * <p>With {@code --capped-mbps N} (default 150; 0: off) a second LinkConditions in front of the
+ * same server caps all connections together at N MB/s, below what the 2-core box can push through
+ * S3Proxy, the proxy and the client at once, and {@code S3Tier} and {@code DatasetClient} also read
+ * through it ({@code S3Tier @N}, {@code DatasetClient @N}), interleaved with the rest: on a real
+ * link the link, not this box's CPU, is the bottleneck.
+ *
+ * <p>Prints per method and round MB/s (10^6 B/s), the process's CPU seconds per GB read, the
+ * requests the proxy answered and their average size; then one table of every ratio the issue sets
+ * targets for (medians over rounds of per-round ratios). {@code --only S3Tier,DatasetClient} runs
+ * just those methods (and their capped twins), e.g. under a profiler; {@code --cpu-by-thread true}
+ * adds each round's CPU seconds per GB by thread group (S3Proxy, the proxy's pumps, the reader, the
+ * tier's part fetchers, the client's verifiers).
  *
  * <p>Run: {@code java -Xmx3g -cp btfs-hybrid-bench.jar io.btfshybrid.bench.S3LinkBenchmark
- * [--rounds 3] [--ttfb-ms 30] [--mbps 40] [--aggregate-mbps 400] [--threads 16] [--big-mib 256]
- * [--small 64] [--small-mib 4]}.
+ * [--rounds 3] [--ttfb-ms 30] [--mbps 40] [--aggregate-mbps 400] [--capped-mbps 150] [--threads 16]
+ * [--big-mib 256] [--small 64] [--small-mib 4] [--only NAME,NAME] [--cpu-by-thread false]}.
  */
 public final class S3LinkBenchmark {
   private static final String BUCKET = "bench";
@@ -67,6 +83,9 @@ public final class S3LinkBenchmark {
   private interface Method {
     void run() throws Exception;
   }
+
+  /** One way to the server: a link, an S3Tier behind it and a dataset read by a client on it. */
+  private record Route(String suffix, LinkConditions link, S3Tier tier, Dataset ds) {}
 
   private final Map<String, String> o;
   private final byte[] sink = new byte[1 << 20];
@@ -87,6 +106,15 @@ public final class S3LinkBenchmark {
     return Integer.parseInt(o.getOrDefault(key, String.valueOf(def)));
   }
 
+  private LinkConditions link(S3TestServer server, long aggregate) throws IOException {
+    return LinkConditions.builder()
+        .upstream(server.endpoint())
+        .timeToFirstByte(Duration.ofMillis(num("ttfb-ms", 30)))
+        .bandwidthPerConnection(num("mbps", 40) * 1_000_000L)
+        .aggregateBandwidth(aggregate)
+        .build();
+  }
+
   private void run() throws Exception {
     int bigMib = num("big-mib", 256);
     int smallCount = num("small", 64);
@@ -94,21 +122,19 @@ public final class S3LinkBenchmark {
     int threads = num("threads", 16);
     long perConnection = num("mbps", 40) * 1_000_000L;
     long aggregate = num("aggregate-mbps", 400) * 1_000_000L;
+    long capped = num("capped-mbps", 150) * 1_000_000L;
     Path dir = Files.createTempDirectory("s3link");
     try (S3TestServer server = S3TestServer.startOnDisk(BUCKET, dir.resolve("store"));
-        LinkConditions link =
-            LinkConditions.builder()
-                .upstream(server.endpoint())
-                .timeToFirstByte(Duration.ofMillis(num("ttfb-ms", 30)))
-                .bandwidthPerConnection(perConnection)
-                .aggregateBandwidth(aggregate)
-                .build()) {
+        LinkConditions link = link(server, aggregate);
+        LinkConditions cappedLink = capped > 0 ? link(server, capped) : null) {
       System.out.printf(
           "S3Proxy behind LinkConditions: %d ms to first byte, %d MB/s per connection, %d MB/s in"
-              + " all; %d CPUs; publishing 1 x %d MiB + %d x %d MiB ...%n",
+              + " all (and %d MB/s in all for the @ methods); %d CPUs; publishing 1 x %d MiB + %d"
+              + " x %d MiB ...%n",
           num("ttfb-ms", 30),
           perConnection / 1_000_000,
           aggregate / 1_000_000,
+          capped / 1_000_000,
           Runtime.getRuntime().availableProcessors(),
           bigMib,
           smallCount,
@@ -131,16 +157,28 @@ public final class S3LinkBenchmark {
         BenchSupport.deleteRecursively(source);
       }
       URI endpoint = link.endpoint(server.endpoint());
+      TrustRoot trust = TrustRoot.of(signer.publicKeyset());
       try (S3Tier tier = server.tierBuilder("cloud").endpoint(endpoint).build();
           S3Client sdk = sdkClient(server, endpoint);
           S3AsyncClient crt = crtClient(server, endpoint);
           S3TransferManager tm = S3TransferManager.builder().s3Client(crt).build();
-          DatasetClient client =
-              DatasetClient.builder()
-                  .tier(tier)
-                  .trust(TrustRoot.of(signer.publicKeyset()))
-                  .build();
-          Dataset ds = client.open(release.manifestUri())) {
+          DatasetClient client = DatasetClient.builder().tier(tier).trust(trust).build();
+          Dataset ds = client.open(release.manifestUri());
+          S3Tier cappedTier =
+              cappedLink == null
+                  ? null
+                  : server.tierBuilder("cloud").endpoint(cappedLink.endpoint(endpoint)).build();
+          DatasetClient cappedClient =
+              cappedTier == null
+                  ? null
+                  : DatasetClient.builder().tier(cappedTier).trust(trust).build();
+          Dataset cappedDs =
+              cappedClient == null ? null : cappedClient.open(release.manifestUri())) {
+        List<Route> routes = new ArrayList<>();
+        routes.add(new Route("", link, tier, ds));
+        if (cappedLink != null) {
+          routes.add(new Route(" @" + capped / 1_000_000, cappedLink, cappedTier, cappedDs));
+        }
         List<ShardEntry> small = new ArrayList<>();
         ShardEntry big = null;
         for (ShardEntry s : ds.shards()) {
@@ -152,8 +190,8 @@ public final class S3LinkBenchmark {
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-          new Reads(tier, sdk, crt, tm, ds, big, small, pool, dir)
-              .measure(num("rounds", 3), perConnection, aggregate, link);
+          new Reads(routes, sdk, crt, tm, big, small, pool, dir)
+              .measure(num("rounds", 3), aggregate, capped);
         } finally {
           pool.shutdownNow();
         }
@@ -165,128 +203,138 @@ public final class S3LinkBenchmark {
 
   /** The methods on one set of clients, and the interleaved measurement. */
   private final class Reads {
-    private final S3Tier tier;
+    private final List<Route> routes;
     private final S3Client sdk;
     private final S3AsyncClient crt;
     private final S3TransferManager tm;
-    private final Dataset ds;
     private final ShardEntry big;
     private final List<ShardEntry> small;
     private final ExecutorService pool;
     private final Path dir;
+    private final OperatingSystemMXBean os =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     Reads(
-        S3Tier tier,
+        List<Route> routes,
         S3Client sdk,
         S3AsyncClient crt,
         S3TransferManager tm,
-        Dataset ds,
         ShardEntry big,
         List<ShardEntry> small,
         ExecutorService pool,
         Path dir) {
-      this.tier = tier;
+      this.routes = routes;
       this.sdk = sdk;
       this.crt = crt;
       this.tm = tm;
-      this.ds = ds;
       this.big = big;
       this.small = small;
       this.pool = pool;
       this.dir = dir;
     }
 
-    void measure(int rounds, long perConnection, long aggregate, LinkConditions link)
-        throws Exception {
+    void measure(int rounds, long aggregate, long capped) throws Exception {
       long smallBytes = small.stream().mapToLong(ShardEntry::storedSize).sum();
       Map<String, Method> bigMethods = new LinkedHashMap<>();
-      bigMethods.put("S3Tier", () -> expect(drain(tierRead(big)), big.storedSize()));
+      Map<String, Method> smallMethods = new LinkedHashMap<>();
+      for (Route r : routes) {
+        bigMethods.put("S3Tier" + r.suffix(), () -> expect(drain(tierRead(r, big)), big.size()));
+        smallMethods.put("S3Tier" + r.suffix(), () -> onThreads(s -> drain(tierRead(r, s))));
+      }
       bigMethods.put("SDK 1 stream", () -> expect(drain(sdkRead(big)), big.storedSize()));
       bigMethods.put("SDK CRT", () -> expect(drain(crtRead(big)), big.storedSize()));
       bigMethods.put("SDK TM file", this::tmFile);
-      bigMethods.put("DatasetClient", () -> expect(drain(ds.openShard(big.path())), big.size()));
-      Map<String, Method> smallMethods = new LinkedHashMap<>();
-      smallMethods.put("S3Tier", () -> onThreads(s -> drain(tierRead(s))));
       smallMethods.put("SDK 1 stream", this::sdkSmall);
       smallMethods.put("SDK CRT", this::crtSmall);
-      smallMethods.put("DatasetClient", () -> onThreads(s -> drain(ds.openShard(s.path()))));
-      Map<String, double[]> bigRates =
-          interleave(
-              "1 x " + big.storedSize() / MIB + " MiB", bigMethods, big.storedSize(), rounds, link);
-      Map<String, double[]> smallRates =
-          interleave(
-              small.size() + " x " + small.get(0).storedSize() / MIB + " MiB",
-              smallMethods,
-              smallBytes,
-              rounds,
-              link);
-      System.out.println();
-      report("1 object", bigRates, aggregate, true);
-      report(small.size() + " objects", smallRates, aggregate, false);
-      System.out.printf(
-          "(per-connection limit %d MB/s; the proxy's own ceiling: LinkCeilingBenchmark)%n",
-          perConnection / 1_000_000);
+      for (Route r : routes) {
+        bigMethods.put(
+            "DatasetClient" + r.suffix(),
+            () -> expect(drain(r.ds().openShard(big.path())), big.size()));
+        smallMethods.put(
+            "DatasetClient" + r.suffix(), () -> onThreads(s -> drain(r.ds().openShard(s.path()))));
+      }
+      List<String> only = Arrays.asList(o.getOrDefault("only", "").split(","));
+      if (!o.getOrDefault("only", "").isEmpty()) {
+        bigMethods.keySet().removeIf(n -> !only.contains(n.replaceFirst(" @\\d+$", "")));
+        smallMethods.keySet().removeIf(n -> !only.contains(n.replaceFirst(" @\\d+$", "")));
+      }
+      String bigName = "1 x " + big.storedSize() / MIB + " MiB";
+      String smallName = small.size() + " x " + small.get(0).storedSize() / MIB + " MiB";
+      Map<String, double[]> bigRates = interleave(bigName, bigMethods, big.size(), rounds);
+      Map<String, double[]> smallRates = interleave(smallName, smallMethods, smallBytes, rounds);
+      LinkRatioTable.print(bigName, bigRates, smallName, smallRates, aggregate, capped);
+      System.out.println("(the proxy's own ceiling: LinkCeilingBenchmark)");
     }
 
     private Map<String, double[]> interleave(
-        String what, Map<String, Method> methods, long bytes, int rounds, LinkConditions link)
-        throws Exception {
+        String what, Map<String, Method> methods, long bytes, int rounds) throws Exception {
       List<String> names = new ArrayList<>(methods.keySet());
       Map<String, double[]> rates = new LinkedHashMap<>();
       names.forEach(n -> rates.put(n, new double[rounds]));
       for (String n : names) { // warm-up, not counted
         methods.get(n).run();
       }
-      System.out.printf("%n%s, MB/s per round:%n", what);
+      System.out.printf("%n%s, per round:%n", what);
       for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < names.size(); k++) {
           String n = names.get((k + r) % names.size());
-          long before = link.connectionsAccepted();
+          long connections = sum(LinkConditions::connectionsAccepted);
+          long requests = sum(LinkConditions::responsesStarted);
+          Map<String, Long> byThread = threadCpu();
+          long cpu0 = os.getProcessCpuTime();
           long t0 = System.nanoTime();
           methods.get(n).run();
-          double rate = bytes / 1e6 / ((System.nanoTime() - t0) / 1e9);
-          rates.get(n)[r] = rate;
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+          requests = sum(LinkConditions::responsesStarted) - requests;
+          rates.get(n)[r] = bytes / 1e6 / seconds;
           System.out.printf(
-              "  round %d %-14s %8.1f MB/s  (%d new connections)%n",
-              r + 1, n, rate, link.connectionsAccepted() - before);
+              "  round %d %-19s %7.1f MB/s  %5.2f CPU s/GB  %4d requests of %5.1f MiB  (%d new"
+                  + " connections)%n",
+              r + 1,
+              n,
+              rates.get(n)[r],
+              cpu / (bytes / 1e9),
+              requests,
+              requests == 0 ? 0.0 : bytes / (double) MIB / requests,
+              sum(LinkConditions::connectionsAccepted) - connections);
+          if (Boolean.parseBoolean(o.getOrDefault("cpu-by-thread", "false"))) {
+            StringBuilder line = new StringBuilder("      CPU s/GB by thread:");
+            threadCpu()
+                .forEach(
+                    (group, nanos) -> {
+                      double perGb =
+                          (nanos - byThread.getOrDefault(group, 0L)) / (bytes / 1e9) / 1e9;
+                      if (perGb >= 0.05) {
+                        line.append(String.format(" %s %.2f", group, perGb));
+                      }
+                    });
+            System.out.println(line);
+          }
         }
       }
       return rates;
     }
 
-    private void report(String what, Map<String, double[]> rates, long aggregate, boolean big) {
-      double tier = median(rates.get("S3Tier"));
-      double single = median(rates.get("SDK 1 stream"));
-      double crtRate = median(rates.get("SDK CRT"));
-      double bestSdk = big ? Math.max(crtRate, median(rates.get("SDK TM file"))) : crtRate;
-      System.out.printf("%s, medians:", what);
-      rates.forEach((n, r) -> System.out.printf("  %s %.1f", n, median(r)));
-      System.out.printf(
-          "%n  S3Tier / best SDK %.2f (target >= 1.0); / SDK 1 stream %.2f (>= 4);"
-              + " / aggregate limit %.2f (>= 0.8); DatasetClient / S3Tier %.2f (>= 0.9)%n",
-          ratio(rates, "S3Tier", bestSdk),
-          ratio(rates, "S3Tier", single),
-          tier / (aggregate / 1e6),
-          ratio(rates, "DatasetClient", "S3Tier"));
-    }
-
-    /** The median over rounds of the per-round ratio {@code a / b}. */
-    private double ratio(Map<String, double[]> rates, String a, String b) {
-      double[] x = rates.get(a);
-      double[] y = rates.get(b);
-      double[] r = new double[x.length];
-      for (int i = 0; i < x.length; i++) {
-        r[i] = x[i] / y[i];
+    /** CPU nanoseconds of the live threads, summed by name with the digits taken out. */
+    private Map<String, Long> threadCpu() {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      Map<String, Long> byName = new TreeMap<>();
+      for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+        long nanos = t == null ? -1 : threads.getThreadCpuTime(t.getThreadId());
+        if (nanos > 0) {
+          byName.merge(t.getThreadName().replaceAll("\\d+", "N"), nanos, Long::sum);
+        }
       }
-      return median(r);
+      return byName;
     }
 
-    private double ratio(Map<String, double[]> rates, String a, double b) {
-      return median(rates.get(a)) / b;
+    private long sum(java.util.function.ToLongFunction<LinkConditions> counter) {
+      return routes.stream().mapToLong(r -> counter.applyAsLong(r.link())).sum();
     }
 
-    private InputStream tierRead(ShardEntry s) throws IOException {
-      return tier.read(tier.locate(BlobKeys.of(s)).orElseThrow(), 0, -1);
+    private InputStream tierRead(Route r, ShardEntry s) throws IOException {
+      return r.tier().read(r.tier().locate(BlobKeys.of(s)).orElseThrow(), 0, -1);
     }
 
     private InputStream sdkRead(ShardEntry s) {
@@ -354,12 +402,6 @@ public final class S3LinkBenchmark {
       throw new IllegalStateException("read " + got + " bytes, expected " + wanted);
     }
     return null;
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static void writeRandom(Path file, long size, long seed) throws IOException {

@@ -70,6 +70,7 @@ public final class LinkConditions implements Closeable {
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicLong bytesDown = new AtomicLong();
   private final AtomicLong bytesUp = new AtomicLong();
+  private final AtomicLong responses = new AtomicLong();
   private volatile boolean closed;
 
   private LinkConditions(Builder b) throws IOException {
@@ -148,6 +149,14 @@ public final class LinkConditions implements Closeable {
   /** Bytes delivered from clients to the server so far. */
   public long bytesToServer() {
     return bytesUp.get();
+  }
+
+  /**
+   * Responses the proxy has begun to deliver so far: one per request answered on a connection (the
+   * server's first bytes after a client write), so requests and bytes per request can be counted.
+   */
+  public long responsesStarted() {
+    return responses.get();
   }
 
   /** Resets every open connection now (the clients see a connection reset). */
@@ -254,6 +263,10 @@ public final class LinkConditions implements Closeable {
 
   void countDown(long n) {
     bytesDown.addAndGet(n);
+  }
+
+  void countResponse() {
+    responses.incrementAndGet();
   }
 
   void countUp(long n) {

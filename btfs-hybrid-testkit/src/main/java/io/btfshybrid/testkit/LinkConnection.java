@@ -78,6 +78,7 @@ final class LinkConnection {
       while (upstream.read(buf) != -1) {
         long asked = requestAt.getAndSet(0);
         if (asked != 0) { // a new response: its first byte waits, then a new schedule begins
+          link.countResponse();
           LinkPacer.awaitNanoTime(asked + link.timeToFirstByteNanos());
           down.restart();
         }

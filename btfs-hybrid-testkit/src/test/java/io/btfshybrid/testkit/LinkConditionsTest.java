@@ -94,6 +94,29 @@ class LinkConditionsTest {
   }
 
   @Test
+  void countsOneResponsePerRequestOnKeptAliveConnections() throws Exception {
+    assertTimeoutPreemptively(
+        GUARD,
+        () -> {
+          try (PatternServer server = new PatternServer();
+              LinkConditions link = LinkConditions.builder().upstream(server.address()).build()) {
+            // counted before a response's first byte leaves the proxy, so exact once it is read
+            try (Socket first = connect(link);
+                Socket second = connect(link)) {
+              for (int i = 0; i < 3; i++) { // three requests on one kept-alive connection
+                request(first, 100_000);
+                readExactly(first.getInputStream(), 100_000, 0);
+              }
+              request(second, 1000);
+              readExactly(second.getInputStream(), 1000, 0);
+            }
+            assertEquals(4, link.responsesStarted());
+            assertEquals(2, link.connectionsAccepted());
+          }
+        });
+  }
+
+  @Test
   void theAggregateCapHoldsAcrossConnections() throws Exception {
     assertTimeoutPreemptively(
         GUARD,
