@@ -36,7 +36,7 @@ import java.util.Random;
  * the most it has in flight at once.
  *
  * <p>Run: {@code btfs-hybrid-bench/run.sh --full-build --btfs-link [--size-mib 64] [--range-mib 16]
- * [--runs 15] [--ttfb-ms 30] [--mbps 40] [--with-before] [--node-dir
+ * [--runs 15] [--ttfb-ms 30] [--mbps 40] [--with-before true] [--node-dir
  * btfs-hybrid-testkit/src/test/ipfs]}.
  */
 public final class BtfsLinkBenchmark {
