@@ -16,7 +16,8 @@
 #                    vs 1, one consumer vs one core's SHA-256; --shards --shard-mib --big-mib --runs)
 #     --hedge-tail   run HedgeTailBenchmark (issue 13, benchmark 4: p50/p99 with and without hedging)
 #     --btfs-link    run BtfsLinkBenchmark (issue 13, benchmark 3: js-ipfs behind a 30 ms / 40 MB/s
-#                    link; --size-mib 64 --range-mib 16 --runs 3 --ttfb-ms 30 --mbps 40)
+#                    link; --size-mib 64 --range-mib 16 --runs 15 --ttfb-ms 30 --mbps 40
+#                    --with-before true: also readParallelism(1); prints min/median/max ratios)
 #     --no-build     use target/btfs-hybrid-bench.jar as it is
 #     --full-build   build api, core, s3, btfs and testkit from this tree too (mvn -am), for a
 #                    checkout where nothing is installed in ~/.m2 yet

@@ -3,6 +3,7 @@ package io.btfshybrid.bench;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.btfs.BtfsTier;
 import io.btfshybrid.testkit.BtfsNodeSimulator;
+import io.btfshybrid.testkit.IpfsNode;
 import io.btfshybrid.testkit.LinkConditions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,45 +15,57 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Benchmark 3 of issue 13: a real js-ipfs node behind {@link LinkConditions} (30 ms to first byte,
- * 40 MB/s per connection), BtfsTier reads — plain and trustless, with the default parallelism and
- * with {@code readParallelism(1)} (how reads ran before) — against a plain {@code cat} of the same
- * CID drained by a hand-written HTTP client ({@link RawHttpCat}). Two shapes, both with an explicit
- * length as DatasetClient asks: a 16 MiB range inside the file and the whole file; plus the
- * trustless whole-file read without a length ({@code dag/export}). Methods are interleaved within
- * each run (the order rotates from run to run) and every ratio is of two figures of the same run.
- * Afterwards the same reads run once against the in-process BTFS node simulator to count the
- * requests each method makes and the most it has in flight at once.
+ * Benchmark 3 of issue 13: a real js-ipfs node ({@link IpfsNode}) behind {@link LinkConditions} (30
+ * ms to first byte, 40 MB/s per connection), BtfsTier reads — plain and trustless with the default
+ * parallelism; the trustless read also as the first read of the CID (a new tier: nothing cached, new
+ * connections); with {@code --with-before} also with {@code readParallelism(1)}, how reads ran
+ * before — against a plain {@code cat} of the same CID drained by a hand-written HTTP client ({@link
+ * RawHttpCat}). Two shapes, both with an explicit length as DatasetClient asks: a 16 MiB range
+ * inside the file and the whole file; plus the trustless whole-file read without a length ({@code
+ * dag/export}). Methods are interleaved within each run (the order rotates from run to run), every
+ * ratio is of two figures of the same run, and each method's ratios are printed as min, median and
+ * max over the runs: the node itself varies a lot from request to request. Afterwards the same reads
+ * run once against the in-process BTFS node simulator to count the requests each method makes and
+ * the most it has in flight at once.
  *
- * <p>Run: {@code btfs-hybrid-bench/run.sh --btfs-link [--size-mib 64] [--range-mib 16] [--runs 3]
- * [--ttfb-ms 30] [--mbps 40] [--node-dir btfs-hybrid-btfs/src/test/ipfs]}.
+ * <p>Run: {@code btfs-hybrid-bench/run.sh --full-build --btfs-link [--size-mib 64] [--range-mib 16]
+ * [--runs 15] [--ttfb-ms 30] [--mbps 40] [--with-before true] [--node-dir
+ * btfs-hybrid-testkit/src/test/ipfs]}.
  */
 public final class BtfsLinkBenchmark {
   private static final int MIB = 1 << 20;
   private static final String CAT = "cat (hand-written HTTP)";
+  private static final String TRUSTLESS = "BtfsTier trustless";
+  private static final String FIRST_READ = "BtfsTier trustless, first read (new tier)";
+  private static final String NO_LENGTH = "BtfsTier trustless, no length (dag/export)";
 
   private final Map<String, BtfsTier> tiers = new LinkedHashMap<>();
   private final byte[] buf = new byte[1 << 16];
+  private URI slow;
 
   private BtfsLinkBenchmark() {}
 
   /** A range of the file: where it starts and how long it is ({@code -1}: to the end). */
   private record Shape(String name, long offset, long length) {}
 
+  /** Runs the benchmark; see the class comment for the options. */
   public static void main(String[] args) throws Exception {
     Map<String, String> o = options(args);
     int sizeMib = Integer.parseInt(o.getOrDefault("size-mib", "64"));
     int rangeMib = Integer.parseInt(o.getOrDefault("range-mib", "16"));
-    int runs = Integer.parseInt(o.getOrDefault("runs", "3"));
+    int runs = Integer.parseInt(o.getOrDefault("runs", "15"));
+    boolean withBefore = Boolean.parseBoolean(o.getOrDefault("with-before", "false"));
     long ttfbMs = Long.parseLong(o.getOrDefault("ttfb-ms", "30"));
     long mbps = Long.parseLong(o.getOrDefault("mbps", "40"));
-    Path nodeDir = Path.of(o.getOrDefault("node-dir", "btfs-hybrid-btfs/src/test/ipfs"));
+    Path nodeDir =
+        o.containsKey("node-dir") ? Path.of(o.get("node-dir")) : IpfsNode.findDirectory();
     byte[] content = new byte[sizeMib * MIB];
     new Random(13).nextBytes(content);
     long rangeStart = sizeMib * (long) MIB / 4 + 123;
@@ -68,28 +81,31 @@ public final class BtfsLinkBenchmark {
         ttfbMs,
         mbps,
         runs);
-    try (IpfsDaemon node = IpfsDaemon.start(nodeDir.toAbsolutePath());
+    try (IpfsNode node = IpfsNode.start(nodeDir);
         LinkConditions link =
             LinkConditions.builder()
                 .upstream(node.apiUrl())
                 .timeToFirstByte(Duration.ofMillis(ttfbMs))
                 .bandwidthPerConnection(mbps * 1_000_000)
                 .build()) {
-      URI slow = link.endpoint(node.apiUrl());
       BtfsLinkBenchmark bench = new BtfsLinkBenchmark();
+      bench.slow = link.endpoint(node.apiUrl());
       String cid;
       try (BtfsTier direct = tier("direct", node.apiUrl(), false, 8)) {
         Locator where = direct.write("bench", new ByteArrayInputStream(content), content.length);
         cid = BtfsTier.cidOf(where).toString();
       }
-      bench.tiers.put("BtfsTier plain", tier("plain", slow, false, 8));
-      bench.tiers.put("BtfsTier trustless", tier("trustless", slow, true, 8));
-      bench.tiers.put("BtfsTier plain, parallelism 1 (before)", tier("plain1", slow, false, 1));
-      bench.tiers.put(
-          "BtfsTier trustless, parallelism 1 (before)", tier("trustless1", slow, true, 1));
+      bench.tiers.put("BtfsTier plain", tier("plain", bench.slow, false, 8));
+      bench.tiers.put(TRUSTLESS, tier("trustless", bench.slow, true, 8));
+      if (withBefore) {
+        bench.tiers.put(
+            "BtfsTier plain, parallelism 1 (before)", tier("plain1", bench.slow, false, 1));
+        bench.tiers.put(
+            "BtfsTier trustless, parallelism 1 (before)", tier("trustless1", bench.slow, true, 1));
+      }
       try {
         bench.checkBytes(cid, content, shapes);
-        bench.measure(out, slow, cid, shapes, runs);
+        bench.measure(out, cid, shapes, runs);
       } finally {
         for (BtfsTier t : bench.tiers.values()) {
           t.close();
@@ -130,15 +146,15 @@ public final class BtfsLinkBenchmark {
     return new Locator(tier.id(), URI.create("btfs://" + cid));
   }
 
-  private void measure(PrintStream out, URI slow, String cid, List<Shape> shapes, int runs)
+  private void measure(PrintStream out, String cid, List<Shape> shapes, int runs)
       throws IOException {
     for (Shape s : shapes) {
       List<String> methods = new ArrayList<>();
       methods.add(CAT);
       methods.addAll(tiers.keySet());
-      boolean wholeFile = s.offset == 0;
-      if (wholeFile) {
-        methods.add("BtfsTier trustless, no length (dag/export)");
+      methods.add(FIRST_READ);
+      if (s.offset == 0) {
+        methods.add(NO_LENGTH);
       }
       Map<String, double[]> mbs = new LinkedHashMap<>();
       methods.forEach(m -> mbs.put(m, new double[runs]));
@@ -146,19 +162,18 @@ public final class BtfsLinkBenchmark {
         for (int i = 0; i < methods.size(); i++) {
           String m = methods.get((i + run) % methods.size());
           long start = System.nanoTime();
-          long bytes = readOnce(m, slow, cid, s);
+          long bytes = readOnce(m, cid, s);
           mbs.get(m)[run] = bytes / 1e6 / ((System.nanoTime() - start) / 1e9);
         }
       }
-      out.printf(Locale.ROOT, "%n%s (offset %d):%n", s.name, s.offset);
+      out.printf(Locale.ROOT, "%n%s (offset %d), %d runs:%n", s.name, s.offset, runs);
       out.printf(
           Locale.ROOT,
-          "  %-46s %9s %9s %11s  %s%n",
+          "  %-46s %9s %9s   %s%n",
           "method",
           "best MB/s",
           "med MB/s",
-          "median x",
-          "x cat per run");
+          "x cat in the same run: min / median / max");
       double[] cat = mbs.get(CAT);
       for (String m : methods) {
         double[] v = mbs.get(m);
@@ -166,30 +181,36 @@ public final class BtfsLinkBenchmark {
         for (int r = 0; r < runs; r++) {
           ratio[r] = v[r] / cat[r];
         }
-        StringBuilder perRun = new StringBuilder();
-        for (double x : ratio) {
-          perRun.append(String.format(Locale.ROOT, "%.2f ", x));
-        }
         out.printf(
             Locale.ROOT,
-            "  %-46s %9.1f %9.1f %10.2fx  %s%n",
+            "  %-46s %9.1f %9.1f   %.2f / %.2fx / %.2f%n",
             m,
             RunSamples.best(v),
             RunSamples.median(v),
+            Arrays.stream(ratio).min().orElse(0),
             RunSamples.median(ratio),
-            perRun.toString().trim());
+            Arrays.stream(ratio).max().orElse(0));
       }
     }
   }
 
-  private long readOnce(String method, URI slow, String cid, Shape s) throws IOException {
+  private long readOnce(String method, String cid, Shape s) throws IOException {
     if (CAT.equals(method)) {
       return RawHttpCat.drain(slow, cid, s.offset, s.length, buf);
     }
-    boolean noLength = method.contains("no length");
-    BtfsTier t = tiers.get(noLength ? "BtfsTier trustless" : method);
-    long length = noLength ? -1 : s.length;
-    try (InputStream in = t.read(locator(t, cid), s.offset, length)) {
+    if (FIRST_READ.equals(method)) {
+      try (BtfsTier fresh = tier("first", slow, true, 8)) {
+        return readWith(fresh, cid, s.offset, s.length);
+      }
+    }
+    if (NO_LENGTH.equals(method)) {
+      return readWith(tiers.get(TRUSTLESS), cid, s.offset, -1);
+    }
+    return readWith(tiers.get(method), cid, s.offset, s.length);
+  }
+
+  private long readWith(BtfsTier t, String cid, long offset, long length) throws IOException {
+    try (InputStream in = t.read(locator(t, cid), offset, length)) {
       return BenchSupport.drain(in, buf);
     }
   }
@@ -205,6 +226,7 @@ public final class BtfsLinkBenchmark {
       Map<String, BtfsTier> tiers = new LinkedHashMap<>();
       tiers.put("plain", simTier(sim, "plain", false, 8));
       tiers.put("trustless", simTier(sim, "trustless", true, 8));
+      tiers.put("trustless, the same read again", tiers.get("trustless"));
       tiers.put("plain, parallelism 1 (before)", simTier(sim, "plain1", false, 1));
       tiers.put("trustless, parallelism 1 (before)", simTier(sim, "trustless1", true, 1));
       try {
@@ -235,7 +257,7 @@ public final class BtfsLinkBenchmark {
           }
         }
       } finally {
-        for (BtfsTier t : tiers.values()) {
+        for (BtfsTier t : new LinkedHashSet<>(tiers.values())) {
           t.close();
         }
       }

@@ -30,8 +30,12 @@ final class BtfsReads {
 
   private final BtfsNode node;
 
+  /** Blocks from the node, with the inner nodes of files read before served from a cache. */
+  private final BlockSource blocks;
+
   BtfsReads(BtfsNode node) {
     this.node = node;
+    this.blocks = new DagNodeCache(DagNodeCache.DEFAULT_BYTES).over(this::fetchBlock);
   }
 
   InputStream read(Cid cid, long offset, long requestedLength) throws IOException {
@@ -40,7 +44,6 @@ final class BtfsReads {
     long length = requestedLength > Long.MAX_VALUE - offset ? -1 : requestedLength;
     Locator where = node.locator(cid);
     if (node.trustless()) {
-      BlockSource blocks = this::fetchBlock;
       if (offset == 0 && length < 0) {
         Optional<CarBlockSource> car = exportedCar(cid, where, blocks);
         if (car.isPresent()) {
@@ -263,7 +266,7 @@ final class BtfsReads {
   Optional<ObjectInfo> stat(Cid cid) throws IOException {
     Locator where = node.locator(cid);
     try {
-      long size = node.trustless() ? UnixFs.fileSize(this::fetchBlock, cid) : statSize(cid, where);
+      long size = node.trustless() ? UnixFs.fileSize(blocks, cid) : statSize(cid, where);
       return Optional.of(new ObjectInfo(where, size));
     } catch (ObjectNotFoundException e) {
       return Optional.empty();

@@ -27,8 +27,11 @@ import java.util.Optional;
  * trustless}, blocks verified one by one against the CID). A read of a known length keeps {@link
  * Builder#readParallelism(int) several requests} in flight — {@code cat} ranges, or the blocks (and
  * runs of raw leaves) the range covers — and delivers them in order, nothing unverified when
- * trustless. Every reply has a deadline on progress ({@link Builder#stallTimeout(Duration)}), is
- * bounded before it is parsed, and is abandoned, never drained, when closed early.
+ * trustless; a trustless range of a CIDv1 file asks for its first raw leaves together with the
+ * root, and the tier keeps the verified inner nodes of the files it read, so a repeated range of a
+ * file does not ask for its root again. Every reply has a deadline on progress ({@link
+ * Builder#stallTimeout(Duration)}), is bounded before it is parsed, and is abandoned, never
+ * drained, when closed early.
  */
 public final class BtfsTier implements StorageTier, PinnedStorage {
   /** The URI scheme of BTFS locators. */

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * in file order while fewer than {@code maxInFlight} run and the bytes held (running estimates plus
  * fetched but not yet taken) stay under {@code maxBytes}; {@link #take} hands one over, starting it
  * at once if it has not started. A key announced twice is fetched once and taken twice. {@link
- * #close()} cuts every running fetch ({@link FetchCancellation}) and returns once none runs.
+ * #close()} cuts every running fetch ({@link FetchCancellation}) and returns once none runs. Pieces
+ * may also be {@link #speculate started on a guess} before anyone is known to take them.
  *
  * @param <K> what names a piece
  */
@@ -69,15 +70,29 @@ final class ParallelFetches<K> implements Closeable {
    * start}, will be taken.
    */
   synchronized void expect(K key, long start, long estimate) {
+    announce(key, start, estimate, 1);
+  }
+
+  /**
+   * Starts fetching {@code key} before anyone is known to take it (a guess at what will be needed):
+   * it is taken only as often as it is {@link #expect expected} later, and a piece nobody expects
+   * is dropped at {@link #close()}.
+   */
+  synchronized void speculate(K key, long start, long estimate) {
+    announce(key, start, estimate, 0);
+  }
+
+  private void announce(K key, long start, long estimate, int uses) {
     if (closed) {
       return;
     }
     Piece known = pieces.get(key);
     if (known != null) {
-      known.uses++;
+      known.uses += uses;
       return;
     }
     Piece p = new Piece(key, start, estimate, announced++);
+    p.uses = uses;
     pieces.put(key, p);
     queued.add(p);
     startWhatFits();

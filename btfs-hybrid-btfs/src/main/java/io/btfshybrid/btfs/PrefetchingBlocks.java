@@ -9,7 +9,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 
 /**
  * The blocks of one ranged trustless read, fetched ahead of the {@link UnixFsReader} that walks
@@ -22,6 +24,12 @@ import java.util.PriorityQueue;
  * and just as trustless, because the reader still verifies every block against the CID its verified
  * parent names. The check here only keeps a lying node from sending the prefetch after blocks
  * nobody will read.
+ *
+ * <p>A CIDv1 file is almost always built from raw leaves of the default chunk size, so its first
+ * wave of runs starts together with the root, on a guess: the range rounded out to whole chunks,
+ * cut into runs. The blocks that arrive later say which leaves lie where; a leaf that lies wholly
+ * inside a guessed run is cut from it (and verified like any other), so a read is not the serial
+ * root, node and leaf round trips but about one; a leaf the guess missed is fetched as usual.
  */
 final class PrefetchingBlocks implements BlockSource, Closeable {
   /** The most one block is counted as while it is on its way (a leaf is at most a chunk). */
@@ -44,6 +52,7 @@ final class PrefetchingBlocks implements BlockSource, Closeable {
   private final int runBytes;
   private final ParallelFetches<Object> fetches;
   private final Map<Cid, PriorityQueue<Slice>> slices = new HashMap<>();
+  private final NavigableMap<Long, Run> guessed = new TreeMap<>();
   private final long offset;
   private final long requestedEnd;
   private volatile long end = -1;
@@ -68,7 +77,39 @@ final class PrefetchingBlocks implements BlockSource, Closeable {
     this.fetches =
         new ParallelFetches<>(
             pool.executor(), this::fetch, this::arrived, pool.parallelism(), pool.readAhead());
+    List<Run> guesses =
+        ranges != null && length > 0 && root.version() == 1 && root.codec() == Cid.DAG_PB
+            ? guessRuns(pool.parallelism(), pool.readAhead())
+            : List.of();
     fetches.expect(root, 0, -1);
+    guesses.forEach(run -> fetches.speculate(run, run.start(), run.length()));
+  }
+
+  /**
+   * Records at most {@code count} runs (and {@code budget} bytes) of whole default-size chunks from
+   * the start of the range, before any block says where its leaves lie.
+   */
+  private synchronized List<Run> guessRuns(int count, long budget) {
+    long chunk = CidProfile.CHUNK_SIZE;
+    long from = offset - offset % chunk;
+    long end = Math.min(requestedEnd, Long.MAX_VALUE - chunk);
+    long to = Math.min(from + Math.max(runBytes, budget), (end + chunk - 1) / chunk * chunk);
+    List<Run> runs = new ArrayList<>();
+    for (long at = from; at < to && runs.size() < count; at += runBytes) {
+      Run run = new Run(at, (int) Math.min(runBytes, to - at));
+      guessed.put(at, run);
+      runs.add(run);
+    }
+    return runs;
+  }
+
+  /** The guessed run holding all of {@code [start, start + size)}, or null. */
+  private synchronized Run guessedRun(long start, long size) {
+    Map.Entry<Long, Run> e = guessed.floorEntry(start);
+    if (e == null || start + size > e.getKey() + e.getValue().length()) {
+      return null;
+    }
+    return e.getValue();
   }
 
   private byte[] fetch(Object key) throws IOException {
@@ -147,7 +188,11 @@ final class PrefetchingBlocks implements BlockSource, Closeable {
       long size = sizes.get(i);
       Cid child = links.get(i).cid();
       if (size > 0 && childStart < end && childStart + size > offset) {
-        if (ranges != null && child.codec() == Cid.RAW && size <= runBytes) {
+        Run guess = child.codec() == Cid.RAW ? guessedRun(childStart, size) : null;
+        if (guess != null) {
+          run.flush();
+          claimSlice(guess, child, childStart, (int) size);
+        } else if (ranges != null && child.codec() == Cid.RAW && size <= runBytes) {
           run.add(child, childStart, (int) size);
         } else {
           run.flush();
@@ -183,22 +228,24 @@ final class PrefetchingBlocks implements BlockSource, Closeable {
         return;
       }
       Run run = new Run(start, (int) length);
-      synchronized (PrefetchingBlocks.this) {
-        for (int i = 0; i < cids.size(); i++) {
-          slices
-              .computeIfAbsent(
-                  cids.get(i), k -> new PriorityQueue<>(Comparator.comparingLong(Slice::start)))
-              .add(new Slice(run, places.get(i)[0], (int) places.get(i)[1]));
-        }
-      }
       for (int i = 0; i < cids.size(); i++) {
-        fetches.expect(run, run.start(), run.length());
+        claimSlice(run, cids.get(i), places.get(i)[0], (int) places.get(i)[1]);
       }
       cids.clear();
       places.clear();
       start = -1;
       length = 0;
     }
+  }
+
+  /** Makes {@code cid} the bytes {@code [at, at + size)} of {@code run}, taken once more. */
+  private void claimSlice(Run run, Cid cid, long at, int size) {
+    synchronized (this) {
+      slices
+          .computeIfAbsent(cid, k -> new PriorityQueue<>(Comparator.comparingLong(Slice::start)))
+          .add(new Slice(run, at, size));
+    }
+    fetches.expect(run, run.start(), run.length());
   }
 
   /** Cuts the fetches still running and drops what was fetched ahead. */

@@ -105,6 +105,43 @@ class BtfsParallelReadsTest {
       assertEquals(1, waves, "64 raw leaves in 8 ranges of 2 MiB, all at once");
       assertEquals(1, sim.requestCount("block/get") - blocksBefore, "the root alone");
       assertEquals(8, sim.requestCount("cat") - catsBefore);
+      sim.holdRequests("cat", false);
+      long again = 2 * MIB + 5;
+      assertArrayEquals(
+          Arrays.copyOfRange(bytes, (int) again, (int) again + 16 * MIB),
+          read(trustless, where, again, 16 * MIB));
+      assertEquals(
+          1, sim.requestCount("block/get") - blocksBefore, "the verified root was kept, not asked");
+      assertEquals(8 + 8, sim.requestCount("cat") - catsBefore);
+    }
+  }
+
+  @Test
+  void aRangeOfAFileUnderTwoLevelsAsksForItsLeavesWithTheRootAndALyingNodeIsTyped(
+      BtfsNodeSimulator sim) throws Exception {
+    byte[] bytes = content(3, 44 * MIB); // 176 leaves: the root, two nodes, then the leaves
+    long offset = 40 * MIB + 99;
+    try (BtfsTier trustless = tier("t", true)) {
+      Locator where = write(trustless, bytes);
+      int blocksBefore = sim.requestCount("block/get");
+      int catsBefore = sim.requestCount("cat");
+      sim.holdRequests("block/get", true).holdRequests("cat", true);
+      Future<byte[]> read = readers.submit(() -> read(trustless, where, offset, 3 * MIB));
+      // 13 chunks in runs of 1 MiB: all four ranges of cat are at the door with the root
+      assertTrue(sim.awaitHeldArrivals(1 + 4, HANG_GUARD), "only " + sim.heldArrivals());
+      sim.holdRequests("block/get", false).holdRequests("cat", false);
+      assertArrayEquals(
+          Arrays.copyOfRange(bytes, (int) offset, (int) offset + 3 * MIB),
+          read.get(30, TimeUnit.SECONDS));
+      assertEquals(2, sim.requestCount("block/get") - blocksBefore, "the root and one node");
+      assertEquals(4, sim.requestCount("cat") - catsBefore, "every leaf came in a guessed range");
+    }
+    sim.corruptBlocks(true); // blocks lie (the root first), ranges of cat do not
+    try (BtfsTier fresh = tier("t2", true)) {
+      Locator where = fresh.locatorOf(bytes);
+      IntegrityException e =
+          assertThrows(IntegrityException.class, () -> read(fresh, where, offset, MIB));
+      assertEquals("t2", e.tierId());
     }
   }
 

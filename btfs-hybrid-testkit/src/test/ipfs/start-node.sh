@@ -1,9 +1,9 @@
 #!/bin/sh
-# Starts a private js-ipfs node on loopback for the btfs-hybrid-btfs integration tests.
+# Starts a private js-ipfs node on loopback for the btfs-hybrid integration tests and benchmarks.
 #
 #   start-node.sh REPO_DIR SWARM_PORT API_PORT GATEWAY_PORT RPC_PORT
 #
-# Installs the node with `npm ci` when node_modules is missing (IpfsNodeExtension does that
+# Installs the node with `npm ci` when node_modules is missing (IpfsNode does that
 # itself first, so that a failed install is reported on its own), writes an initial config
 # (no bootstrap peers, no MDNS, everything on 127.0.0.1) and runs
 # `jsipfs daemon --enable-preload=false` in the foreground; "Daemon is ready" means it is up.

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectNotFoundException;
+import io.btfshybrid.testkit.IpfsNode;
+import io.btfshybrid.testkit.IpfsNodeExtension;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,20 +29,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * BtfsTier against a real IPFS node (js-ipfs, started by {@link IpfsNodeExtension}) through its
  * /api/v0 RPC API and gateway: the node's CIDs are ours, reads are exact, pins behave, and missing
- * content fails typed within the configured limit.
+ * content fails typed within the configured limit. It lives in the testkit, which starts the node,
+ * but in the btfs package, to compare the node's CAR with the one {@code Car} writes.
  */
 @ExtendWith(IpfsNodeExtension.class)
 class BtfsTierAgainstIpfsNodeTest {
   private static final int CHUNK = CidProfile.CHUNK_SIZE;
   private static final Duration LIMIT = Duration.ofSeconds(1);
-  private static final byte[] CONTENT = SeededContent.bytes(4242, 3 * CHUNK + 777);
+  private static final byte[] CONTENT = content(4242, 3 * CHUNK + 777);
 
   private static BtfsTier tier;
+
+  private static byte[] content(long seed, int size) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
   private static BtfsTier trustless;
   private static Locator stored;
 
   @BeforeAll
-  static void writeContent(IpfsNodeExtension.IpfsNode node) throws IOException {
+  static void writeContent(IpfsNode node) throws IOException {
     tier = tierOn(node.apiUrl(), null).build();
     trustless = tierOn(node.apiUrl(), null).id("ipfs-trustless").trustless(true).build();
     stored =
@@ -73,8 +84,8 @@ class BtfsTierAgainstIpfsNodeTest {
   }
 
   @Test
-  void cidv0AddsAgreeToo(IpfsNodeExtension.IpfsNode node) throws IOException {
-    byte[] other = SeededContent.bytes(99, CHUNK + 5);
+  void cidv0AddsAgreeToo(IpfsNode node) throws IOException {
+    byte[] other = content(99, CHUNK + 5);
     try (BtfsTier v0 = tierOn(node.apiUrl(), null).cidProfile(CidProfile.V0).build()) {
       Locator where = v0.write("v0.bin", new ByteArrayInputStream(other), other.length);
       Cid cid = BtfsTier.cidOf(where);
@@ -113,8 +124,7 @@ class BtfsTierAgainstIpfsNodeTest {
   }
 
   @Test
-  void theNodesDagExportIsTheCarWeWriteAndFeedsTheReaderAlone(IpfsNodeExtension.IpfsNode node)
-      throws IOException {
+  void theNodesDagExportIsTheCarWeWriteAndFeedsTheReaderAlone(IpfsNode node) throws IOException {
     Cid root = BtfsTier.cidOf(stored);
     HttpURLConnection c =
         (HttpURLConnection)
@@ -153,7 +163,7 @@ class BtfsTierAgainstIpfsNodeTest {
 
   @Test
   void pinUnpinAndPinAgain() throws IOException {
-    byte[] other = SeededContent.bytes(7, 1000);
+    byte[] other = content(7, 1000);
     Locator where = tier.write("pins.bin", new ByteArrayInputStream(other), other.length);
     Cid cid = BtfsTier.cidOf(where);
     assertTrue(tier.isPinned(cid), "add pins");
@@ -167,8 +177,7 @@ class BtfsTierAgainstIpfsNodeTest {
 
   @Test
   void missingContentFailsTypedWithinTheLimit() throws IOException {
-    Cid missing =
-        Cid.compute(new ByteArrayInputStream(SeededContent.bytes(31337, 64)), CidProfile.V1_RAW);
+    Cid missing = Cid.compute(new ByteArrayInputStream(content(31337, 64)), CidProfile.V1_RAW);
     Locator where = tier.locator(missing);
     for (BtfsTier t : new BtfsTier[] {tier, trustless}) {
       long start = System.nanoTime();
@@ -183,8 +192,7 @@ class BtfsTierAgainstIpfsNodeTest {
   }
 
   @Test
-  void readsFallBackToTheGatewayWhenTheApiIsDown(IpfsNodeExtension.IpfsNode node)
-      throws IOException {
+  void readsFallBackToTheGatewayWhenTheApiIsDown(IpfsNode node) throws IOException {
     URI deadApi;
     try (ServerSocket s = new ServerSocket(0)) {
       deadApi = URI.create("http://127.0.0.1:" + s.getLocalPort());
