@@ -271,9 +271,9 @@ public final class DatasetClient implements Closeable {
     }
 
     /**
-     * Whether a chunk request whose first byte is late (past its tier's recent p95 time to first
-     * byte) is also sent to the next source, the first verified answer kept and the other cancelled
-     * (default on).
+     * Whether a chunk request whose first byte is late (past its tier's p95 time to first byte over
+     * about its last thousand requests) is also sent to the next source, the first verified answer
+     * kept and the other cancelled (default on).
      */
     public Builder hedging(boolean on) {
       this.hedging = on;
@@ -282,7 +282,9 @@ public final class DatasetClient implements Closeable {
 
     /**
      * The most duplicate bytes hedged requests may read, as a fraction of the verified bytes the
-     * tiers served (default 0.05).
+     * tiers served (default 0.05). A late request is hedged even when the allowance is spent: the
+     * two requests then just may not both read the same bytes past it (save one byte: the first
+     * byte the late request had already asked for), so a stalled request is always rescued.
      */
     public Builder hedgeBudget(double fraction) {
       Preconditions.checkArgument(

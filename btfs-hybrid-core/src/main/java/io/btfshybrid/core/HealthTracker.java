@@ -73,7 +73,9 @@ final class HealthTracker implements VerifiedReadListener {
 
   @Override
   public void firstByte(String sourceId, long nanos) {
-    of(sourceId).firstByte.record(nanos);
+    TierHealth h = of(sourceId);
+    h.firstByte.record(nanos);
+    h.recentFirstByte.record(nanos);
   }
 
   @Override
@@ -109,6 +111,17 @@ final class HealthTracker implements VerifiedReadListener {
     Preconditions.checkArgument(q >= 0 && q <= 1, "quantile must be within 0..1, was %s", q);
     TierHealth h = byTier.get(tierId);
     return h == null ? Optional.empty() : h.firstByte.quantile(q);
+  }
+
+  /**
+   * Like {@link #firstByteQuantile} over about the last {@link TierHealth#RECENT_SAMPLES} first
+   * bytes only (older ones decay), so a hedge delay follows the link as it is now, not as it was
+   * hours or runs ago. Requests cancelled before their first byte (a hedge won) add nothing.
+   */
+  Optional<Duration> recentFirstByteQuantile(String tierId, double q) {
+    Preconditions.checkArgument(q >= 0 && q <= 1, "quantile must be within 0..1, was %s", q);
+    TierHealth h = byTier.get(tierId);
+    return h == null ? Optional.empty() : h.recentFirstByte.quantile(q);
   }
 
   /** This client's counters of {@code tierId} (this session only), and whether it is healthy. */

@@ -3,10 +3,13 @@ package io.btfshybrid.core;
 import com.google.common.base.Preconditions;
 
 /**
- * A client's allowance of duplicate bytes for hedged reads: a hedge may start only while the
- * duplicate bytes spent and reserved, plus its own chunk, stay within {@code fraction} of the bytes
- * the tiers served verified so far. A started hedge reserves its chunk; when the race is over, the
- * bytes the losing request actually read are spent and the rest of the reservation returned.
+ * A client's allowance of duplicate bytes for hedged reads: the duplicate bytes spent and reserved
+ * stay within {@code fraction} of the bytes the tiers served verified so far. A hedge is never
+ * refused for want of room: it is granted what room there is, up to its chunk, possibly nothing,
+ * and its race lets the two requests read the same bytes only up to that grant (a hedge of a
+ * request that sent no byte duplicates nothing, so it needs no room; at most the one byte it had
+ * asked for may arrive late). When the race is over, the bytes both requests read are spent and the
+ * rest of the grant returned.
  */
 final class HedgeBudget {
   /** Duplicate bytes allowed, as a fraction of verified bytes served, unless configured. */
@@ -29,20 +32,26 @@ final class HedgeBudget {
     served += bytes;
   }
 
-  /** Reserves {@code bytes} for a hedge if the allowance has room for them. */
-  synchronized boolean tryReserve(long bytes) {
-    if (spent + reserved + bytes > fraction * served) {
-      return false;
-    }
-    reserved += bytes;
+  /**
+   * Starts a hedge that may duplicate up to {@code bytes}: reserves and returns as many of them as
+   * the allowance has room for (0 when it has none).
+   */
+  synchronized long reserveUpTo(long bytes) {
+    Preconditions.checkArgument(bytes >= 0, "hedge reservation must be >= 0 bytes, was %s", bytes);
+    long room = (long) Math.floor(fraction * served) - spent - reserved;
+    long granted = Math.max(0, Math.min(bytes, room));
+    reserved += granted;
     hedges++;
-    return true;
+    return granted;
   }
 
-  /** Ends a reservation of {@code bytes} of which {@code duplicates} were read in vain. */
-  synchronized void settle(long bytes, long duplicates) {
-    reserved -= bytes;
-    spent += Math.min(bytes, Math.max(0, duplicates));
+  /**
+   * Ends a grant of {@code granted} bytes of which {@code duplicates} were read twice (all of them
+   * spent, even the one byte past the grant a stalled request's first byte may add).
+   */
+  synchronized void settle(long granted, long duplicates) {
+    reserved -= granted;
+    spent += Math.max(0, duplicates);
   }
 
   /** Duplicate bytes read so far by hedges and the requests they raced. */

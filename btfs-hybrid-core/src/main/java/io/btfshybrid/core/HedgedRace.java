@@ -1,7 +1,7 @@
 package io.btfshybrid.core;
 
-import com.google.common.io.CountingInputStream;
 import io.btfshybrid.api.ShardEntry;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * secondary is asked too. The first answer whose hash matches wins and keeps its stream for the
  * chunks after it; the other request is cancelled (its stream closed, its thread interrupted). Only
  * the winner's verified bytes leave the race, so no byte is delivered twice or out of order.
+ *
+ * <p>The hedge is started whatever room the {@link HedgeBudget} has: it grants up to a chunk, and
+ * the two requests may then hold at most that many of the same bytes (counting reads under way,
+ * save the one byte a request still waiting for its first byte asked for). The request behind stops
+ * when reading on would pass the grant, so a stalled primary is always hedged, and the duplicate
+ * bytes, settled when both requests are over, exceed the grant by at most that one byte.
  */
 final class HedgedRace {
   /** A verified first chunk and the open stream positioned after it. */
@@ -49,6 +55,7 @@ final class HedgedRace {
   private final List<Attempt> attempts = new ArrayList<>(2); // guarded by this
   private int ended; // guarded by this
   private boolean hedged; // guarded by this
+  private long granted; // guarded by this: duplicate bytes the budget granted the hedge
 
   HedgedRace(
       Hedging hedging,
@@ -77,19 +84,8 @@ final class HedgedRace {
     int running = 1;
     try {
       if (!first.firstByte.await(hedging.delayFor(primary.id()).toNanos(), TimeUnit.NANOSECONDS)
-          && hedging.budget().tryReserve(length)) {
-        synchronized (this) {
-          hedged = true;
-        }
-        Attempt second = new Attempt(secondary);
-        if (start(second)) {
-          running++;
-        } else {
-          synchronized (this) {
-            hedged = false;
-          }
-          hedging.budget().settle(length, 0);
-        }
+          && hedge(secondary)) {
+        running++;
       }
       List<Failure> failures = new ArrayList<>();
       while (running > 0) {
@@ -109,6 +105,63 @@ final class HedgedRace {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading chunk " + index);
     }
+  }
+
+  /**
+   * Starts the hedge with what the budget grants (never refused for want of room: the grant only
+   * limits how many bytes both requests may read); false when no thread is free for it.
+   */
+  private boolean hedge(ChunkSource secondary) {
+    Attempt second = new Attempt(secondary);
+    long grant;
+    synchronized (this) {
+      grant = hedging.budget().reserveUpTo(length);
+      granted = grant;
+      hedged = true;
+      attempts.add(second);
+    }
+    try {
+      hedging.pool().execute(second.task);
+      return true;
+    } catch (RejectedExecutionException busy) {
+      synchronized (this) {
+        attempts.remove(second);
+        hedged = false;
+      }
+      hedging.budget().settle(grant, 0);
+      return false;
+    }
+  }
+
+  /**
+   * How many of {@code wanted} bytes {@code a} may read now: all of them unless the race is hedged
+   * and reading them could make both requests hold more of the same bytes than the grant (the bytes
+   * both read are the hedge's duplicates); 0 when {@code a} must stop so the other goes on.
+   */
+  private synchronized int claim(Attempt a, int wanted) {
+    Attempt other = null;
+    for (Attempt o : attempts) {
+      if (o != a) {
+        other = o;
+      }
+    }
+    int allowed = wanted;
+    // a request still waiting for its first byte has asked for one byte only: not counted, so a
+    // hedge of a stalled request always reads (at most that one byte may arrive twice)
+    long held =
+        other == null ? 0 : other.claimed - (other.read == 0 ? Math.min(1, other.claimed) : 0);
+    if (hedged && held > granted) {
+      allowed = (int) Math.max(0, Math.min(wanted, granted - a.claimed));
+    }
+    a.claimed += allowed;
+    return allowed;
+  }
+
+  /** A read of {@code a} that claimed {@code asked} bytes returned {@code got}. */
+  private synchronized void release(Attempt a, int asked, int got) {
+    int read = Math.max(0, got);
+    a.claimed -= asked - read;
+    a.read += read;
   }
 
   private boolean start(Attempt a) {
@@ -138,20 +191,18 @@ final class HedgedRace {
     }
   }
 
-  /** Settles the budget once both requests of a hedged race are over. */
+  /** Settles the budget once both requests of a hedged race are over: their common bytes. */
   private void ended() {
     long duplicates;
+    long grant;
     synchronized (this) {
       if (++ended < attempts.size() || !hedged) {
         return;
       }
-      Attempt won = winner.get();
-      duplicates =
-          won == null
-              ? attempts.get(attempts.size() - 1).bytesRead()
-              : attempts.stream().filter(a -> a != won).mapToLong(Attempt::bytesRead).sum();
+      duplicates = Math.min(attempts.get(0).read, attempts.get(1).read);
+      grant = granted;
     }
-    hedging.budget().settle(length, duplicates);
+    hedging.budget().settle(grant, duplicates);
   }
 
   /** One source's request for the chunk, run on a hedge thread. */
@@ -170,19 +221,15 @@ final class HedgedRace {
         };
     final byte[] buf;
     volatile InputStream stream;
-    volatile CountingInputStream counted;
     volatile boolean cancelled;
+    long claimed; // guarded by the race: bytes read or being read
+    long read; // guarded by the race: bytes read
     IOException failure;
     long nanos;
 
     Attempt(ChunkSource source) {
       this.source = source;
       this.buf = new byte[length];
-    }
-
-    long bytesRead() {
-      CountingInputStream c = counted;
-      return c == null ? 0 : c.getCount();
     }
 
     private void run() {
@@ -193,8 +240,7 @@ final class HedgedRace {
       try {
         InputStream in = watchdog.open(source, start, end - start);
         stream = in;
-        CountingInputStream c = new CountingInputStream(in);
-        counted = c;
+        InputStream c = new Claiming(in);
         if (cancelled) {
           throw new IOException("cancelled: the other request won");
         }
@@ -235,6 +281,35 @@ final class HedgedRace {
       cancelled = true;
       closeQuietly();
       task.cancel(true);
+    }
+
+    /** The attempt's reads, each within what the race lets it read. */
+    private final class Claiming extends FilterInputStream {
+      Claiming(InputStream in) {
+        super(in);
+      }
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int allowed = claim(Attempt.this, len);
+        if (allowed == 0 && len > 0) {
+          cancelled = true; // not the source's fault: the other request goes on
+          throw new IOException("stopped: the hedge budget allows no more bytes read twice");
+        }
+        int got = -1;
+        try {
+          got = in.read(b, off, allowed);
+          return got;
+        } finally {
+          release(Attempt.this, allowed, got);
+        }
+      }
     }
 
     private void closeQuietly() {

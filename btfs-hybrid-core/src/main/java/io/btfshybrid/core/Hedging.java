@@ -5,8 +5,8 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * When and where a chunk request may be hedged: after the primary tier's recent p95 time to first
- * byte (never sooner than a minimum, and a default until enough requests were measured), on the
- * client's hedge threads, within the client's duplicate-byte budget.
+ * byte (over about its last thousand requests; never sooner than a minimum, and a default until a
+ * request was measured), on the client's hedge threads, within the client's duplicate-byte budget.
  */
 final class Hedging {
   /** A hedge is never sent sooner than this after its primary request. */
@@ -38,7 +38,7 @@ final class Hedging {
 
   /** How long to wait for {@code tierId}'s first byte before asking the next source too. */
   Duration delayFor(String tierId) {
-    Duration p95 = health.firstByteQuantile(tierId, QUANTILE).orElse(defaultDelay);
+    Duration p95 = health.recentFirstByteQuantile(tierId, QUANTILE).orElse(defaultDelay);
     return p95.compareTo(minDelay) < 0 ? minDelay : p95;
   }
 

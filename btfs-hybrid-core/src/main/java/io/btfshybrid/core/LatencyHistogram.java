@@ -9,8 +9,9 @@ import java.util.TreeMap;
 /**
  * A compact latency distribution in nanoseconds: log-linear buckets (16 per power of two, so any
  * quantile is within about 6% of the true value), a few hundred longs at most. When it has counted
- * {@link #AGE_AT} samples every bucket is halved, so older runs weigh less than recent ones. Its
- * sparse {@link #buckets()} are what the state directory stores. Thread-safe.
+ * {@link #AGE_AT} samples (or the smaller bound it was made with) every bucket is halved, so older
+ * samples weigh less than recent ones: a small bound keeps a recent window. Its sparse {@link
+ * #buckets()} are what the state directory stores. Thread-safe.
  */
 final class LatencyHistogram {
   /** Sub-buckets per power of two. */
@@ -25,12 +26,31 @@ final class LatencyHistogram {
   static final long AGE_AT = 1L << 20;
 
   private final long[] counts = new long[BUCKETS];
+  private final long ageAt;
   private long total;
+
+  /** A distribution that ages every {@link #AGE_AT} samples. */
+  LatencyHistogram() {
+    this(AGE_AT);
+  }
+
+  /** A distribution that ages every {@code ageAt} samples (a window of about that many). */
+  LatencyHistogram(long ageAt) {
+    Preconditions.checkArgument(
+        ageAt >= 2 && ageAt <= AGE_AT, "ageAt must be within 2..%s, was %s", AGE_AT, ageAt);
+    this.ageAt = ageAt;
+  }
 
   /** Counts one sample of {@code nanos} (negative values count as zero). */
   synchronized void record(long nanos) {
     counts[index(Math.max(0, nanos))]++;
-    if (++total >= AGE_AT) {
+    total++;
+    age();
+  }
+
+  /** Halves every bucket while the count is at the bound. */
+  private void age() {
+    while (total >= ageAt) {
       total = 0;
       for (int i = 0; i < BUCKETS; i++) {
         counts[i] >>= 1;
@@ -88,6 +108,7 @@ final class LatencyHistogram {
           counts[i] += n;
           total += n;
         });
+    age();
   }
 
   /** The bucket of {@code v}: exact below 32, then 16 buckets per power of two. */

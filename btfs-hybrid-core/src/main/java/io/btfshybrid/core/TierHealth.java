@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One source's health: counters of this session, totals carried over from earlier runs, latency
- * distributions (first byte, chunk), a short-lived penalty for errors and a long-lived distrust for
- * wrong bytes. {@link HealthTracker} decides what the numbers mean; this class only keeps them.
+ * distributions (first byte, all along and recent; chunk), a short-lived penalty for errors and a
+ * long-lived distrust for wrong bytes. {@link HealthTracker} decides what the numbers mean; this
+ * class only keeps them.
  */
 final class TierHealth {
   /** Errors add 1 and integrity failures 3 to a penalty that halves every 2 minutes. */
@@ -14,6 +15,9 @@ final class TierHealth {
 
   /** Each integrity failure adds 1 to a distrust that halves every day, whatever is served. */
   static final double DISTRUST_HALF_LIFE_MILLIS = 86_400_000;
+
+  /** Samples after which the recent first-byte distribution (the hedge delay's) ages. */
+  static final long RECENT_SAMPLES = 1024;
 
   private static final double SUCCESS_DECAY = 0.9;
   private static final double LATENCY_ALPHA = 0.2;
@@ -25,6 +29,10 @@ final class TierHealth {
   final AtomicLong stalls = new AtomicLong();
   final AtomicLong readNanos = new AtomicLong();
   final LatencyHistogram firstByte = new LatencyHistogram();
+
+  /** The last thousand or so first-byte times, for hedge delays that follow the link as it is. */
+  final LatencyHistogram recentFirstByte = new LatencyHistogram(RECENT_SAMPLES);
+
   final LatencyHistogram chunkLatency = new LatencyHistogram();
   private final Totals carried;
   private double penalty;
@@ -46,6 +54,7 @@ final class TierHealth {
     this.distrustAt = s.distrustAt();
     this.latencyMillis = s.latencyMillis();
     firstByte.add(s.firstByte());
+    recentFirstByte.add(s.firstByte()); // aged down to a window: new samples soon outweigh it
     chunkLatency.add(s.chunkLatency());
   }
 

@@ -82,4 +82,25 @@ class LatencyHistogramTest {
     // the recent slow samples now outweigh the halved old fast ones
     assertTrue(h.quantile(0.5).orElseThrow().toNanos() > 8_000_000, "" + h.quantile(0.5));
   }
+
+  @Test
+  void aSmallBoundKeepsARecentWindowAndStoredSamplesAgeIntoIt() {
+    LatencyHistogram recent = new LatencyHistogram(1024);
+    for (int i = 0; i < 10_000; i++) {
+      recent.record(Duration.ofMillis(300).toNanos()); // an hour ago the link was slow
+    }
+    assertTrue(recent.count() < 1024, "a window, not a lifetime: " + recent.count());
+    for (int i = 0; i < 4_000; i++) {
+      recent.record(Duration.ofMillis(30).toNanos());
+    }
+    long p95 = recent.quantile(0.95).orElseThrow().toMillis();
+    assertTrue(p95 >= 28 && p95 <= 32, "p95 follows the link as it is now: " + p95 + " ms");
+
+    SortedMap<Integer, Long> stored = new TreeMap<>();
+    stored.put(LatencyHistogram.index(Duration.ofMillis(300).toNanos()), 100_000L);
+    LatencyHistogram loaded = new LatencyHistogram(1024);
+    loaded.add(stored);
+    assertTrue(loaded.count() < 1024, "stored samples are aged into the window: " + loaded.count());
+    assertThrows(IllegalArgumentException.class, () -> new LatencyHistogram(1));
+  }
 }
