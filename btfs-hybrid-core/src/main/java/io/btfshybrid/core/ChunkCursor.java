@@ -6,6 +6,8 @@ import io.btfshybrid.api.ShardUnavailableException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,11 @@ import java.util.Optional;
  * current one; a chunk is still released only after its own hash matched, and a chunk ahead that
  * failed falls back exactly like one read in turn. A new request to a tier may be hedged ({@link
  * HedgedRace}) when the context allows it.
+ *
+ * <p>While the best source is a local file (the disk cache's copy, a file tier's object, unless
+ * hedging is on and it is a tier), chunks are read from it by position instead ({@link
+ * PositionalChunks}): read and hashed ahead on the verifier pool and by the reader itself, with the
+ * same per-chunk fallback.
  */
 final class ChunkCursor implements Closeable {
   private final ShardEntry shard;
@@ -35,6 +42,9 @@ final class ChunkCursor implements Closeable {
   private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
   private byte[] lent;
+  private PositionalChunks local; // reads by position while the best source is a local file
+  private long localOpenedAt;
+  private boolean localFirstByte;
 
   private ChunkSource current;
   private InputStream stream;
@@ -86,15 +96,74 @@ final class ChunkCursor implements Closeable {
 
   /**
    * Reads chunk {@code index}, verified: a buffer holding its {@code shard.chunkLength(index)}
-   * bytes, valid until the next call.
+   * bytes from position 0, valid until the next call.
    */
-  byte[] read(int index) throws IOException {
+  ByteBuffer read(int index) throws IOException {
     if (lent != null) {
       spare.push(lent);
       lent = null;
     }
+    ByteBuffer positional = readLocal(index);
+    if (positional != null) {
+      return positional;
+    }
     lent = aheadChunks > 0 ? readAhead(index) : readInTurn(index);
-    return lent;
+    return ByteBuffer.wrap(lent, 0, shard.chunkLength(index));
+  }
+
+  /**
+   * Chunk {@code index} read by position when the best source is a local file; null when it is not.
+   * A chunk the file fails falls back to the next source in turn, as a stream's would.
+   */
+  private ByteBuffer readLocal(int index) throws IOException {
+    ChunkSource best = order.isEmpty() ? null : order.get(0);
+    if (local != null && local.source() != best) {
+      local.close();
+      local = null;
+    }
+    if (local == null && !openLocal(best)) {
+      return null;
+    }
+    ChunkSource source = local.source();
+    try {
+      ByteBuffer chunk = local.read(index);
+      if (localFirstByte) {
+        localFirstByte = false;
+        listener.firstByte(source.id(), System.nanoTime() - localOpenedAt);
+      }
+      served(source, shard.chunkLength(index), local.lastNanos());
+      return chunk;
+    } catch (IOException e) {
+      local.close();
+      local = null;
+      List<ChunkSource> failed = new ArrayList<>();
+      List<IOException> failures = new ArrayList<>();
+      abandon(source, e, failed, failures);
+      lent = readInTurn(index, failed, failures); // the next read reads ahead as it may
+      return ByteBuffer.wrap(lent, 0, shard.chunkLength(index));
+    }
+  }
+
+  /** Starts positional reads of {@code best} if it is a local file; whether it is. */
+  private boolean openLocal(ChunkSource best) {
+    if (best == null || (ctx.hedging().isPresent() && !best.id().equals(HealthTracker.CACHE_ID))) {
+      return false; // a tier that may be hedged is read by requests
+    }
+    localOpenedAt = System.nanoTime();
+    Optional<FileChannel> channel;
+    try {
+      channel = best.openChannel();
+    } catch (IOException | RuntimeException e) {
+      return false; // its stream is opened in turn, and fails (or not) there
+    }
+    if (channel.isEmpty()) {
+      return false;
+    }
+    discardAhead();
+    closeStream();
+    local = new PositionalChunks(shard, best, channel.get(), ctx, aheadChunks, rangeEnd);
+    localFirstByte = true;
+    return true;
   }
 
   private byte[] readInTurn(int index) throws IOException {
@@ -113,7 +182,13 @@ final class ChunkCursor implements Closeable {
     topUp(); // fetch the next chunks while this one's hash finishes
     IOException cause = head.failure();
     if (cause == null) {
-      if (head.check().matches()) {
+      List<ChunkHasher.Pending> behind = new ArrayList<>();
+      for (Ahead a : ahead) {
+        if (a.check() != null) {
+          behind.add(a.check());
+        }
+      }
+      if (ChunkHasher.await(head.check(), behind)) { // hashes the chunks behind while it waits
         served(head.source(), shard.chunkLength(index), head.nanos());
         return head.buf();
       }
@@ -397,5 +472,9 @@ final class ChunkCursor implements Closeable {
   public void close() {
     discardAhead();
     closeStream();
+    if (local != null) {
+      local.close();
+      local = null;
+    }
   }
 }

@@ -3,10 +3,14 @@ package io.btfshybrid.core;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.google.common.io.ByteStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,7 +215,7 @@ final class DiskCache {
     try (InputStream in = fetch.open()) {
       byte[] buf = new byte[64 << 10];
       for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
-        fill.accept(buf, n);
+        fill.accept(ByteBuffer.wrap(buf, 0, n));
       }
     } catch (IOException | RuntimeException e) {
       fill.abandon();
@@ -439,10 +443,14 @@ final class DiskCache {
 
       @Override
       public InputStream open(long offset, long length) throws IOException {
-        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file);
+        FileChannel ch = FileChannel.open(file);
         ch.position(offset);
-        return com.google.common.io.ByteStreams.limit(
-            java.nio.channels.Channels.newInputStream(ch), length);
+        return ByteStreams.limit(Channels.newInputStream(ch), length);
+      }
+
+      @Override
+      public Optional<FileChannel> openChannel() throws IOException {
+        return Optional.of(FileChannel.open(file));
       }
 
       @Override
