@@ -230,7 +230,8 @@ public final class BtfsLinkBenchmark {
                 counts.append(commands[i]).append(' ').append(n).append("  ");
               }
             }
-            out.printf(Locale.ROOT, "    %-36s %s(at most %d at once)%n", t.getKey(), counts, peak);
+            out.printf(
+                Locale.ROOT, "    %-36s %s(at most %d at once)%n", t.getKey(), counts, peak);
           }
         }
       } finally {

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real js-ipfs node (npm {@code ipfs@0.66.1}) on loopback, started the way the btfs module's
- * tests start it: {@code btfs-hybrid-btfs/src/test/ipfs/start-node.sh} on free ports (installing it
- * with {@code npm ci} first when node_modules is missing), ready when the API answers.
+ * tests start it: {@code btfs-hybrid-btfs/src/test/ipfs/start-node.sh} on free ports (installing
+ * it with {@code npm ci} first when node_modules is missing), ready when the API answers.
  */
 final class IpfsDaemon implements AutoCloseable {
   private static final long START_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(90);
@@ -54,7 +54,10 @@ final class IpfsDaemon implements AutoCloseable {
       command.add(Integer.toString(p));
     }
     Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     IpfsDaemon daemon = new IpfsDaemon(p, parent, URI.create("http://127.0.0.1:" + ports[1]));
     long deadline = System.nanoTime() + START_LIMIT_NANOS;
     while (System.nanoTime() < deadline) {

@@ -12,8 +12,8 @@ import io.btfshybrid.loader.LoaderIterator;
 import io.btfshybrid.loader.LoaderStats;
 import io.btfshybrid.loader.Sample;
 import io.btfshybrid.loader.SampleBatch;
-import io.btfshybrid.loader.ScalePlanProbe;
 import io.btfshybrid.loader.ShardCache;
+import io.btfshybrid.loader.ScalePlanProbe;
 import io.btfshybrid.loader.ShuffleAlgorithm;
 import io.btfshybrid.loader.Topology;
 import io.btfshybrid.s3.S3Tier;
@@ -40,19 +40,17 @@ import java.util.PrimitiveIterator;
  * unverified loader reading the same samples in the loader's order from extracted files (methods
  * interleaved per run; best and median); the loader runs twice: pinning its window in the client's
  * disk cache ({@code ShardCache.of}, warm after the warm-up run: each chunk verified once per pin)
- * and with a verified range read per sample (no cache). (2) --s3: the same release on a cold S3
- * tier (S3Proxy on disk) behind a loopback proxy adding a first-byte delay and a per-connection
- * rate limit: time to first batch and the fraction of the time the consumer waited for a batch. (3)
- * --scale: the pure plan of a synthetic 100,000-shard, 10^9-sample table: build time and heap after
- * GC.
+ * and with a verified range read per sample (no cache). (2) --s3: the same release on a cold S3 tier (S3Proxy on
+ * disk) behind a loopback proxy adding a first-byte delay and a per-connection rate limit: time to
+ * first batch and the fraction of the time the consumer waited for a batch. (3) --scale: the pure
+ * plan of a synthetic 100,000-shard, 10^9-sample table: build time and heap after GC.
  *
  * <p>Options [defaults]: --local --s3 --scale (none: all three), --dir DIR [temp], --keep,
  * --samples N [100000], --sample-bytes N [10240], --per-shard N [1000], --chunk-kib N [64], --batch
  * N [256], --read-threads N [2], --runs N [3], --s3-batches N [40], --s3-step-ms N [0],
  * --s3-delay-ms N [30], --s3-mbps N [40], --s3-runs N [1], --scale-shards N [100000],
- * --scale-per-shard N [10000], --scale-iterate N [100000], --scale-world N [8], --scale-rank N [3],
- * --cache-mib N [4096] (the pinned loader's disk cache), --skip-ranged (leave out the per-sample
- * range-read loader).
+ * --scale-per-shard N [10000], --scale-iterate N [100000], --scale-world N [8], --scale-rank N [3], --cache-mib N [4096] (the pinned loader's disk
+ * cache), --skip-ranged (leave out the per-sample range-read loader).
  */
 public final class LoaderBenchmark {
   private static final long SEED = 17;

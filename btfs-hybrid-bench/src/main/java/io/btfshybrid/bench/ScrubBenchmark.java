@@ -20,11 +20,11 @@ import java.util.List;
 
 /**
  * Scrub throughput on a warm local tier against plain SHA-256 over the same bytes, same run: a
- * release on one FileTier (page cache warmed), scrubbed with {@code parallelism(1)} (one core:
- * every copy read under the stall deadline and hashed chunk by chunk against the manifest), and the
- * same blob files read through a 1 MiB buffer into one MessageDigest each; rounds alternate the
- * order. Prints MiB/s of both and their ratio, median and best of the rounds (target: scrub >= 0.8
- * x SHA-256 per core).
+ * release on one FileTier (page cache warmed), scrubbed with {@code parallelism(1)} (one core: every
+ * copy read under the stall deadline and hashed chunk by chunk against the manifest), and the same
+ * blob files read through a 1 MiB buffer into one MessageDigest each; rounds alternate the order.
+ * Prints MiB/s of both and their ratio, median and best of the rounds (target: scrub >= 0.8 x
+ * SHA-256 per core).
  *
  * <p>Usage: {@code ScrubBenchmark [MiB, default 512] [rounds, default 5] [chunk KiB, default 1024]
  * [workdir]}.
