@@ -7,10 +7,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -27,10 +27,8 @@ import java.util.Optional;
  * failed falls back exactly like one read in turn. A new request to a tier may be hedged ({@link
  * HedgedRace}) when the context allows it.
  *
- * <p>While the best source is a local file (the disk cache's copy, a file tier's object, unless
- * hedging is on and it is a tier), chunks are read from it by position instead ({@link
- * PositionalChunks}): read and hashed ahead on the verifier pool and by the reader itself, with the
- * same per-chunk fallback.
+ * <p>While the best source is a local file, chunks are read from it by position instead ({@link
+ * PositionalChunks}: hashed ahead on the pool and by the reader), with the same per-chunk fallback.
  */
 final class ChunkCursor implements Closeable {
   private final ShardEntry shard;
@@ -43,8 +41,6 @@ final class ChunkCursor implements Closeable {
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
   private byte[] lent;
   private PositionalChunks local; // reads by position while the best source is a local file
-  private long localOpenedAt;
-  private boolean localFirstByte;
 
   private ChunkSource current;
   private InputStream stream;
@@ -111,59 +107,33 @@ final class ChunkCursor implements Closeable {
     return ByteBuffer.wrap(lent, 0, shard.chunkLength(index));
   }
 
-  /**
-   * Chunk {@code index} read by position when the best source is a local file; null when it is not.
-   * A chunk the file fails falls back to the next source in turn, as a stream's would.
-   */
+  /** Chunk {@code index} by position from a local best source, else null; falls back per chunk. */
   private ByteBuffer readLocal(int index) throws IOException {
     ChunkSource best = order.isEmpty() ? null : order.get(0);
     if (local != null && local.source() != best) {
-      local.close();
-      local = null;
+      closeLocal();
     }
-    if (local == null && !openLocal(best)) {
-      return null;
+    if (local == null) {
+      local = PositionalChunks.open(best, shard, ctx, listener, aheadChunks, rangeEnd);
+      if (local == null) {
+        return null;
+      }
+      discardAhead();
+      closeStream();
     }
     ChunkSource source = local.source();
     try {
       ByteBuffer chunk = local.read(index);
-      if (localFirstByte) {
-        localFirstByte = false;
-        listener.firstByte(source.id(), System.nanoTime() - localOpenedAt);
-      }
       served(source, shard.chunkLength(index), local.lastNanos());
       return chunk;
     } catch (IOException e) {
-      local.close();
-      local = null;
+      closeLocal();
       List<ChunkSource> failed = new ArrayList<>();
       List<IOException> failures = new ArrayList<>();
       abandon(source, e, failed, failures);
       lent = readInTurn(index, failed, failures); // the next read reads ahead as it may
       return ByteBuffer.wrap(lent, 0, shard.chunkLength(index));
     }
-  }
-
-  /** Starts positional reads of {@code best} if it is a local file; whether it is. */
-  private boolean openLocal(ChunkSource best) {
-    if (best == null || (ctx.hedging().isPresent() && !best.id().equals(HealthTracker.CACHE_ID))) {
-      return false; // a tier that may be hedged is read by requests
-    }
-    localOpenedAt = System.nanoTime();
-    Optional<FileChannel> channel;
-    try {
-      channel = best.openChannel();
-    } catch (IOException | RuntimeException e) {
-      return false; // its stream is opened in turn, and fails (or not) there
-    }
-    if (channel.isEmpty()) {
-      return false;
-    }
-    discardAhead();
-    closeStream();
-    local = new PositionalChunks(shard, best, channel.get(), ctx, aheadChunks, rangeEnd);
-    localFirstByte = true;
-    return true;
   }
 
   private byte[] readInTurn(int index) throws IOException {
@@ -182,12 +152,8 @@ final class ChunkCursor implements Closeable {
     topUp(); // fetch the next chunks while this one's hash finishes
     IOException cause = head.failure();
     if (cause == null) {
-      List<ChunkHasher.Pending> behind = new ArrayList<>();
-      for (Ahead a : ahead) {
-        if (a.check() != null) {
-          behind.add(a.check());
-        }
-      }
+      List<ChunkHasher.Pending> behind =
+          ahead.stream().map(Ahead::check).filter(Objects::nonNull).toList();
       if (ChunkHasher.await(head.check(), behind)) { // hashes the chunks behind while it waits
         served(head.source(), shard.chunkLength(index), head.nanos());
         return head.buf();
@@ -472,6 +438,10 @@ final class ChunkCursor implements Closeable {
   public void close() {
     discardAhead();
     closeStream();
+    closeLocal();
+  }
+
+  private void closeLocal() {
     if (local != null) {
       local.close();
       local = null;

@@ -3,14 +3,11 @@ package io.btfshybrid.core;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.google.common.io.ByteStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -434,29 +431,6 @@ final class DiskCache {
 
   /** A read source over the cached copy; a hash mismatch drops the copy. */
   ChunkSource source(String sha256) {
-    Path file = fileFor(sha256);
-    return new ChunkSource() {
-      @Override
-      public String id() {
-        return HealthTracker.CACHE_ID;
-      }
-
-      @Override
-      public InputStream open(long offset, long length) throws IOException {
-        FileChannel ch = FileChannel.open(file);
-        ch.position(offset);
-        return ByteStreams.limit(Channels.newInputStream(ch), length);
-      }
-
-      @Override
-      public Optional<FileChannel> openChannel() throws IOException {
-        return Optional.of(FileChannel.open(file));
-      }
-
-      @Override
-      public void corrupted() {
-        drop(sha256);
-      }
-    };
+    return new CacheSource(this, sha256);
   }
 }

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Verified chunks of one shard read by position from a local file (the disk cache's copy, a file
@@ -24,10 +25,13 @@ final class PositionalChunks implements Closeable {
   private final ChunkSource source;
   private final FileChannel channel;
   private final ReadContext ctx;
+  private final VerifiedReadListener listener;
   private final int depth;
   private final int endChunk;
   private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
   private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
+  private final long openedAt;
+  private boolean firstByteTold;
   private ByteBuffer lent;
   private long lentNanos;
   private int next;
@@ -45,24 +49,54 @@ final class PositionalChunks implements Closeable {
     }
   }
 
-  /**
-   * @param depth chunks to read and hash ahead of the one asked for (0: each on the reader's
-   *     thread, when asked)
-   * @param rangeEnd no chunk at or past this stored offset is read
-   */
-  PositionalChunks(
+  private PositionalChunks(
       ShardEntry shard,
       ChunkSource source,
       FileChannel channel,
       ReadContext ctx,
+      VerifiedReadListener listener,
       int depth,
-      long rangeEnd) {
+      long rangeEnd,
+      long openedAt) {
     this.shard = shard;
     this.source = source;
     this.channel = channel;
     this.ctx = ctx;
+    this.listener = listener;
     this.depth = depth;
     this.endChunk = (int) ((rangeEnd + shard.chunkSize() - 1) / shard.chunkSize());
+    this.openedAt = openedAt;
+  }
+
+  /**
+   * Positional reads of {@code best} when it is a local file, unless it is a tier and hedging is on
+   * (a tier that may be hedged is read by requests); null otherwise, or when the file cannot be
+   * opened (its stream is then opened in turn, and fails there or not).
+   *
+   * @param depth chunks to read and hash ahead of the one asked for (0: each on the reader's
+   *     thread, when asked)
+   * @param rangeEnd no chunk at or past this stored offset is read
+   */
+  static PositionalChunks open(
+      ChunkSource best,
+      ShardEntry shard,
+      ReadContext ctx,
+      VerifiedReadListener listener,
+      int depth,
+      long rangeEnd) {
+    if (best == null || (ctx.hedging().isPresent() && !best.id().equals(HealthTracker.CACHE_ID))) {
+      return null;
+    }
+    long openedAt = System.nanoTime();
+    Optional<FileChannel> channel;
+    try {
+      channel = best.openChannel();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return channel
+        .map(ch -> new PositionalChunks(shard, best, ch, ctx, listener, depth, rangeEnd, openedAt))
+        .orElse(null);
   }
 
   /** The source these chunks are read from. */
@@ -109,6 +143,10 @@ final class PositionalChunks implements Closeable {
       discardAhead();
       source.corrupted();
       throw ChunkCursor.mismatch(shard, index, source);
+    }
+    if (!firstByteTold) {
+      firstByteTold = true; // as a stream's first byte: the open and the first chunk
+      listener.firstByte(source.id(), System.nanoTime() - openedAt);
     }
     lent = head.buf;
     lentNanos = head.nanos;
