@@ -18,7 +18,8 @@ import java.util.Optional;
  * stream keeps every core hashing, its reader's included. Bytes are hashed in the private buffer
  * they are released from, so a file changed or truncated underneath can only fail a chunk (typed: a
  * mismatch or a truncation), never change the bytes of a chunk that verified. Memory: at most
- * {@code depth + 1} buffers of one chunk. Not thread-safe (one reader).
+ * {@code depth + 1} buffers of one chunk, the depth capped at the pool's threads. Not thread-safe
+ * (one reader).
  */
 final class PositionalChunks implements Closeable {
   private final ShardEntry shard;
@@ -63,7 +64,9 @@ final class PositionalChunks implements Closeable {
     this.channel = channel;
     this.ctx = ctx;
     this.listener = listener;
-    this.depth = depth;
+    // a local file has no latency to hide: enough chunks ahead to keep the pool busy, no more, so
+    // each chunk is still in the caches when its reader copies it out
+    this.depth = Math.min(depth, ChunkHasher.THREADS);
     this.endChunk = (int) ((rangeEnd + shard.chunkSize() - 1) / shard.chunkSize());
     this.openedAt = openedAt;
   }
