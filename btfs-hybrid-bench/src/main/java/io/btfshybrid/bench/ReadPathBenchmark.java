@@ -20,7 +20,9 @@ import java.util.concurrent.Future;
  * against an uncached verified read of the same shards; (b) warm (cached) reads of two shards on
  * two threads against the same two on one thread; (c) one warm large shard read by one consumer
  * thread against one core's {@code MessageDigest} SHA-256 over the same file. Methods are
- * interleaved run by run; ratios are of medians of one run.
+ * interleaved run by run; ratios are of medians of one run. Each row also shows the bytes per
+ * second of the process's CPU time (every thread: readers, verifiers, cache writers), which tells
+ * what a method costs even when other processes share the cores.
  *
  * <p>Options: {@code --shards 8 --shard-mib 32 --big-mib 1024 --chunk-mib 1 --runs 3 --dir DIR
  * --parts abc} (which comparisons to run).
@@ -42,7 +44,12 @@ public final class ReadPathBenchmark {
     try {
       BenchSupport.LocalRelease release =
           BenchSupport.publish(
-              dir.resolve("small"), shards, ((long) shards * shardMiB) << 20, chunkMiB << 20, 1, false);
+              dir.resolve("small"),
+              shards,
+              ((long) shards * shardMiB) << 20,
+              chunkMiB << 20,
+              1,
+              false);
       if (parts.contains("a")) {
         coldVersusUncached(release, dir, runs);
       }
@@ -82,18 +89,20 @@ public final class ReadPathBenchmark {
       try (DatasetClient c = client(r).build();
           Dataset ds = c.open(r.published().manifestUri())) {
         long t0 = System.nanoTime();
+        long c0 = processCpu();
         long n = readAll(ds, r.shards(), buf);
         if (run >= 0) {
-          uncached.add(run, n, System.nanoTime() - t0, 1);
+          uncached.add(run, n, System.nanoTime() - t0, processCpu() - c0);
         }
       }
       Path cache = dir.resolve("cold-cache-" + run);
       try (DatasetClient c = client(r).cacheDirectory(cache).cacheMaxBytes(8L << 30).build();
           Dataset ds = c.open(r.published().manifestUri())) {
         long t0 = System.nanoTime();
+        long c0 = processCpu();
         long n = readAll(ds, r.shards(), buf);
         if (run >= 0) {
-          cold.add(run, n, System.nanoTime() - t0, 1);
+          cold.add(run, n, System.nanoTime() - t0, processCpu() - c0);
         }
         if (c.stats().cacheFills() != r.shards().size()) {
           throw new IllegalStateException("expected a fill per shard: " + c.stats());
@@ -106,8 +115,7 @@ public final class ReadPathBenchmark {
   }
 
   /** (b) warm cached reads of two shards: one thread after the other vs two threads at once. */
-  private static void twoThreads(BenchSupport.LocalRelease r, Path dir, int runs)
-      throws Exception {
+  private static void twoThreads(BenchSupport.LocalRelease r, Path dir, int runs) throws Exception {
     for (long readAhead : new long[] {0, DatasetClient.DEFAULT_READ_AHEAD_BYTES}) {
       Path cache = dir.resolve("warm-cache");
       RunSamples one = new RunSamples(runs);
@@ -120,8 +128,10 @@ public final class ReadPathBenchmark {
         readAll(ds, pair, new byte[64 << 10]); // fills the cache
         for (int run = -1; run < runs; run++) {
           long t0 = System.nanoTime();
+          long c0 = processCpu();
           long n = readAll(ds, pair, new byte[64 << 10]);
           long t1 = System.nanoTime();
+          long c1 = processCpu();
           List<Future<Long>> both = new ArrayList<>();
           for (ShardEntry s : pair) {
             both.add(pool.submit(() -> readAll(ds, List.of(s), new byte[64 << 10])));
@@ -132,8 +142,8 @@ public final class ReadPathBenchmark {
           }
           long t2 = System.nanoTime();
           if (run >= 0) {
-            one.add(run, n, t1 - t0, 1);
-            two.add(run, m, t2 - t1, 1);
+            one.add(run, n, t1 - t0, c1 - c0);
+            two.add(run, m, t2 - t1, processCpu() - c1);
           }
         }
       } finally {
@@ -165,16 +175,19 @@ public final class ReadPathBenchmark {
       Path cached = cache.resolve(shard.storedSha256());
       for (int run = -1; run < runs; run++) {
         long t0 = System.nanoTime();
+        long c0 = processCpu();
         BenchSupport.digestFile(cached, buf, md);
         long t1 = System.nanoTime();
+        long c1 = processCpu();
         long n = readAll(ds, List.of(shard), buf);
         long t2 = System.nanoTime();
+        long c2 = processCpu();
         long m = readAll(dsSerial, List.of(shard), buf);
         long t3 = System.nanoTime();
         if (run >= 0) {
-          digest.add(run, shard.storedSize(), t1 - t0, 1);
-          library.add(run, n, t2 - t1, 1);
-          serial.add(run, m, t3 - t2, 1);
+          digest.add(run, shard.storedSize(), t1 - t0, c1 - c0);
+          library.add(run, n, t2 - t1, c2 - c1);
+          serial.add(run, m, t3 - t2, processCpu() - c2);
         }
       }
     } finally {
@@ -192,7 +205,19 @@ public final class ReadPathBenchmark {
             ? ""
             : String.format(Locale.ROOT, "  %.2fx", samples.wallMedian() / base.wallMedian());
     System.out.printf(
-        Locale.ROOT, "%-68s %8.1f MB/s (median)%s%n", what, samples.wallMedian(), ratio);
+        Locale.ROOT,
+        "%-68s %8.1f MB/s (median)%-7s %7.0f MB per CPU-second%n",
+        what,
+        samples.wallMedian(),
+        ratio,
+        RunSamples.median(samples.cpu));
+  }
+
+  /** CPU time of every thread of this process so far. */
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static int intOption(String[] args, String name, int fallback) {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -16,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One cache entry being filled by the read that verifies it: each verified chunk is appended to a
- * private temp sibling (by the cache's writer thread, a bounded queue behind the reader), and only
- * a complete entry is published, by atomic rename, while the entry's {@link CacheEntryLock} is held
+ * private temp sibling (by the cache's writer thread, a bounded queue behind the reader, from
+ * direct buffers it reuses, so the JDK copies no chunk again on its way to the file), and only a
+ * complete entry is published, by atomic rename, while the entry's {@link CacheEntryLock} is held
  * (taken for hand-off: whichever thread ends the read releases it). A read that fails or is closed
  * early leaves no entry; a cache that cannot write stops writing, counts the error and lets the
  * read go on uncached.
@@ -36,7 +36,8 @@ final class CacheFill implements ChunkSink {
   /** Bytes of chunks queued for the writer beyond which a reader waits for it. */
   static final long MAX_QUEUED_BYTES = 16L << 20;
 
-  private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+  private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+  private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>(); // written buffers, for reuse
   private long queuedBytes;
   private boolean writing;
   private FileChannel channel;
@@ -84,7 +85,8 @@ final class CacheFill implements ChunkSink {
    * fetch; waits only while more than {@link #MAX_QUEUED_BYTES} are queued.
    */
   @Override
-  public synchronized void accept(byte[] bytes, int length) {
+  public synchronized void accept(ByteBuffer chunk) {
+    int length = chunk.remaining();
     while (channel != null && queuedBytes > MAX_QUEUED_BYTES) {
       try {
         wait();
@@ -96,7 +98,13 @@ final class CacheFill implements ChunkSink {
     if (channel == null) {
       return; // the cache failed to write earlier: the read goes on uncached
     }
-    queue.add(Arrays.copyOf(bytes, length));
+    ByteBuffer copy = free.poll();
+    if (copy == null || copy.capacity() < length) {
+      copy = ByteBuffer.allocateDirect(length);
+    }
+    copy.clear();
+    copy.put(chunk).flip();
+    queue.add(copy);
     queuedBytes += length;
     if (!writing) {
       writing = true;
@@ -111,7 +119,7 @@ final class CacheFill implements ChunkSink {
   /** Writes queued chunks in order until the queue is empty (one drain runs at a time). */
   private void drain() {
     while (true) {
-      byte[] next;
+      ByteBuffer next;
       FileChannel out;
       synchronized (this) {
         next = queue.poll();
@@ -125,18 +133,19 @@ final class CacheFill implements ChunkSink {
         }
       }
       IOException failure = null;
+      int length = next.remaining();
       try {
-        ByteBuffer buf = ByteBuffer.wrap(next);
-        while (buf.hasRemaining()) {
-          out.write(buf);
+        while (next.hasRemaining()) {
+          out.write(next);
         }
       } catch (IOException e) {
         failure = e;
       }
       synchronized (this) {
-        queuedBytes -= next.length;
+        queuedBytes -= length;
+        free.push(next);
         if (failure == null) {
-          written += next.length;
+          written += length;
         } else if (channel != null) {
           cannotWrite(failure);
         }

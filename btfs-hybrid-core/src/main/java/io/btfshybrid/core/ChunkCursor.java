@@ -6,9 +6,11 @@ import io.btfshybrid.api.ShardUnavailableException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,6 +26,9 @@ import java.util.Optional;
  * current one; a chunk is still released only after its own hash matched, and a chunk ahead that
  * failed falls back exactly like one read in turn. A new request to a tier may be hedged ({@link
  * HedgedRace}) when the context allows it.
+ *
+ * <p>While the best source is a local file, chunks are read from it by position instead ({@link
+ * PositionalChunks}: hashed ahead on the pool and by the reader), with the same per-chunk fallback.
  */
 final class ChunkCursor implements Closeable {
   private final ShardEntry shard;
@@ -35,6 +40,7 @@ final class ChunkCursor implements Closeable {
   private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
   private byte[] lent;
+  private PositionalChunks local; // reads by position while the best source is a local file
 
   private ChunkSource current;
   private InputStream stream;
@@ -86,15 +92,48 @@ final class ChunkCursor implements Closeable {
 
   /**
    * Reads chunk {@code index}, verified: a buffer holding its {@code shard.chunkLength(index)}
-   * bytes, valid until the next call.
+   * bytes from position 0, valid until the next call.
    */
-  byte[] read(int index) throws IOException {
+  ByteBuffer read(int index) throws IOException {
     if (lent != null) {
       spare.push(lent);
       lent = null;
     }
+    ByteBuffer positional = readLocal(index);
+    if (positional != null) {
+      return positional;
+    }
     lent = aheadChunks > 0 ? readAhead(index) : readInTurn(index);
-    return lent;
+    return ByteBuffer.wrap(lent, 0, shard.chunkLength(index));
+  }
+
+  /** Chunk {@code index} by position from a local best source, else null; falls back per chunk. */
+  private ByteBuffer readLocal(int index) throws IOException {
+    ChunkSource best = order.isEmpty() ? null : order.get(0);
+    if (local != null && local.source() != best) {
+      closeLocal();
+    }
+    if (local == null) {
+      local = PositionalChunks.open(best, shard, ctx, listener, aheadChunks, rangeEnd);
+      if (local == null) {
+        return null;
+      }
+      discardAhead();
+      closeStream();
+    }
+    ChunkSource source = local.source();
+    try {
+      ByteBuffer chunk = local.read(index);
+      served(source, shard.chunkLength(index), local.lastNanos());
+      return chunk;
+    } catch (IOException e) {
+      closeLocal();
+      List<ChunkSource> failed = new ArrayList<>();
+      List<IOException> failures = new ArrayList<>();
+      abandon(source, e, failed, failures);
+      lent = readInTurn(index, failed, failures); // the next read reads ahead as it may
+      return ByteBuffer.wrap(lent, 0, shard.chunkLength(index));
+    }
   }
 
   private byte[] readInTurn(int index) throws IOException {
@@ -113,7 +152,9 @@ final class ChunkCursor implements Closeable {
     topUp(); // fetch the next chunks while this one's hash finishes
     IOException cause = head.failure();
     if (cause == null) {
-      if (head.check().matches()) {
+      List<ChunkHasher.Pending> behind =
+          ahead.stream().map(Ahead::check).filter(Objects::nonNull).toList();
+      if (ChunkHasher.await(head.check(), behind)) { // hashes the chunks behind while it waits
         served(head.source(), shard.chunkLength(index), head.nanos());
         return head.buf();
       }
@@ -397,5 +438,13 @@ final class ChunkCursor implements Closeable {
   public void close() {
     discardAhead();
     closeStream();
+    closeLocal();
+  }
+
+  private void closeLocal() {
+    if (local != null) {
+      local.close();
+      local = null;
+    }
   }
 }

@@ -3,8 +3,10 @@ package io.btfshybrid.core;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,7 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Checks chunks against their manifest hashes, inline or on a client-wide pool of one thread per
  * core with a bounded queue: a hash the pool has no room for waits for its reader, who then runs it
  * on its own thread (so a full pool slows readers down instead of queueing without bound, and a
- * waiting reader never waits on a task nobody runs). Counts the bytes it hashed.
+ * waiting reader never waits on a task nobody runs). A reader whose next chunk is still being
+ * hashed helps instead of idling: it runs the checks queued behind it that no pool thread has
+ * started ({@link #await}), so one stream's chunks hash on every core, the reader's included.
+ * Counts the bytes it hashed.
  */
 final class ChunkHasher implements AutoCloseable {
   /** Verification threads: one per core (at least two). */
@@ -51,15 +56,47 @@ final class ChunkHasher implements AutoCloseable {
     return Digests.matches(digest.digest(), expectedHex);
   }
 
+  /** Whether the remaining bytes of {@code buf} hash to {@code expectedHex}; consumes them. */
+  boolean matches(ByteBuffer buf, String expectedHex) {
+    MessageDigest digest = DIGEST.get();
+    int length = buf.remaining();
+    digest.update(buf);
+    bytesHashed.add(length);
+    return Digests.matches(digest.digest(), expectedHex);
+  }
+
   /** Starts checking {@code buf[0, length)} on the pool; {@link Pending#matches} waits for it. */
   Pending submit(byte[] buf, int length, String expectedHex) {
-    Pending task = new Pending(() -> matches(buf, length, expectedHex));
+    return submit(() -> matches(buf, length, expectedHex));
+  }
+
+  /**
+   * Starts {@code check} (a chunk's read and hash) on the pool; {@link Pending#matches} waits for
+   * it, running it on the caller's thread if no pool thread has started it.
+   */
+  Pending submit(Callable<Boolean> check) {
+    Pending task = new Pending(check);
     try {
       pool.execute(task);
     } catch (RejectedExecutionException full) {
       // no room (or closing): the reader runs it when it asks for the answer
     }
     return task;
+  }
+
+  /**
+   * The answer of {@code head}; while a pool thread is still computing it, the caller runs the
+   * checks of {@code behind} (in order) that nobody has started yet, instead of idling.
+   */
+  static boolean await(Pending head, Iterable<Pending> behind) throws IOException {
+    head.run(); // a no-op when a pool thread runs or ran it
+    for (Pending next : behind) {
+      if (head.isDone()) {
+        break;
+      }
+      next.run(); // likewise a no-op for a check already started
+    }
+    return head.matches();
   }
 
   /** Bytes hashed so far (every chunk checked, inline or on the pool). */
@@ -74,7 +111,7 @@ final class ChunkHasher implements AutoCloseable {
 
   /** A chunk hash under way. */
   static final class Pending extends FutureTask<Boolean> {
-    Pending(java.util.concurrent.Callable<Boolean> check) {
+    Pending(Callable<Boolean> check) {
       super(check);
     }
 
@@ -87,6 +124,9 @@ final class ChunkHasher implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while a chunk was being verified");
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io; // the chunk's read failed (typed: truncated, stalled, closed)
+        }
         throw new IOException("verifying a chunk failed: " + e.getCause(), e.getCause());
       }
     }

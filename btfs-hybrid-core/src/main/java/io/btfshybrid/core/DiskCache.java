@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,7 +212,7 @@ final class DiskCache {
     try (InputStream in = fetch.open()) {
       byte[] buf = new byte[64 << 10];
       for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
-        fill.accept(buf, n);
+        fill.accept(ByteBuffer.wrap(buf, 0, n));
       }
     } catch (IOException | RuntimeException e) {
       fill.abandon();
@@ -430,25 +431,6 @@ final class DiskCache {
 
   /** A read source over the cached copy; a hash mismatch drops the copy. */
   ChunkSource source(String sha256) {
-    Path file = fileFor(sha256);
-    return new ChunkSource() {
-      @Override
-      public String id() {
-        return HealthTracker.CACHE_ID;
-      }
-
-      @Override
-      public InputStream open(long offset, long length) throws IOException {
-        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file);
-        ch.position(offset);
-        return com.google.common.io.ByteStreams.limit(
-            java.nio.channels.Channels.newInputStream(ch), length);
-      }
-
-      @Override
-      public void corrupted() {
-        drop(sha256);
-      }
-    };
+    return new CacheSource(this, sha256);
   }
 }

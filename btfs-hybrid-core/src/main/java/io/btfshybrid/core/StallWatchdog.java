@@ -5,6 +5,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -74,11 +76,36 @@ final class StallWatchdog {
   /** Reads up to {@code length} bytes into {@code buf} from {@code offset}, under the deadline. */
   int readFully(String sourceId, InputStream in, byte[] buf, int offset, int length)
       throws IOException {
-    Watch watch = new Watch(in);
+    return watchedRead(sourceId, in, () -> in.readNBytes(buf, offset, length));
+  }
+
+  /**
+   * Reads {@code dst.remaining()} bytes of {@code ch} from {@code position} into {@code dst} (fewer
+   * only at the file's end), closing the channel when they do not all arrive within the stall
+   * timeout; the bytes read.
+   */
+  int readFully(String sourceId, FileChannel ch, ByteBuffer dst, long position) throws IOException {
+    return watchedRead(
+        sourceId,
+        ch,
+        () -> {
+          int start = dst.position();
+          while (dst.hasRemaining()) {
+            if (ch.read(dst, position + dst.position() - start) < 0) {
+              break; // the file ends here
+            }
+          }
+          return dst.position() - start;
+        });
+  }
+
+  /** One blocking chunk read on this thread, abandoning {@code source} at the deadline. */
+  private int watchedRead(String sourceId, Closeable source, ChunkRead read) throws IOException {
+    Watch watch = new Watch(source);
     watch.arm();
     int n;
     try {
-      n = in.readNBytes(buf, offset, length);
+      n = read.run();
     } catch (IOException | RuntimeException e) {
       if (watch.disarm()) {
         throw new SourceStalledException(sourceId, "reading a chunk", stall, e);
@@ -89,6 +116,11 @@ final class StallWatchdog {
       throw new SourceStalledException(sourceId, "reading a chunk", stall, null);
     }
     return n;
+  }
+
+  /** A blocking read of a chunk's bytes; how many it read. */
+  private interface ChunkRead {
+    int run() throws IOException;
   }
 
   /**

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 final class VerifiedChannel extends ReadOnlyChannel {
   private final ShardEntry shard;
   private final ChunkCursor cursor;
-  private byte[] chunk;
+  private ByteBuffer chunk;
   private int bufferedChunk = -1;
   private int bufferedLength;
 
@@ -19,7 +19,7 @@ final class VerifiedChannel extends ReadOnlyChannel {
     super(shard.storedSize());
     this.shard = shard;
     this.cursor = cursor;
-    this.chunk = new byte[0];
+    this.chunk = ByteBuffer.allocate(0);
   }
 
   @Override
@@ -33,7 +33,7 @@ final class VerifiedChannel extends ReadOnlyChannel {
     }
     int within = (int) (position - (long) index * shard.chunkSize());
     int n = Math.min(dst.remaining(), bufferedLength - within);
-    dst.put(chunk, within, n);
+    dst.put(chunk.slice(within, n));
     return n;
   }
 

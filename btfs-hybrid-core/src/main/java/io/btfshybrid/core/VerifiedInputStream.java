@@ -4,6 +4,7 @@ import com.google.common.base.Preconditions;
 import io.btfshybrid.api.ShardEntry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 
 /**
  * Stored bytes [from, to) of a shard, released a chunk at a time after its hash matched. With a
@@ -15,7 +16,7 @@ final class VerifiedInputStream extends InputStream {
   private final ShardEntry shard;
   private final ChunkCursor cursor;
   private final long to;
-  private byte[] chunk;
+  private ByteBuffer chunk;
   private ChunkSink sink;
   private long position;
   private int nextChunk;
@@ -47,7 +48,7 @@ final class VerifiedInputStream extends InputStream {
         from,
         to);
     this.sink = sink;
-    this.chunk = new byte[0];
+    this.chunk = ByteBuffer.allocate(0);
     cursor.limitTo(to == from ? from : ((to - 1) / shard.chunkSize() + 1) * shard.chunkSize());
   }
 
@@ -67,7 +68,7 @@ final class VerifiedInputStream extends InputStream {
     }
     chunkLen = shard.chunkLength(nextChunk);
     if (sink != null) {
-      sink.accept(chunk, chunkLen);
+      sink.accept(chunk.duplicate());
       if (chunkStart + chunkLen == shard.storedSize()) {
         ChunkSink done = sink;
         sink = null;
@@ -86,7 +87,7 @@ final class VerifiedInputStream extends InputStream {
       return -1;
     }
     position++;
-    return chunk[chunkPos++] & 0xFF;
+    return chunk.get(chunkPos++) & 0xFF;
   }
 
   @Override
@@ -98,7 +99,7 @@ final class VerifiedInputStream extends InputStream {
       return -1;
     }
     int n = Math.min(len, chunkLen - chunkPos);
-    System.arraycopy(chunk, chunkPos, b, off, n);
+    chunk.get(chunkPos, b, off, n);
     chunkPos += n;
     position += n;
     return n;
