@@ -12,7 +12,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -60,11 +59,9 @@ final class ClientShardCache implements ShardCache {
     slot(shard);
   }
 
-  /**
-   * Pins {@code shard} and starts its whole-shard fetch on {@code fetches} if none is under way.
-   */
-  void pin(ShardEntry shard, Executor fetches) {
-    slot(shard).start(known.get(Key.of(shard)), fetches);
+  /** Pins {@code shard} and starts its whole-shard fetch on {@code pools} if none is under way. */
+  void pin(ShardEntry shard, LoaderPools pools) {
+    slot(shard).start(known.get(Key.of(shard)), pools);
   }
 
   private synchronized Slot slot(ShardEntry shard) {
@@ -132,15 +129,27 @@ final class ClientShardCache implements ShardCache {
       this.shard = shard;
     }
 
-    synchronized void start(Dataset reader, Executor fetches) {
+    synchronized void start(Dataset reader, LoaderPools pools) {
       if (fetch != null || released) {
         return;
       }
       CompletableFuture<Optional<PinnedShard>> f = new CompletableFuture<>();
       fetch = f;
+      // with a fetch thread free it runs at once: readers wait for it rather than read ranges
+      running = pools.fetchesOutstanding().incrementAndGet() <= pools.fetchThreads();
       try {
-        fetches.execute(() -> run(reader, f));
+        pools
+            .fetches()
+            .execute(
+                () -> {
+                  try {
+                    run(reader, f);
+                  } finally {
+                    pools.fetchesOutstanding().decrementAndGet();
+                  }
+                });
       } catch (RejectedExecutionException e) {
+        pools.fetchesOutstanding().decrementAndGet();
         f.complete(Optional.empty()); // the loader is closing: reads go to the tiers
       }
     }

@@ -47,7 +47,7 @@ final class Prefetcher implements AutoCloseable {
   private long walkedAhead;
   private final ExecutorService pool;
   private final ExecutorService io;
-  private final ExecutorService fetches;
+  private final LoaderPools pools;
   private final ShardCache cache;
   private final ClientShardCache local; // the cache when it is the client's own, else null
   private final LoaderMetrics metrics;
@@ -74,7 +74,7 @@ final class Prefetcher implements AutoCloseable {
     this.streams = reads.streams();
     this.pool = reads.pools().read();
     this.io = reads.pools().io();
-    this.fetches = reads.pools().fetches();
+    this.pools = reads.pools();
     this.cache = reads.cache();
     this.local = cache instanceof ClientShardCache c ? c : null;
     this.metrics = reads.metrics();
@@ -122,13 +122,14 @@ final class Prefetcher implements AutoCloseable {
         admitted++;
       }
       lookahead = -1;
-      long bytes = streams.length(sample);
+      Streams.Admission a = streams.admission(sample);
+      long bytes = a.length();
       if (!window.isEmpty() && bytesHeld + bytes > maxBytes) {
         lookahead = sample;
         return;
       }
-      ShardEntry shard = streams.shard(sample);
-      long key = streams.shardKey(sample);
+      ShardEntry shard = a.shard();
+      long key = a.shardKey();
       pin(key, shard);
       bytesHeld += bytes;
       ExecutorService on = local != null && local.ready(shard) ? pool : io;
@@ -139,7 +140,7 @@ final class Prefetcher implements AutoCloseable {
   private void pin(long key, ShardEntry shard) throws IOException {
     if (cache != null && pins.merge(key, 1, Integer::sum) == 1) {
       if (local != null) {
-        local.pin(shard, fetches);
+        local.pin(shard, pools);
       } else {
         cache.pin(shard);
       }
