@@ -42,12 +42,15 @@ import java.util.PrimitiveIterator;
  * disk cache ({@code ShardCache.of}, warm after the warm-up run: each chunk verified once per pin)
  * and with a verified range read per sample (no cache). (2) --s3: the same release on a cold S3 tier (S3Proxy on
  * disk) behind a loopback proxy adding a first-byte delay and a per-connection rate limit: time to
- * first batch and the fraction of the time the consumer waited for a batch. (3) --scale: the pure
+ * first batch and the fraction of the time the consumer waited for a batch, per sample range reads
+ * (no cache) and with {@code ShardCache.of(client)} over a fresh disk cache (whole-shard fetches
+ * start as shards are pinned), each without a training step and with a simulated one. (3) --scale: the pure
  * plan of a synthetic 100,000-shard, 10^9-sample table: build time and heap after GC.
  *
  * <p>Options [defaults]: --local --s3 --scale (none: all three), --dir DIR [temp], --keep,
  * --samples N [100000], --sample-bytes N [10240], --per-shard N [1000], --chunk-kib N [64], --batch
- * N [256], --read-threads N [2], --runs N [3], --s3-batches N [40], --s3-step-ms N [0],
+ * N [256], --read-threads N [2], --runs N [3], --s3-batches N [40], --s3-step-ms N [100] (the
+ * simulated step of the second pair of runs), --io N [32] (Loader.Builder.ioConcurrency),
  * --s3-delay-ms N [30], --s3-mbps N [40], --s3-runs N [1], --scale-shards N [100000],
  * --scale-per-shard N [10000], --scale-iterate N [100000], --scale-world N [8], --scale-rank N [3], --cache-mib N [4096] (the pinned loader's disk
  * cache), --skip-ranged (leave out the per-sample range-read loader).
@@ -298,7 +301,7 @@ public final class LoaderBenchmark {
   private static void s3(Map<String, String> o, Path dir, TarRelease release) throws Exception {
     int chunk = num(o, "chunk-kib", 64) * 1024;
     int batches = num(o, "s3-batches", 40);
-    int stepMs = num(o, "s3-step-ms", 0);
+    int stepMs = num(o, "s3-step-ms", 100);
     int delayMs = num(o, "s3-delay-ms", 30);
     int mbps = num(o, "s3-mbps", 40);
     try (S3TestServer server = S3TestServer.startOnDisk("loader-bench", dir.resolve("s3"))) {
@@ -311,17 +314,19 @@ public final class LoaderBenchmark {
       System.out.printf(
           "%n(2) cold S3 tier (S3Proxy on disk, published in %.1f s) behind a loopback proxy: %d ms before"
               + " each response's first byte, %d MB/s per connection; batch %d, %d read threads,"
-              + " %d batches, simulated step %d ms per batch%n",
+              + " I/O concurrency %d, %d batches, simulated step 0 or %d ms per batch%n",
           publishSecs,
           delayMs,
           mbps,
           num(o, "batch", 256),
           num(o, "read-threads", 2),
+          num(o, "io", Loader.DEFAULT_IO_CONCURRENCY),
           batches,
           stepMs);
       System.out.printf(
-          "  %-4s %12s %12s %12s %10s %10s %10s %9s %9s%n",
+          "  %-4s %-22s %12s %12s %12s %10s %10s %10s %9s %9s%n",
           "run",
+          "variant",
           "1st batch",
           "(stats)",
           "build",
@@ -331,7 +336,12 @@ public final class LoaderBenchmark {
           "stalled",
           "(stats)");
       for (int r = 0; r < num(o, "s3-runs", 1); r++) {
-        try (LinkConditions proxy =
+        for (int v = 0; v < 4; v++) {
+          boolean pinned = v % 2 == 1;
+          int step = v < 2 ? 0 : stepMs;
+          String variant = (pinned ? "ShardCache.of" : "no cache") + ", step " + step;
+          Path cacheDir = dir.resolve("s3-cache-" + r + "-" + v);
+          try (LinkConditions proxy =
                 LinkConditions.builder()
                     .upstream(server.endpoint())
                     .timeToFirstByte(Duration.ofMillis(delayMs))
@@ -339,12 +349,11 @@ public final class LoaderBenchmark {
                     .build();
             S3Tier slow =
                 server.tierBuilder("s3").endpoint(proxy.endpoint(server.endpoint())).build();
-            DatasetClient client =
-                DatasetClient.builder()
-                    .tier(slow)
-                    .trust(TrustRoot.of(release.signer.publicKeyset()))
-                    .build()) {
-          coldRun(o, r, client, published.manifestUri(), batches, stepMs);
+            DatasetClient client = coldClient(release, slow, pinned ? cacheDir : null)) {
+            ShardCache cache = pinned ? ShardCache.of(client) : null;
+            coldRun(o, r + " " + variant, client, cache, published.manifestUri(), batches, step);
+          }
+          BenchSupport.deleteRecursively(cacheDir);
         }
       }
       System.out.println(
@@ -354,8 +363,25 @@ public final class LoaderBenchmark {
     }
   }
 
+  /** A client of {@code tier} alone, with a fresh disk cache in {@code cacheDir} when given. */
+  private static DatasetClient coldClient(TarRelease release, S3Tier tier, Path cacheDir)
+      throws IOException {
+    DatasetClient.Builder b =
+        DatasetClient.builder().tier(tier).trust(TrustRoot.of(release.signer.publicKeyset()));
+    if (cacheDir != null) {
+      b.cacheDirectory(cacheDir).cacheMaxBytes(4096L << 20);
+    }
+    return b.build();
+  }
+
   private static void coldRun(
-      Map<String, String> o, int run, DatasetClient client, URI uri, int batches, int stepMs)
+      Map<String, String> o,
+      String run,
+      DatasetClient client,
+      ShardCache cache,
+      URI uri,
+      int batches,
+      int stepMs)
       throws Exception {
     long t0 = System.nanoTime();
     try (Loader loader =
@@ -365,6 +391,8 @@ public final class LoaderBenchmark {
             .shuffle(ShuffleAlgorithm.BLOCK_SPREAD)
             .seed(SEED)
             .readThreads(num(o, "read-threads", 2))
+            .ioConcurrency(num(o, "io", Loader.DEFAULT_IO_CONCURRENCY))
+            .cache(cache)
             .build()) {
       long built = System.nanoTime();
       long firstBatch = -1;
@@ -398,7 +426,7 @@ public final class LoaderBenchmark {
       long wall = end - itStart;
       long tierBytes = stats.bytesByTier().values().stream().mapToLong(Long::longValue).sum();
       System.out.printf(
-          "  %-4d %9.0f ms %9.0f ms %9.0f ms %10.0f %10.2f %10.1f %8.1f%% %8.1f%%%n",
+          "  %-27s %9.0f ms %9.0f ms %9.0f ms %10.0f %10.2f %10.1f %8.1f%% %8.1f%%%n",
           run,
           firstBatch / 1e6,
           stats.timeToFirstBatch().toNanos() / 1e6,

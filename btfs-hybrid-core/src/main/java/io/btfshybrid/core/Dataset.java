@@ -254,15 +254,17 @@ public final class Dataset implements Closeable {
     String key = shard.storedSha256();
     cache.pin(key, shard.storedSize());
     try {
-      Optional<Path> file = cache.lookup(key, shard.storedSize());
-      if (file.isEmpty()) {
-        file =
-            cache.fill(
-                key, shard.storedSize(), () -> verifier(shard, Optional.empty()).openStream());
-      }
+      // a copy this thread fills is verified chunk by chunk as it is written: not hashed again
+      DiskCache.Claim claim = cache.claim(key, shard.storedSize());
+      boolean filled = claim.fill().isPresent();
+      Optional<Path> file =
+          filled
+              ? cache.write(
+                  claim.fill().get(), () -> verifier(shard, Optional.empty()).openStream())
+              : claim.cached();
       if (file.isPresent()) {
-        return Optional.of(
-            new PinnedShard(this, shard, cache, file.get(), client.listenerFor(manifest(), path)));
+        VerifiedReadListener listener = client.listenerFor(manifest(), path);
+        return Optional.of(new PinnedShard(this, shard, cache, file.get(), listener, filled));
       }
     } catch (IOException | RuntimeException e) {
       cache.unpin(key, shard.storedSize());

@@ -208,7 +208,11 @@ final class DiskCache {
     if (claim.fill().isEmpty()) {
       return claim.cached();
     }
-    CacheFill fill = claim.fill().get();
+    return write(claim.fill().get(), fetch);
+  }
+
+  /** Drives a claimed {@code fill} with the object read whole from {@code fetch}. */
+  Optional<Path> write(CacheFill fill, Fetch fetch) throws IOException {
     try (InputStream in = fetch.open()) {
       byte[] buf = new byte[64 << 10];
       for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {

@@ -116,7 +116,8 @@ class PinnedShardTest {
         Dataset ds = client.open(f.release().manifestUri())) {
       ShardEntry shard = ds.shards().get(0);
       byte[] expected = Files.readAllBytes(f.source().resolve(shard.path()));
-      try (PinnedShard pinned = ds.pin(shard.path()).orElseThrow()) {
+      ds.pin(shard.path()).orElseThrow().close(); // fills the copy (verified as it is written)
+      try (PinnedShard pinned = ds.pin(shard.path()).orElseThrow()) { // a warm pin verifies
         Path file = tmp.resolve("cache").resolve(shard.storedSha256());
         Releases.flipByte(file, Releases.CHUNK + 10); // chunk 1, not read through the pin yet
         assertArrayEquals(
@@ -130,6 +131,34 @@ class PinnedShardTest {
         assertFalse(Files.exists(file), "the damaged copy is dropped");
         assertArrayEquals(expected, Releases.readAll(pinned.openShard(0, expected.length)));
       }
+    }
+  }
+
+  @Test
+  void aJustFilledPinIsNotHashedAgainAndAWarmPinHashesEachChunkOnce() throws IOException {
+    DiskCacheTest.Fixture f = publish(1);
+    try (DatasetClient client = client(f);
+        Dataset ds = client.open(f.release().manifestUri())) {
+      ShardEntry shard = ds.shards().get(0);
+      byte[] expected = Files.readAllBytes(f.source().resolve(shard.path()));
+      long before = client.stats().source("cache").bytesServed();
+      try (PinnedShard filled = ds.pin(shard.path()).orElseThrow()) {
+        assertTrue(client.stats().source("mirror").bytesServed() >= shard.storedSize());
+        assertArrayEquals(expected, Releases.readAll(filled.openShard(0, expected.length)));
+        assertArrayEquals(expected, Releases.readAll(filled.openShard(0, expected.length)));
+        assertEquals(0, filled.chunksHashed(), "verified as it was written: not hashed again");
+      }
+      assertEquals(
+          before + shard.storedSize(),
+          client.stats().source("cache").bytesServed(),
+          "served from the cache copy, each chunk counted once");
+      long mirror = client.stats().source("mirror").bytesServed();
+      try (PinnedShard warm = ds.pin(shard.path()).orElseThrow()) {
+        assertArrayEquals(expected, Releases.readAll(warm.openShard(0, expected.length)));
+        assertArrayEquals(expected, Releases.readAll(warm.openShard(0, expected.length)));
+        assertEquals(shard.chunkCount(), warm.chunksHashed(), "a warm pin: each chunk hashed once");
+      }
+      assertEquals(mirror, client.stats().source("mirror").bytesServed(), "warm: no tier read");
     }
   }
 

@@ -1,6 +1,5 @@
 package io.btfshybrid.loader;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.btfshybrid.api.ShardEntry;
 import io.btfshybrid.core.Dataset;
 import io.btfshybrid.core.DatasetClient;
@@ -8,8 +7,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -22,6 +19,9 @@ public final class Loader implements AutoCloseable {
   /** The default number of canonical partitions (a constant, not the world size). */
   public static final int DEFAULT_CANONICAL_PARTITIONS = 64;
 
+  /** The default bound on requests to the tiers in flight ({@link Builder#ioConcurrency}). */
+  public static final int DEFAULT_IO_CONCURRENCY = 32;
+
   private final Streams streams;
   private final List<Dataset> owned;
   private final long[] perEpoch;
@@ -31,7 +31,7 @@ public final class Loader implements AutoCloseable {
   private final int prefetchSamples;
   private final long prefetchBytes;
   private final ShardCache cache;
-  private final ExecutorService pool;
+  private final LoaderPools pools;
   private final LoaderMetrics metrics;
   private Handoff handoff;
   private boolean closed;
@@ -68,13 +68,7 @@ public final class Loader implements AutoCloseable {
             b.blockSize,
             b.dropLast);
     this.metrics = new LoaderMetrics(b.client);
-    this.pool =
-        Executors.newFixedThreadPool(
-            b.readThreads,
-            new ThreadFactoryBuilder()
-                .setDaemon(true)
-                .setNameFormat("btfs-loader-read-%d")
-                .build());
+    this.pools = LoaderPools.of(b.readThreads, b.ioConcurrency);
   }
 
   /** A builder reading through {@code client} (its tiers, fallback, cache and verification). */
@@ -176,7 +170,7 @@ public final class Loader implements AutoCloseable {
     if (prefetch == null) {
       prefetch =
           new Prefetcher(
-              new Prefetcher.Reads(streams, pool, cache, metrics), prefetchSamples, prefetchBytes);
+              new Prefetcher.Reads(streams, pools, cache, metrics), prefetchSamples, prefetchBytes);
       prefetch.append(() -> plan.rankOrder(consumed));
     }
     // the next epoch is planned ahead: the prefetch runs on into it at this epoch's end
@@ -249,7 +243,7 @@ public final class Loader implements AutoCloseable {
       handoff.prefetch().close();
       handoff = null;
     }
-    pool.shutdownNow();
+    pools.shutdownNow();
     for (Dataset d : owned) {
       d.close();
     }
@@ -270,6 +264,7 @@ public final class Loader implements AutoCloseable {
     private int prefetchSamples = 2048;
     private long prefetchBytes = 512L << 20;
     private int readThreads = 4;
+    private int ioConcurrency = DEFAULT_IO_CONCURRENCY;
     private ShardCache cache;
     private Function<Dataset, IndexBlobReader> indexReader = IndexBlobReader::tiers;
 
@@ -348,9 +343,20 @@ public final class Loader implements AutoCloseable {
       return this;
     }
 
-    /** Threads issuing verified reads (default 4). */
+    /** Threads cutting and verifying samples from pinned local copies (default 4). */
     public Builder readThreads(int threads) {
       this.readThreads = (int) positive(threads, "read threads");
+      return this;
+    }
+
+    /**
+     * Requests to the tiers in flight at most (sample range reads and index blobs; default {@value
+     * Loader#DEFAULT_IO_CONCURRENCY}), independent of the read threads and still bounded by the
+     * prefetch window; with a {@link ShardCache}, a quarter of it (1 to 8) more whole-shard
+     * fetches.
+     */
+    public Builder ioConcurrency(int requests) {
+      this.ioConcurrency = (int) positive(requests, "I/O concurrency");
       return this;
     }
 

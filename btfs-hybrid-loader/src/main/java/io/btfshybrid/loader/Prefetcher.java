@@ -19,9 +19,12 @@ import java.util.function.Supplier;
 
 /**
  * Walks an order ahead of the consumer by at most {@code maxSamples} samples and {@code maxBytes}
- * bytes not yet handed out (a single sample larger than {@code maxBytes} is admitted alone), each
- * read on the loader's bounded pool. Admission happens in order on the consumer's thread, so a
- * later sample can never hold the budget an earlier one waits for.
+ * bytes not yet handed out (a single sample larger than {@code maxBytes} is admitted alone). A
+ * sample cut from a ready pinned copy is read on the loader's read threads; one that needs the
+ * tiers, on its bounded I/O pool, so requests in flight are not limited to the read threads. A
+ * shard entering the window is pinned and its whole-shard fetch started on the fetch pool.
+ * Admission happens in order on the consumer's thread, so a later sample can never hold the budget
+ * an earlier one waits for.
  */
 final class Prefetcher implements AutoCloseable {
   private final Streams streams;
@@ -43,27 +46,37 @@ final class Prefetcher implements AutoCloseable {
   private long admitted;
   private long walkedAhead;
   private final ExecutorService pool;
+  private final ExecutorService io;
+  private final LoaderPools pools;
   private final ShardCache cache;
+  private final ClientShardCache local; // the cache when it is the client's own, else null
   private final LoaderMetrics metrics;
   private final int maxSamples;
   private final long maxBytes;
   private final Deque<Pending> window = new ArrayDeque<>();
-  private final Map<ShardEntry, Integer> pins = new HashMap<>();
+  private final Map<Long, Integer> pins = new HashMap<>(); // by Streams.shardKey
   private long bytesHeld;
   private long lookahead = -1;
 
-  private record Pending(long sample, long bytes, ShardEntry shard, Future<Sample> read) {}
+  private record Pending(
+      long sample, long bytes, long shardKey, ShardEntry shard, Future<Sample> read) {}
 
-  /** What every prefetch of one loader shares: the streams, the read pool, cache and counters. */
-  record Reads(Streams streams, ExecutorService pool, ShardCache cache, LoaderMetrics metrics) {}
+  /**
+   * What every prefetch of one loader shares: the streams, the read threads, the I/O pool for
+   * requests to the tiers, the pool of whole-shard fetches, the cache and the counters.
+   */
+  record Reads(Streams streams, LoaderPools pools, ShardCache cache, LoaderMetrics metrics) {}
 
   /** How many recently warmed shards are remembered, so each is asked for once. */
   private static final int WARMED_SHARDS = 4096;
 
   Prefetcher(Reads reads, int maxSamples, long maxBytes) {
     this.streams = reads.streams();
-    this.pool = reads.pool();
+    this.pool = reads.pools().read();
+    this.io = reads.pools().io();
+    this.pools = reads.pools();
     this.cache = reads.cache();
+    this.local = cache instanceof ClientShardCache c ? c : null;
     this.metrics = reads.metrics();
     this.order = new ChainedOrder();
     this.maxSamples = maxSamples;
@@ -94,7 +107,7 @@ final class Prefetcher implements AutoCloseable {
     } finally {
       metrics.stalled(System.nanoTime() - start);
       bytesHeld -= p.bytes();
-      unpin(p.shard());
+      unpin(p.shardKey(), p.shard());
     }
     fill();
     return s;
@@ -109,27 +122,34 @@ final class Prefetcher implements AutoCloseable {
         admitted++;
       }
       lookahead = -1;
-      long bytes = streams.length(sample);
+      Streams.Admission a = streams.admission(sample);
+      long bytes = a.length();
       if (!window.isEmpty() && bytesHeld + bytes > maxBytes) {
         lookahead = sample;
         return;
       }
-      ShardEntry shard = streams.shard(sample);
-      pin(shard);
+      ShardEntry shard = a.shard();
+      long key = a.shardKey();
+      pin(key, shard);
       bytesHeld += bytes;
-      window.add(new Pending(sample, bytes, shard, pool.submit(() -> streams.read(sample))));
+      ExecutorService on = local != null && local.ready(shard) ? pool : io;
+      window.add(new Pending(sample, bytes, key, shard, on.submit(() -> streams.read(sample))));
     }
   }
 
-  private void pin(ShardEntry shard) throws IOException {
-    if (cache != null && pins.merge(shard, 1, Integer::sum) == 1) {
-      cache.pin(shard);
+  private void pin(long key, ShardEntry shard) throws IOException {
+    if (cache != null && pins.merge(key, 1, Integer::sum) == 1) {
+      if (local != null) {
+        local.pin(shard, pools);
+      } else {
+        cache.pin(shard);
+      }
     }
   }
 
-  private void unpin(ShardEntry shard) {
-    if (cache != null && pins.merge(shard, -1, Integer::sum) == 0) {
-      pins.remove(shard);
+  private void unpin(long key, ShardEntry shard) {
+    if (cache != null && pins.merge(key, -1, Integer::sum) == 0) {
+      pins.remove(key);
       cache.unpin(shard);
     }
   }
@@ -149,7 +169,7 @@ final class Prefetcher implements AutoCloseable {
       long sample = ahead.nextLong();
       walkedAhead++;
       if (warmed.add(streams.shardKey(sample))) {
-        pool.execute(() -> streams.warm(sample));
+        io.execute(() -> streams.warm(sample));
       }
     }
   }
@@ -163,7 +183,7 @@ final class Prefetcher implements AutoCloseable {
   public void close() {
     for (Pending p : window) {
       p.read().cancel(true);
-      unpin(p.shard());
+      unpin(p.shardKey(), p.shard());
     }
     window.clear();
     bytesHeld = 0;

@@ -100,7 +100,10 @@ public final class SampleDataset implements AutoCloseable {
 
   /** The length of sample {@code globalIndex} (reads its shard's index if not yet held). */
   public long length(long globalIndex) throws IOException {
-    SampleRef ref = ref(globalIndex);
+    return length(ref(globalIndex));
+  }
+
+  long length(SampleRef ref) throws IOException {
     return samples(ref.shard()).sampleLength((int) ref.indexInShard());
   }
 

@@ -38,15 +38,17 @@ final class Streams {
         "sample " + global + " outside 0.." + offsets[offsets.length - 1]);
   }
 
-  long length(long global) throws IOException {
-    int i = streamOf(global);
-    return datasets.get(i).length(global - offsets[i]);
-  }
+  /** What admitting a sample needs: its length, its shard and the shard's {@link #shardKey}. */
+  record Admission(long length, ShardEntry shard, long shardKey) {}
 
-  ShardEntry shard(long global) {
+  /** The length, shard and {@link #shardKey} of sample {@code global}, in one lookup. */
+  Admission admission(long global) throws IOException {
     int i = streamOf(global);
     SampleDataset d = datasets.get(i);
-    return d.shards().get(d.ref(global - offsets[i]).shard());
+    long local = global - offsets[i];
+    SampleRef ref = d.ref(local);
+    return new Admission(
+        d.length(ref), d.shards().get(ref.shard()), ((long) i << 32) | ref.shard());
   }
 
   /** Identifies the shard of a global sample: stream in the high bits, shard in the low 32. */

@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +95,7 @@ class VerifiedReadsTest {
   void prefetchHoldsNoMoreThanItsByteBound() throws Exception {
     Fixtures fx = new Fixtures(tmp, "mirror");
     String uri = fx.publish("p", 30);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+    LoaderPools pools = LoaderPools.of(2, 2);
     try (DatasetClient client = fx.client();
         Dataset ds = client.open(URI.create(uri));
         SampleDataset samples = SampleDataset.open(ds)) {
@@ -110,7 +108,7 @@ class VerifiedReadsTest {
       List<Integer> got = new ArrayList<>();
       try (Prefetcher p =
           new Prefetcher(
-              new Prefetcher.Reads(streams, pool, null, new LoaderMetrics(client)), 1000, bound)) {
+              new Prefetcher.Reads(streams, pools, null, new LoaderMetrics(client)), 1000, bound)) {
         p.append(() -> LongStream.range(0, 30).iterator());
         p.fill();
         for (int k = 0; k < 30; k++) {
@@ -123,7 +121,7 @@ class VerifiedReadsTest {
       }
       assertEquals(30, got.size());
     } finally {
-      pool.shutdownNow();
+      pools.shutdownNow();
     }
   }
 }
