@@ -40,6 +40,11 @@ final class AuditedReads implements VerifiedReadListener {
   }
 
   @Override
+  public void lostRace(String sourceId, long nanos) {
+    delegate.lostRace(sourceId, nanos);
+  }
+
+  @Override
   public void failed(String sourceId, Throwable cause, boolean integrity) {
     delegate.failed(sourceId, cause, integrity);
     Map<String, String> fields = new TreeMap<>(release);

@@ -79,6 +79,11 @@ final class HealthTracker implements VerifiedReadListener {
   }
 
   @Override
+  public void lostRace(String sourceId, long nanos) {
+    of(sourceId).slowerThan(nanos);
+  }
+
+  @Override
   public void failed(String sourceId, Throwable cause, boolean integrity) {
     TierHealth h = of(sourceId);
     (integrity ? h.integrity : h.errors).incrementAndGet();
@@ -142,7 +147,10 @@ final class HealthTracker implements VerifiedReadListener {
   /** The stats of every source this session read from, sorted by id. */
   List<TierStats> all() {
     return byTier.entrySet().stream()
-        .filter(e -> !e.getValue().session().equals(TierHealth.Totals.ZERO))
+        .filter(
+            e ->
+                !e.getValue().session().equals(TierHealth.Totals.ZERO)
+                    || e.getValue().lostRaces() > 0)
         .map(Map.Entry::getKey)
         .sorted()
         .map(this::stats)

@@ -259,12 +259,15 @@ final class HedgedRace {
         }
         nanos = System.nanoTime() - began;
         if (!winner.compareAndSet(null, this)) {
+          listener.lostRace(source.id(), nanos);
           closeQuietly(); // verified, but second: its bytes are the hedge's cost
         }
       } catch (IOException | RuntimeException e) {
         closeQuietly();
         if (!cancelled) {
           failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
+        } else {
+          listener.lostRace(source.id(), System.nanoTime() - began);
         }
       } finally {
         finish();

@@ -32,4 +32,10 @@ final class TeeReads implements VerifiedReadListener {
     first.firstByte(sourceId, nanos);
     second.firstByte(sourceId, nanos);
   }
+
+  @Override
+  public void lostRace(String sourceId, long nanos) {
+    first.lostRace(sourceId, nanos);
+    second.lostRace(sourceId, nanos);
+  }
 }

@@ -40,6 +40,7 @@ final class TierHealth {
   private double distrust;
   private long distrustAt;
   private volatile double latencyMillis;
+  private long lostRaces; // guarded by this
 
   TierHealth() {
     this.carried = Totals.ZERO;
@@ -56,6 +57,11 @@ final class TierHealth {
     firstByte.add(s.firstByte());
     recentFirstByte.add(s.firstByte()); // aged down to a window: new samples soon outweigh it
     chunkLatency.add(s.chunkLatency());
+  }
+
+  /** Hedged requests of this session that lost their race (see {@link #slowerThan}). */
+  synchronized long lostRaces() {
+    return lostRaces;
   }
 
   double latencyMillis() {
@@ -78,6 +84,19 @@ final class TierHealth {
     double millis = nanos / 1e6;
     latencyMillis =
         latencyMillis == 0 ? millis : latencyMillis + LATENCY_ALPHA * (millis - latencyMillis);
+  }
+
+  /**
+   * A request took at least {@code nanos} and was then abandoned: the latency estimate rises to it
+   * (never falls), with no success or failure counted.
+   */
+  synchronized void slowerThan(long nanos) {
+    lostRaces++;
+    double millis = nanos / 1e6;
+    if (millis > latencyMillis) {
+      latencyMillis =
+          latencyMillis == 0 ? millis : latencyMillis + LATENCY_ALPHA * (millis - latencyMillis);
+    }
   }
 
   synchronized void penalise(long now, boolean integrityFailure) {

@@ -22,4 +22,11 @@ interface VerifiedReadListener {
    * by the chunk cursor and hedged races, whether or not the chunk then verifies).
    */
   default void firstByte(String sourceId, long nanos) {}
+
+  /**
+   * A hedged request to {@code sourceId} lost the race after {@code nanos} (cancelled, or verified
+   * second): a lower bound of its time to deliver the chunk, so a source that stalls ranks behind
+   * the one that answered even though it never served the chunk.
+   */
+  default void lostRace(String sourceId, long nanos) {}
 }

@@ -261,8 +261,13 @@ class FaultsTest {
   void eightThreadsReadingOneShardThroughACacheFetchItOnce() throws Exception {
     mirror.delay(Duration.ofMillis(100)); // keep the fill in flight while the others arrive
     ExecutorService pool = Executors.newFixedThreadPool(8);
+    // hedging off: a 100 ms mirror would otherwise be hedged to the cloud; this is about the fill
     try (DatasetClient client =
-            storage.client(mirror, cloud).cacheDirectory(storage.cacheDirectory()).build();
+            storage
+                .client(mirror, cloud)
+                .cacheDirectory(storage.cacheDirectory())
+                .hedging(false)
+                .build();
         Dataset ds = client.open(release.manifestUri())) {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<byte[]>> results = new ArrayList<>();
