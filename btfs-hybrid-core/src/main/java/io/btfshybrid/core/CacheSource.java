@@ -31,7 +31,12 @@ final class CacheSource implements ChunkSource {
   @Override
   public InputStream open(long offset, long length) throws IOException {
     FileChannel ch = FileChannel.open(file);
-    ch.position(offset);
+    try {
+      ch.position(offset);
+    } catch (IOException | RuntimeException e) {
+      ch.close(); // not handed out: nobody else would close it
+      throw e;
+    }
     return ByteStreams.limit(Channels.newInputStream(ch), length);
   }
 

@@ -45,8 +45,6 @@ final class Prefetcher implements AutoCloseable {
           });
   private long admitted;
   private long walkedAhead;
-  private final ExecutorService pool;
-  private final ExecutorService io;
   private final LoaderPools pools;
   private final ShardCache cache;
   private final ClientShardCache local; // the cache when it is the client's own, else null
@@ -72,8 +70,6 @@ final class Prefetcher implements AutoCloseable {
 
   Prefetcher(Reads reads, int maxSamples, long maxBytes) {
     this.streams = reads.streams();
-    this.pool = reads.pools().read();
-    this.io = reads.pools().io();
     this.pools = reads.pools();
     this.cache = reads.cache();
     this.local = cache instanceof ClientShardCache c ? c : null;
@@ -132,7 +128,7 @@ final class Prefetcher implements AutoCloseable {
       long key = a.shardKey();
       pin(key, shard);
       bytesHeld += bytes;
-      ExecutorService on = local != null && local.ready(shard) ? pool : io;
+      ExecutorService on = local != null && local.ready(shard) ? pools.read() : pools.io();
       window.add(new Pending(sample, bytes, key, shard, on.submit(() -> streams.read(sample))));
     }
   }
@@ -169,7 +165,7 @@ final class Prefetcher implements AutoCloseable {
       long sample = ahead.nextLong();
       walkedAhead++;
       if (warmed.add(streams.shardKey(sample))) {
-        io.execute(() -> streams.warm(sample));
+        pools.io().execute(() -> streams.warm(sample));
       }
     }
   }
