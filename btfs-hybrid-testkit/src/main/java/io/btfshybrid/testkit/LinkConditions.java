@@ -141,12 +141,12 @@ public final class LinkConditions implements Closeable {
     return open.size();
   }
 
-  /** Bytes delivered from the server to clients so far. */
+  /** Bytes from the server written towards clients so far (each slice counted as it is sent). */
   public long bytesToClients() {
     return bytesDown.get();
   }
 
-  /** Bytes delivered from clients to the server so far. */
+  /** Bytes from clients written towards the server so far (each slice counted as it is sent). */
   public long bytesToServer() {
     return bytesUp.get();
   }

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * One connection through {@link LinkConditions}: a blocking pump per direction, each on its own
@@ -59,8 +60,7 @@ final class LinkConnection {
         requestAt.compareAndSet(0, System.nanoTime());
         buf.flip();
         int n = buf.remaining();
-        send(upstream, buf, n, up, link.aggregateUp());
-        link.countUp(n);
+        send(upstream, buf, n, up, link.aggregateUp(), link::countUp);
         buf.clear();
       }
       upstream.shutdownOutput();
@@ -116,9 +116,8 @@ final class LinkConnection {
       if (event != null) {
         piece = (int) Math.min(piece, event.afterBytes() - delivered);
       }
-      send(client, buf, piece, down, link.aggregateDown());
+      send(client, buf, piece, down, link.aggregateDown(), link::countDown);
       delivered += piece;
-      link.countDown(piece);
     }
     // a reset at the very end of what the server sent happens before more is asked
     LinkEvent event = nextEvent < events.size() ? events.get(nextEvent) : null;
@@ -130,8 +129,18 @@ final class LinkConnection {
     return true;
   }
 
-  /** Writes the next {@code len} bytes of {@code buf} one slice at a time, as the pacers allow. */
-  private void send(SocketChannel out, ByteBuffer buf, int len, LinkPacer own, LinkPacer aggregate)
+  /**
+   * Writes the next {@code len} bytes of {@code buf} one slice at a time, as the pacers allow,
+   * counting each slice before it is written (so a peer that has read bytes always finds them
+   * counted).
+   */
+  private void send(
+      SocketChannel out,
+      ByteBuffer buf,
+      int len,
+      LinkPacer own,
+      LinkPacer aggregate,
+      LongConsumer counted)
       throws IOException, InterruptedException {
     int end = buf.position() + len;
     int limit = buf.limit();
@@ -141,6 +150,7 @@ final class LinkConnection {
       long now = System.nanoTime();
       LinkPacer.awaitNanoTime(Math.max(own.reserve(k, now), aggregate.reserve(k, now)));
       buf.limit(buf.position() + k);
+      counted.accept(k);
       while (buf.hasRemaining()) {
         out.write(buf);
       }
