@@ -100,7 +100,7 @@ final class CacheFill implements ChunkSink {
     }
     ByteBuffer copy = free.poll();
     if (copy == null || copy.capacity() < length) {
-      copy = ByteBuffer.allocateDirect(length);
+      copy = DirectBuffers.allocate(length);
     }
     copy.clear();
     copy.put(chunk).flip();

@@ -18,10 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Checks chunks against their manifest hashes, inline or on a client-wide pool of one thread per
  * core with a bounded queue: a hash the pool has no room for waits for its reader, who then runs it
  * on its own thread (so a full pool slows readers down instead of queueing without bound, and a
- * waiting reader never waits on a task nobody runs). A reader whose next chunk is still being
- * hashed helps instead of idling: it runs the checks queued behind it that no pool thread has
- * started ({@link #await}), so one stream's chunks hash on every core, the reader's included.
- * Counts the bytes it hashed.
+ * waiting reader never waits on a task nobody runs). One stream's chunks ahead of its reader hash
+ * on every pool thread at once, so one stream can use every core. Counts the bytes it hashed.
  */
 final class ChunkHasher implements AutoCloseable {
   /** Verification threads: one per core (at least two). */
@@ -82,21 +80,6 @@ final class ChunkHasher implements AutoCloseable {
       // no room (or closing): the reader runs it when it asks for the answer
     }
     return task;
-  }
-
-  /**
-   * The answer of {@code head}; while a pool thread is still computing it, the caller runs the
-   * checks of {@code behind} (in order) that nobody has started yet, instead of idling.
-   */
-  static boolean await(Pending head, Iterable<Pending> behind) throws IOException {
-    head.run(); // a no-op when a pool thread runs or ran it
-    for (Pending next : behind) {
-      if (head.isDone()) {
-        break;
-      }
-      next.run(); // likewise a no-op for a check already started
-    }
-    return head.matches();
   }
 
   /** Bytes hashed so far (every chunk checked, inline or on the pool). */

@@ -2,7 +2,6 @@ package io.btfshybrid.core;
 
 import com.google.common.base.Joiner;
 import com.google.common.base.Preconditions;
-import com.google.common.io.ByteStreams;
 import io.btfshybrid.api.Locator;
 import io.btfshybrid.api.ObjectExistsException;
 import io.btfshybrid.api.ObjectInfo;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemNotFoundException;
@@ -81,8 +79,7 @@ public final class FileTier implements StorageTier {
     try {
       long size = channel.size();
       long end = TierChecks.end(offset, length, size);
-      channel.position(Math.min(offset, size));
-      return ByteStreams.limit(Channels.newInputStream(channel), end - Math.min(offset, end));
+      return new FileRangeStream(channel, Math.min(offset, end), end);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;

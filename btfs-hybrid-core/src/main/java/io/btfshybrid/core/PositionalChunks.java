@@ -6,20 +6,17 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * Verified chunks of one shard read by position from a local file (the disk cache's copy, a file
  * tier's object), for {@link ChunkCursor}. The chunks after the one asked for (up to {@code depth})
- * are each read into their own direct buffer and hashed on the client's verifier pool; a reader
- * whose chunk is not verified yet reads and hashes the chunks nobody has started itself, so one
- * stream keeps every core hashing, its reader's included. Bytes are hashed in the private buffer
- * they are released from, so a file changed or truncated underneath can only fail a chunk (typed: a
- * mismatch or a truncation), never change the bytes of a chunk that verified. Memory: at most
- * {@code depth + 1} buffers of one chunk, the depth capped at the pool's threads. Not thread-safe
- * (one reader).
+ * are each read into their own direct buffer and hashed on the client's verifier pool, so one
+ * stream keeps every core hashing; a reader whose chunk no pool thread has started reads and hashes
+ * it itself. Bytes are hashed in the private buffer they are released from, so a file changed or
+ * truncated underneath can only fail a chunk (typed: a mismatch or a truncation), never change the
+ * bytes of a chunk that verified. Memory: at most {@code depth + 1} buffers of one chunk, the depth
+ * capped at twice the pool's threads. Not thread-safe (one reader).
  */
 final class PositionalChunks implements Closeable {
   private final ShardEntry shard;
@@ -64,9 +61,10 @@ final class PositionalChunks implements Closeable {
     this.channel = channel;
     this.ctx = ctx;
     this.listener = listener;
-    // a local file has no latency to hide: enough chunks ahead to keep the pool busy, no more, so
-    // each chunk is still in the caches when its reader copies it out
-    this.depth = Math.min(depth, ChunkHasher.THREADS);
+    // a local file has no latency to hide: enough chunks ahead to keep every pool thread busy
+    // while its reader takes the next answer, no more, so each chunk is still in the caches when
+    // its reader copies it out
+    this.depth = Math.min(depth, 2 * ChunkHasher.THREADS);
     this.endChunk = (int) ((rangeEnd + shard.chunkSize() - 1) / shard.chunkSize());
     this.openedAt = openedAt;
   }
@@ -133,11 +131,9 @@ final class PositionalChunks implements Closeable {
     while (ahead.size() < depth && next < endChunk) {
       ahead.add(start(next++, true));
     }
-    List<ChunkHasher.Pending> behind = new ArrayList<>(ahead.size());
-    ahead.forEach(a -> behind.add(a.check));
     boolean matches;
     try {
-      matches = ChunkHasher.await(head.check, behind);
+      matches = head.check.matches(); // read and hashed here if no pool thread has started it
     } catch (IOException e) {
       discardAhead(); // the file failed a read: the reader falls back from here
       throw e;
@@ -159,7 +155,7 @@ final class PositionalChunks implements Closeable {
   /** Starts reading and hashing chunk {@code index}: on the pool, or when its reader asks. */
   private Ahead start(int index, boolean onPool) {
     int length = shard.chunkLength(index);
-    ByteBuffer buf = spare.isEmpty() ? ByteBuffer.allocateDirect(capacity()) : spare.pop();
+    ByteBuffer buf = spare.isEmpty() ? DirectBuffers.allocate(capacity()) : spare.pop();
     buf.clear().limit(length);
     Ahead a = new Ahead(index, buf);
     long offset = (long) index * shard.chunkSize();

@@ -8,13 +8,16 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -26,14 +29,45 @@ import java.util.concurrent.TimeoutException;
  * {@link SourceStalledException} and asks the next source for that chunk.
  */
 final class StallWatchdog {
-  private final ScheduledExecutorService timer;
+  /** Sweeps per stall timeout: a stalled read is abandoned within 1 1/8 timeouts. */
+  static final int SWEEPS_PER_TIMEOUT = 8;
+
   private final ExecutorService openers;
   private final Duration stall;
+  private final Set<Watch> armed = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Deadlines are checked by a periodic sweep on {@code timer}, not scheduled one by one, so arming
+   * and ending a chunk read's deadline costs no thread hand-off (a local read of a chunk takes less
+   * time than waking the timer twice).
+   */
+  @SuppressWarnings("FutureReturnValueIgnored")
   StallWatchdog(ScheduledExecutorService timer, ExecutorService openers, Duration stall) {
-    this.timer = timer;
     this.openers = openers;
     this.stall = stall;
+    long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(1), stall.toNanos() / SWEEPS_PER_TIMEOUT);
+    try {
+      // runs until the timer shuts down with the client; a sweep cannot throw
+      timer.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
+      // the client is closing: reads go without a deadline
+    }
+  }
+
+  /** Fires every armed watch whose deadline has passed. */
+  private void sweep() {
+    long now = System.nanoTime();
+    List<Watch> expired = new ArrayList<>();
+    for (Watch w : armed) {
+      if (now - w.deadline >= 0) {
+        expired.add(w);
+      }
+    }
+    for (Watch w : expired) {
+      if (armed.remove(w)) { // not ended meanwhile
+        w.runElsewhere(w::fire);
+      }
+    }
   }
 
   /** Opens stored bytes of {@code source}, giving up when the open does not return in time. */
@@ -161,7 +195,7 @@ final class StallWatchdog {
   private final class Watch {
     private final Closeable stream;
     private final Thread reader = Thread.currentThread();
-    private ScheduledFuture<?> timeout;
+    private long deadline;
     private boolean done;
     private boolean fired;
     private boolean interrupted;
@@ -171,15 +205,11 @@ final class StallWatchdog {
     }
 
     void arm() {
-      try {
-        timeout =
-            timer.schedule(() -> runElsewhere(this::fire), stall.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException closed) {
-        timeout = null; // the client is closing: read without a deadline
-      }
+      deadline = System.nanoTime() + stall.toNanos();
+      armed.add(this); // published to the sweep with the deadline written before
     }
 
-    /** A stream's close may block too: never on the timer thread that serves every deadline. */
+    /** A stream's close may block too: never on the timer thread that sweeps every deadline. */
     private void runElsewhere(Runnable action) {
       try {
         openers.execute(action);
@@ -210,9 +240,7 @@ final class StallWatchdog {
 
     /** Ends the watch; true when it fired (the stream is then closed and must be abandoned). */
     boolean disarm() {
-      if (timeout != null) {
-        timeout.cancel(false);
-      }
+      armed.remove(this);
       synchronized (this) {
         done = true;
         if (interrupted) {

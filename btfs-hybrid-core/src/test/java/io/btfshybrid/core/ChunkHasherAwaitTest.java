@@ -2,12 +2,12 @@ package io.btfshybrid.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,45 +17,54 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * A reader waiting for a chunk another thread is hashing runs the checks behind it that nobody has
- * started, on its own thread; a check's failure reaches the reader as it was thrown.
+ * A reader runs its chunk's check itself when no pool thread has started it, waits for one a pool
+ * thread runs, and leaves the checks behind it to the pool; a check's failure reaches the reader as
+ * it was thrown.
  */
 class ChunkHasherAwaitTest {
   @Test
-  void aWaitingReaderRunsTheUnstartedChecksBehindItsChunk() throws Exception {
-    CountDownLatch headStarted = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+  void aReaderRunsItsOwnUnstartedCheckAndLeavesTheOnesBehindToThePool() throws Exception {
+    AtomicReference<Thread> ranHead = new AtomicReference<>();
     ChunkHasher.Pending head =
         new ChunkHasher.Pending(
             () -> {
-              headStarted.countDown();
-              release.await();
+              ranHead.set(Thread.currentThread());
               return false;
             });
-    AtomicReference<Thread> ranBehind = new AtomicReference<>();
-    ChunkHasher.Pending behind =
+    ChunkHasher.Pending behind = new ChunkHasher.Pending(() -> true);
+    assertFalse(head.matches(), "the head's own answer: a mismatch stays");
+    assertSame(Thread.currentThread(), ranHead.get(), "nobody had started it: the reader ran it");
+    assertFalse(behind.isDone(), "the check behind was left for the pool");
+  }
+
+  @Test
+  void aReaderWaitsForTheCheckAPoolThreadIsRunning() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    ChunkHasher.Pending head =
         new ChunkHasher.Pending(
             () -> {
-              ranBehind.set(Thread.currentThread());
-              release.countDown(); // only now can the head's hash finish
+              ranOn.set(Thread.currentThread());
+              started.countDown();
+              release.await();
               return true;
             });
     ExecutorService hashing = Executors.newSingleThreadExecutor();
     ExecutorService reading = Executors.newSingleThreadExecutor();
     try {
       hashing.execute(head);
-      headStarted.await();
+      started.await();
       AtomicReference<Thread> reader = new AtomicReference<>();
       Future<Boolean> answer =
           reading.submit(
               () -> {
                 reader.set(Thread.currentThread());
-                return ChunkHasher.await(head, List.of(behind));
+                return head.matches();
               });
-      assertFalse(answer.get(30, TimeUnit.SECONDS), "the head's own answer: a mismatch stays");
-      assertSame(reader.get(), ranBehind.get(), "the check behind ran on the waiting reader");
-      assertTrue(behind.isDone());
-      assertTrue(behind.matches());
+      release.countDown();
+      assertTrue(answer.get(30, TimeUnit.SECONDS));
+      assertNotSame(reader.get(), ranOn.get(), "the pool thread's run was the only one");
     } finally {
       hashing.shutdownNow();
       reading.shutdownNow();
@@ -70,8 +79,7 @@ class ChunkHasherAwaitTest {
             () -> {
               throw cause;
             });
-    IOException thrown =
-        assertThrows(IOException.class, () -> ChunkHasher.await(failing, List.of()));
+    IOException thrown = assertThrows(IOException.class, failing::matches);
     assertSame(cause, thrown);
   }
 
