@@ -24,7 +24,14 @@ final class LinkRatioTable {
       {"S3Tier / aggregate limit " + aggregate / 1_000_000 + " MB/s", ">= 0.8", "S3Tier", ""},
       {"DatasetClient / S3Tier", ">= 0.9", "DatasetClient", "S3Tier"},
       {"S3Tier" + cap + " / its limit " + capped / 1_000_000 + " MB/s", "", "S3Tier" + cap, ""},
-      {"DatasetClient" + cap + " / S3Tier" + cap, ">= 0.9", "DatasetClient" + cap, "S3Tier" + cap}
+      {"DatasetClient" + cap + " / S3Tier" + cap, ">= 0.9", "DatasetClient" + cap, "S3Tier" + cap},
+      {"5a. cold cache / uncached DatasetClient", ">= 0.9", "DatasetClient cold cache", "DatasetClient"},
+      {
+        "5a. the same" + cap,
+        ">= 0.9",
+        "DatasetClient cold cache" + cap,
+        "DatasetClient" + cap
+      }
     };
     System.out.printf(
         "%n  %-48s %12s %12s   target%n", "ratio (median over rounds)", bigName, smallName);

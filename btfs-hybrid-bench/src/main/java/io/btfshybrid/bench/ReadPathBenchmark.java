@@ -27,7 +27,8 @@ import java.util.concurrent.Future;
  * what a method costs even when other processes share the cores.
  *
  * <p>Options: {@code --shards 8 --shard-mib 32 --big-mib 1024 --chunk-mib 1 --runs 3 --dir DIR
- * --parts abc} (which comparisons to run).
+ * --passes 8 --parts abc} (passes: how often (b) reads each of its two shards per run; parts: which
+ * comparisons to run).
  */
 public final class ReadPathBenchmark {
   private ReadPathBenchmark() {}
@@ -39,6 +40,7 @@ public final class ReadPathBenchmark {
     int bigMiB = intOption(args, "--big-mib", 1024);
     int chunkMiB = intOption(args, "--chunk-mib", 1);
     int runs = intOption(args, "--runs", 3);
+    int passes = intOption(args, "--passes", 8);
     String parts = stringOption(args, "--parts", "abc");
     Path dir =
         Files.createTempDirectory(
@@ -56,7 +58,7 @@ public final class ReadPathBenchmark {
         coldVersusUncached(release, dir, runs);
       }
       if (parts.contains("b")) {
-        twoThreads(release, dir, runs);
+        twoThreads(release, dir, runs, passes);
       }
       if (parts.contains("c")) {
         BenchSupport.LocalRelease big =
@@ -116,18 +118,25 @@ public final class ReadPathBenchmark {
     print("(a) cold read through the cache", cold, uncached);
   }
 
-  /** (b) warm cached reads of two shards: one thread after the other vs two threads at once. */
-  private static void twoThreads(BenchSupport.LocalRelease r, Path dir, int runs) throws Exception {
+  /**
+   * (b) warm cached reads of two shards, each read {@code passes} times per run (so a run lasts long
+   * enough to time): one thread after the other vs two threads at once.
+   */
+  private static void twoThreads(BenchSupport.LocalRelease r, Path dir, int runs, int passes)
+      throws Exception {
     for (long readAhead : new long[] {0, DatasetClient.DEFAULT_READ_AHEAD_BYTES}) {
       Path cache = dir.resolve("warm-cache");
       RunSamples one = new RunSamples(runs);
       RunSamples two = new RunSamples(runs);
-      List<ShardEntry> pair = r.shards().subList(0, 2);
+      List<ShardEntry> pair = new ArrayList<>();
+      for (int pass = 0; pass < passes; pass++) {
+        pair.addAll(r.shards().subList(0, 2));
+      }
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try (DatasetClient c =
               client(r).cacheDirectory(cache).cacheMaxBytes(8L << 30).readAhead(readAhead).build();
           Dataset ds = c.open(r.published().manifestUri())) {
-        readAll(ds, pair, new byte[64 << 10]); // fills the cache
+        readAll(ds, pair.subList(0, 2), new byte[64 << 10]); // fills the cache
         for (int run = -1; run < runs; run++) {
           long t0 = System.nanoTime();
           long c0 = processCpu();
@@ -135,8 +144,17 @@ public final class ReadPathBenchmark {
           long t1 = System.nanoTime();
           long c1 = processCpu();
           List<Future<Long>> both = new ArrayList<>();
-          for (ShardEntry s : pair) {
-            both.add(pool.submit(() -> readAll(ds, List.of(s), new byte[64 << 10])));
+          for (int t = 0; t < 2; t++) {
+            List<ShardEntry> mine = r.shards().subList(t, t + 1);
+            both.add(
+                pool.submit(
+                    () -> {
+                      long read = 0;
+                      for (int pass = 0; pass < passes; pass++) {
+                        read += readAll(ds, mine, new byte[64 << 10]);
+                      }
+                      return read;
+                    }));
           }
           long m = 0;
           for (Future<Long> f : both) {

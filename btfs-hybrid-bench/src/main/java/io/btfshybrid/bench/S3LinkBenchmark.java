@@ -82,6 +82,65 @@ public final class S3LinkBenchmark {
 
   private interface Method {
     void run() throws Exception;
+
+    /** Untimed set-up before each run. */
+    default void before() throws Exception {}
+
+    /** Untimed clean-up after each run. */
+    default void after() throws Exception {}
+  }
+
+  /**
+   * A cold read through a disk cache (issue 13, benchmark 5a, on this link): before each run a new
+   * client with an empty cache directory opens the release (untimed); the run reads the shards,
+   * filling the cache as it verifies them; after it the client closes and its cache is deleted.
+   */
+  private final class ColdCacheRead implements Method {
+    private final Route route;
+    private final java.util.function.Function<Dataset, Method> read;
+    private final int expectedFills;
+    private final Path cacheDir;
+    private DatasetClient client;
+    private Dataset ds;
+
+    ColdCacheRead(
+        Route route,
+        Path cacheDir,
+        int expectedFills,
+        java.util.function.Function<Dataset, Method> read) {
+      this.route = route;
+      this.cacheDir = cacheDir;
+      this.expectedFills = expectedFills;
+      this.read = read;
+    }
+
+    @Override
+    public void before() throws Exception {
+      client =
+          DatasetClient.builder()
+              .tier(route.tier())
+              .trust(trust)
+              .cacheDirectory(cacheDir)
+              .cacheMaxBytes(8L << 30)
+              .build();
+      ds = client.open(release.manifestUri());
+    }
+
+    @Override
+    public void run() throws Exception {
+      read.apply(ds).run();
+    }
+
+    @Override
+    public void after() throws Exception {
+      long fills = client.stats().cacheFills();
+      ds.close();
+      client.close();
+      BenchSupport.deleteRecursively(cacheDir);
+      if (fills != expectedFills) {
+        throw new IllegalStateException("expected " + expectedFills + " cache fills, got " + fills);
+      }
+    }
   }
 
   /** One way to the server: a link, an S3Tier behind it and a dataset read by a client on it. */
@@ -101,6 +160,9 @@ public final class S3LinkBenchmark {
     }
     new S3LinkBenchmark(options).run();
   }
+
+  private TrustRoot trust; // set once the release is published
+  private PublishResult release;
 
   private int num(String key, int def) {
     return Integer.parseInt(o.getOrDefault(key, String.valueOf(def)));
@@ -157,7 +219,8 @@ public final class S3LinkBenchmark {
         BenchSupport.deleteRecursively(source);
       }
       URI endpoint = link.endpoint(server.endpoint());
-      TrustRoot trust = TrustRoot.of(signer.publicKeyset());
+      trust = TrustRoot.of(signer.publicKeyset());
+      this.release = release;
       try (S3Tier tier = server.tierBuilder("cloud").endpoint(endpoint).build();
           S3Client sdk = sdkClient(server, endpoint);
           S3AsyncClient crt = crtClient(server, endpoint);
@@ -252,6 +315,18 @@ public final class S3LinkBenchmark {
             () -> expect(drain(r.ds().openShard(big.path())), big.size()));
         smallMethods.put(
             "DatasetClient" + r.suffix(), () -> onThreads(s -> drain(r.ds().openShard(s.path()))));
+        Path cache = dir.resolve("cold-cache");
+        bigMethods.put(
+            "DatasetClient cold cache" + r.suffix(),
+            new ColdCacheRead(
+                r, cache, 1, ds -> () -> expect(drain(ds.openShard(big.path())), big.size())));
+        smallMethods.put(
+            "DatasetClient cold cache" + r.suffix(),
+            new ColdCacheRead(
+                r,
+                cache,
+                small.size(),
+                ds -> () -> onThreads(s -> drain(ds.openShard(s.path())))));
       }
       List<String> only = Arrays.asList(o.getOrDefault("only", "").split(","));
       if (!o.getOrDefault("only", "").isEmpty()) {
@@ -272,12 +347,15 @@ public final class S3LinkBenchmark {
       Map<String, double[]> rates = new LinkedHashMap<>();
       names.forEach(n -> rates.put(n, new double[rounds]));
       for (String n : names) { // warm-up, not counted
+        methods.get(n).before();
         methods.get(n).run();
+        methods.get(n).after();
       }
       System.out.printf("%n%s, per round:%n", what);
       for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < names.size(); k++) {
           String n = names.get((k + r) % names.size());
+          methods.get(n).before();
           long connections = sum(LinkConditions::connectionsAccepted);
           long requests = sum(LinkConditions::responsesStarted);
           Map<String, Long> byThread = threadCpu();
@@ -287,6 +365,7 @@ public final class S3LinkBenchmark {
           double seconds = (System.nanoTime() - t0) / 1e9;
           double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
           requests = sum(LinkConditions::responsesStarted) - requests;
+          methods.get(n).after();
           rates.get(n)[r] = bytes / 1e6 / seconds;
           System.out.printf(
               "  round %d %-19s %7.1f MB/s  %5.2f CPU s/GB  %4d requests of %5.1f MiB  (%d new"
