@@ -100,7 +100,10 @@ final class CacheFill implements ChunkSink {
     }
     ByteBuffer copy = free.poll();
     if (copy == null || copy.capacity() < length) {
-      copy = DirectBuffers.allocate(length);
+      if (copy != null) {
+        cache.buffers().give(copy);
+      }
+      copy = cache.buffers().take(length);
     }
     copy.clear();
     copy.put(chunk).flip();
@@ -241,7 +244,12 @@ final class CacheFill implements ChunkSink {
     }
   }
 
+  /** Ends the fill; the caller holds this object's monitor and the writer is idle. */
   private void end() {
+    free.forEach(cache.buffers()::give); // written: nobody refers to them any more
+    free.clear();
+    queue.forEach(cache.buffers()::give); // dropped unwritten, never handed to the writer
+    queue.clear();
     try {
       lock.close();
     } catch (IOException e) {

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -27,7 +28,7 @@ import java.util.Optional;
  * HedgedRace}) when the context allows it.
  *
  * <p>While the best source is a local file, chunks are read from it by position instead ({@link
- * PositionalChunks}: hashed ahead on the pool), with the same per-chunk fallback.
+ * PositionalChunks}: hashed ahead on the pool and by the reader), with the same per-chunk fallback.
  */
 final class ChunkCursor implements Closeable {
   private final ShardEntry shard;
@@ -151,7 +152,9 @@ final class ChunkCursor implements Closeable {
     topUp(); // fetch the next chunks while this one's hash finishes
     IOException cause = head.failure();
     if (cause == null) {
-      if (head.check().matches()) { // hashed here if no pool thread has started it
+      List<ChunkHasher.Pending> behind =
+          ahead.stream().map(Ahead::check).filter(Objects::nonNull).toList();
+      if (ChunkHasher.await(head.check(), behind)) { // hashes the chunks behind while it waits
         served(head.source(), shard.chunkLength(index), head.nanos());
         return head.buf();
       }

@@ -16,14 +16,22 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Checks chunks against their manifest hashes, inline or on a client-wide pool of one thread per
- * core with a bounded queue: a hash the pool has no room for waits for its reader, who then runs it
- * on its own thread (so a full pool slows readers down instead of queueing without bound, and a
- * waiting reader never waits on a task nobody runs). One stream's chunks ahead of its reader hash
- * on every pool thread at once, so one stream can use every core. Counts the bytes it hashed.
+ * core but one, with a bounded queue: a hash the pool has no room for waits for its reader, who
+ * then runs it on its own thread (so a full pool slows readers down instead of queueing without
+ * bound, and a waiting reader never waits on a task nobody runs). A reader whose next chunk is
+ * still being hashed helps instead of idling ({@link #await}), so one stream's chunks hash on every
+ * core, the reader's included. Counts the bytes it hashed.
  */
 final class ChunkHasher implements AutoCloseable {
-  /** Verification threads: one per core (at least two). */
-  static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+  /** The cores this process may use. */
+  static final int CORES = Runtime.getRuntime().availableProcessors();
+
+  /**
+   * Verification threads: one per core but one (at least one), since every reader hashes too: a
+   * reader waiting for its next chunk runs the checks queued behind it ({@link #await}). With a
+   * pool thread on every core, a reader woken with its chunk had to wait for a core.
+   */
+  static final int THREADS = Math.max(1, CORES - 1);
 
   private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Digests::sha256);
 
@@ -37,7 +45,7 @@ final class ChunkHasher implements AutoCloseable {
             THREADS,
             30,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(THREADS * 8),
+            new ArrayBlockingQueue<>(CORES * 8),
             new ThreadFactoryBuilder()
                 .setDaemon(true)
                 .setNameFormat("btfs-hybrid-verify-%d")
@@ -80,6 +88,22 @@ final class ChunkHasher implements AutoCloseable {
       // no room (or closing): the reader runs it when it asks for the answer
     }
     return task;
+  }
+
+  /**
+   * The answer of {@code head}, run on the caller's thread if no pool thread has started it; while
+   * a pool thread is still computing it, the caller runs the checks of {@code behind} that nobody
+   * has started, in order, instead of idling, so one stream's chunks hash on every core.
+   */
+  static boolean await(Pending head, Iterable<Pending> behind) throws IOException {
+    head.run(); // a no-op when a pool thread runs or ran it
+    for (Pending next : behind) {
+      if (head.isDone()) {
+        break;
+      }
+      next.run(); // likewise a no-op for a check already started
+    }
+    return head.matches();
   }
 
   /** Bytes hashed so far (every chunk checked, inline or on the pool). */

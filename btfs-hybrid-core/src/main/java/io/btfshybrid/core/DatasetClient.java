@@ -74,13 +74,15 @@ public final class DatasetClient implements Closeable {
     }
     this.readPools = new ReadPools(b.stallTimeout);
     if (cache != null) {
-      cache.writeOn(readPools.cacheWriters()); // cache fills write behind the reader
+      // cache fills write behind the reader, from the client's buffers
+      cache.writeOn(readPools.cacheWriters(), readPools.buffers());
     }
     this.hedgeBudget = new HedgeBudget(b.hedgeBudget);
     this.readContext =
         new ReadContext(
             readPools.watchdog(),
             readPools.hasher(),
+            readPools.buffers(),
             b.readAheadBytes,
             b.hedging
                 ? Optional.of(

@@ -53,6 +53,7 @@ final class DiskCache {
   private final Cache<String, Long> index;
   private final ConcurrentMap<String, InFlight> inflight = new ConcurrentHashMap<>();
   private volatile Executor writer = Runnable::run;
+  private volatile ChunkBuffers buffers = new ChunkBuffers();
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong fills = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
@@ -232,13 +233,19 @@ final class DiskCache {
     slot.result().complete(result);
   }
 
-  /** Where fills write their chunks (default: on the reading thread). */
-  void writeOn(Executor executor) {
+  /** Where fills write their chunks (default: on the reading thread), from which buffers. */
+  void writeOn(Executor executor, ChunkBuffers buffers) {
     this.writer = executor;
+    this.buffers = buffers;
   }
 
   Executor writer() {
     return writer;
+  }
+
+  /** Where fills take the buffers they queue chunks in, and give them back. */
+  ChunkBuffers buffers() {
+    return buffers;
   }
 
   /** Counts an object fetched into the cache. */

@@ -6,17 +6,20 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Verified chunks of one shard read by position from a local file (the disk cache's copy, a file
  * tier's object), for {@link ChunkCursor}. The chunks after the one asked for (up to {@code depth})
- * are each read into their own direct buffer and hashed on the client's verifier pool, so one
- * stream keeps every core hashing; a reader whose chunk no pool thread has started reads and hashes
- * it itself. Bytes are hashed in the private buffer they are released from, so a file changed or
- * truncated underneath can only fail a chunk (typed: a mismatch or a truncation), never change the
- * bytes of a chunk that verified. Memory: at most {@code depth + 1} buffers of one chunk, the depth
- * capped at twice the pool's threads. Not thread-safe (one reader).
+ * are each read into their own direct buffer and hashed on the client's verifier pool; a reader
+ * whose chunk is not verified yet reads and hashes the chunks nobody has started itself, so one
+ * stream keeps every core hashing, its reader's included. Bytes are hashed in the private buffer
+ * they are released from, so a file changed or truncated underneath can only fail a chunk (typed: a
+ * mismatch or a truncation), never change the bytes of a chunk that verified. Memory: at most
+ * {@code depth + 1} buffers of one chunk, the depth capped at twice the cores. Not thread-safe (one
+ * reader).
  */
 final class PositionalChunks implements Closeable {
   private final ShardEntry shard;
@@ -61,10 +64,10 @@ final class PositionalChunks implements Closeable {
     this.channel = channel;
     this.ctx = ctx;
     this.listener = listener;
-    // a local file has no latency to hide: enough chunks ahead to keep every pool thread busy
-    // while its reader takes the next answer, no more, so each chunk is still in the caches when
-    // its reader copies it out
-    this.depth = Math.min(depth, 2 * ChunkHasher.THREADS);
+    // a local file has no latency to hide: enough chunks ahead to keep every core busy while its
+    // reader takes the next answer, no more, so each chunk is still in the caches when its reader
+    // copies it out
+    this.depth = Math.min(depth, 2 * Math.max(2, ChunkHasher.CORES));
     this.endChunk = (int) ((rangeEnd + shard.chunkSize() - 1) / shard.chunkSize());
     this.openedAt = openedAt;
   }
@@ -131,9 +134,11 @@ final class PositionalChunks implements Closeable {
     while (ahead.size() < depth && next < endChunk) {
       ahead.add(start(next++, true));
     }
+    List<ChunkHasher.Pending> behind = new ArrayList<>(ahead.size());
+    ahead.forEach(a -> behind.add(a.check));
     boolean matches;
     try {
-      matches = head.check.matches(); // read and hashed here if no pool thread has started it
+      matches = ChunkHasher.await(head.check, behind);
     } catch (IOException e) {
       discardAhead(); // the file failed a read: the reader falls back from here
       throw e;
@@ -155,7 +160,7 @@ final class PositionalChunks implements Closeable {
   /** Starts reading and hashing chunk {@code index}: on the pool, or when its reader asks. */
   private Ahead start(int index, boolean onPool) {
     int length = shard.chunkLength(index);
-    ByteBuffer buf = spare.isEmpty() ? DirectBuffers.allocate(capacity()) : spare.pop();
+    ByteBuffer buf = spare.isEmpty() ? ctx.buffers().take(capacity()) : spare.pop();
     buf.clear().limit(length);
     Ahead a = new Ahead(index, buf);
     long offset = (long) index * shard.chunkSize();
@@ -182,7 +187,9 @@ final class PositionalChunks implements Closeable {
 
   private void discardAhead() {
     for (Ahead a : ahead) {
-      a.check.cancel(false); // its buffer may still be written by a read: never reused
+      if (!a.check.cancel(false)) {
+        spare.push(a.buf); // it had finished: its buffer is free
+      } // else it may still be running: its buffer may still be written, never reused
     }
     ahead.clear();
   }
@@ -190,7 +197,11 @@ final class PositionalChunks implements Closeable {
   @Override
   public void close() {
     discardAhead();
-    lent = null;
+    if (lent != null) {
+      spare.push(lent); // its reader asked for no chunk after closing
+      lent = null;
+    }
+    spare.forEach(ctx.buffers()::give);
     spare.clear();
     try {
       channel.close();

@@ -8,8 +8,13 @@ import java.util.Optional;
  *
  * @param watchdog deadlines for every open and chunk read
  * @param hasher where chunks are verified
+ * @param buffers the client's idle chunk buffers
  * @param readAheadBytes bytes a sequential stream verifies ahead of its reader (0: none)
  * @param hedging hedged requests across tiers, or empty when off
  */
 record ReadContext(
-    StallWatchdog watchdog, ChunkHasher hasher, long readAheadBytes, Optional<Hedging> hedging) {}
+    StallWatchdog watchdog,
+    ChunkHasher hasher,
+    ChunkBuffers buffers,
+    long readAheadBytes,
+    Optional<Hedging> hedging) {}

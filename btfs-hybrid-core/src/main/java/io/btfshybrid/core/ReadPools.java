@@ -28,6 +28,7 @@ final class ReadPools implements AutoCloseable {
   private final ThreadPoolExecutor hedgers;
   private final ThreadPoolExecutor cacheWriters;
   private final ChunkHasher hasher = new ChunkHasher();
+  private final ChunkBuffers buffers = new ChunkBuffers();
   private final StallWatchdog watchdog;
 
   ReadPools(Duration stallTimeout) {
@@ -80,6 +81,11 @@ final class ReadPools implements AutoCloseable {
 
   StallWatchdog watchdog() {
     return watchdog;
+  }
+
+  /** The client's idle chunk buffers. */
+  ChunkBuffers buffers() {
+    return buffers;
   }
 
   /** Where encrypted streams verify chunks ahead of decryption. */

@@ -166,7 +166,12 @@ public final class ReleaseOperations implements Closeable {
         new DrillRunner(
             tiers,
             clock,
-            new ReadContext(readPools.watchdog(), readPools.hasher(), 0, Optional.empty()));
+            new ReadContext(
+                readPools.watchdog(),
+                readPools.hasher(),
+                readPools.buffers(),
+                0,
+                Optional.empty()));
     List<DrillReport> reports = new ArrayList<>();
     for (Drill d : drills) {
       reports.add(runner.run(manifest, d, reads));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,13 +18,54 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * A reader runs its chunk's check itself when no pool thread has started it, waits for one a pool
- * thread runs, and leaves the checks behind it to the pool; a check's failure reaches the reader as
- * it was thrown.
+ * A reader runs its chunk's check itself when no pool thread has started it; while a pool thread
+ * runs it, the reader runs the checks behind it that nobody has started, and leaves them to the
+ * pool once its own is answered; a check's failure reaches the reader as it was thrown.
  */
 class ChunkHasherAwaitTest {
   @Test
-  void aReaderRunsItsOwnUnstartedCheckAndLeavesTheOnesBehindToThePool() throws Exception {
+  void aWaitingReaderRunsTheUnstartedChecksBehindItsChunk() throws Exception {
+    CountDownLatch headStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ChunkHasher.Pending head =
+        new ChunkHasher.Pending(
+            () -> {
+              headStarted.countDown();
+              release.await();
+              return false;
+            });
+    AtomicReference<Thread> ranBehind = new AtomicReference<>();
+    ChunkHasher.Pending behind =
+        new ChunkHasher.Pending(
+            () -> {
+              ranBehind.set(Thread.currentThread());
+              release.countDown(); // only now can the head's hash finish
+              return true;
+            });
+    ExecutorService hashing = Executors.newSingleThreadExecutor();
+    ExecutorService reading = Executors.newSingleThreadExecutor();
+    try {
+      hashing.execute(head);
+      headStarted.await();
+      AtomicReference<Thread> reader = new AtomicReference<>();
+      Future<Boolean> answer =
+          reading.submit(
+              () -> {
+                reader.set(Thread.currentThread());
+                return ChunkHasher.await(head, List.of(behind));
+              });
+      assertFalse(answer.get(30, TimeUnit.SECONDS), "the head's own answer: a mismatch stays");
+      assertSame(reader.get(), ranBehind.get(), "the check behind ran on the waiting reader");
+      assertTrue(behind.isDone());
+      assertTrue(behind.matches());
+    } finally {
+      hashing.shutdownNow();
+      reading.shutdownNow();
+    }
+  }
+
+  @Test
+  void aReaderRunsItsOwnUnstartedCheckThenLeavesTheOnesBehindToThePool() throws Exception {
     AtomicReference<Thread> ranHead = new AtomicReference<>();
     ChunkHasher.Pending head =
         new ChunkHasher.Pending(
@@ -32,9 +74,9 @@ class ChunkHasherAwaitTest {
               return false;
             });
     ChunkHasher.Pending behind = new ChunkHasher.Pending(() -> true);
-    assertFalse(head.matches(), "the head's own answer: a mismatch stays");
+    assertFalse(ChunkHasher.await(head, List.of(behind)), "the head's own answer stays");
     assertSame(Thread.currentThread(), ranHead.get(), "nobody had started it: the reader ran it");
-    assertFalse(behind.isDone(), "the check behind was left for the pool");
+    assertFalse(behind.isDone(), "its chunk was ready: the check behind was left for the pool");
   }
 
   @Test
