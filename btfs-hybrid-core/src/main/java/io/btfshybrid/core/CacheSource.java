@@ -1,9 +1,7 @@
 package io.btfshybrid.core;
 
-import com.google.common.io.ByteStreams;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,12 +30,12 @@ final class CacheSource implements ChunkSource {
   public InputStream open(long offset, long length) throws IOException {
     FileChannel ch = FileChannel.open(file);
     try {
-      ch.position(offset);
+      long end = length >= 0 && length <= Long.MAX_VALUE - offset ? offset + length : ch.size();
+      return new FileRangeStream(ch, offset, end);
     } catch (IOException | RuntimeException e) {
       ch.close(); // not handed out: nobody else would close it
       throw e;
     }
-    return ByteStreams.limit(Channels.newInputStream(ch), length);
   }
 
   @Override

@@ -110,7 +110,7 @@ final class StallWatchdog {
   /** Reads up to {@code length} bytes into {@code buf} from {@code offset}, under the deadline. */
   int readFully(String sourceId, InputStream in, byte[] buf, int offset, int length)
       throws IOException {
-    return watchedRead(sourceId, in, () -> in.readNBytes(buf, offset, length));
+    return watchedRead(sourceId, CHUNK, in, () -> in.readNBytes(buf, offset, length));
   }
 
   /**
@@ -121,6 +121,7 @@ final class StallWatchdog {
   int readFully(String sourceId, FileChannel ch, ByteBuffer dst, long position) throws IOException {
     return watchedRead(
         sourceId,
+        CHUNK,
         ch,
         () -> {
           int start = dst.position();
@@ -133,8 +134,14 @@ final class StallWatchdog {
         });
   }
 
-  /** One blocking chunk read on this thread, abandoning {@code source} at the deadline. */
-  private int watchedRead(String sourceId, Closeable source, ChunkRead read) throws IOException {
+  private static final String CHUNK = "reading a chunk";
+
+  /**
+   * One blocking read ({@code what}, for the error) on this thread, abandoning {@code source} at
+   * the deadline.
+   */
+  private int watchedRead(String sourceId, String what, Closeable source, BlockingRead read)
+      throws IOException {
     Watch watch = new Watch(source);
     watch.arm();
     int n;
@@ -142,18 +149,18 @@ final class StallWatchdog {
       n = read.run();
     } catch (IOException | RuntimeException e) {
       if (watch.disarm()) {
-        throw new SourceStalledException(sourceId, "reading a chunk", stall, e);
+        throw new SourceStalledException(sourceId, what, stall, e);
       }
       throw e;
     }
     if (watch.disarm()) {
-      throw new SourceStalledException(sourceId, "reading a chunk", stall, null);
+      throw new SourceStalledException(sourceId, what, stall, null);
     }
     return n;
   }
 
-  /** A blocking read of a chunk's bytes; how many it read. */
-  private interface ChunkRead {
+  /** A blocking read; how many bytes it read. */
+  private interface BlockingRead {
     int run() throws IOException;
   }
 
@@ -172,21 +179,7 @@ final class StallWatchdog {
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        Watch watch = new Watch(in);
-        watch.arm();
-        int n;
-        try {
-          n = in.read(b, off, len);
-        } catch (IOException | RuntimeException e) {
-          if (watch.disarm()) {
-            throw new SourceStalledException(sourceId, "reading a document", stall, e);
-          }
-          throw e;
-        }
-        if (watch.disarm()) {
-          throw new SourceStalledException(sourceId, "reading a document", stall, null);
-        }
-        return n;
+        return watchedRead(sourceId, "reading a document", in, () -> in.read(b, off, len));
       }
     };
   }
